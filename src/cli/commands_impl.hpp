@@ -1,0 +1,90 @@
+#pragma once
+// Definitions of the command templates; included only by src/cli/instances/*.cpp.
+#include <cmath>
+
+#include "cli/commands.hpp"
+#include "cli/json_value.hpp"
+#include "otv/dual_objective.hpp"
+#include "otv/exact_ot.hpp"
+#include "otv/prompt.hpp"
+#include "otv/readout.hpp"
+
+namespace otv::cli {
+
+// Parses a positive parameter in Real; a positive decimal can still underflow.
+template <class Real> Real positive_parameter(const std::string& text, const char* name) {
+  const Real r = parse_finite<Real>(text);
+  if (!(ScalarTraits<Real>::lower(r) > 0))
+    throw InputError(std::string(name) + " = " + text + " is not positive in " + ScalarTraits<Real>::name());
+  return r;
+}
+
+template <class Real> std::size_t count_nonfinite(const Matrix<Real>& m) {
+  std::size_t k = 0;
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index j = 0; j < m.cols(); ++j) k += !ScalarTraits<Real>::is_finite(m(i, j));
+  return k;
+}
+
+template <class Real> nlohmann::json run_command(const RunOptions& o) {
+  using T = ScalarTraits<Real>;
+  const Instance<Real> inst = to_real<Real>(o.text);
+  const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
+  const Real gamma = positive_parameter<Real>(o.gamma, "gamma");
+  const Construction<Real> con = make_construction<Real>(o.variant, static_cast<int>(inst.d()), lambda, gamma);
+  const Transformer<Real> tf({con.layer}, o.softmax);
+  const ColumnMap& c = con.columns;
+  const Eigen::Index n = inst.n();
+
+  // Breakdown is a result: record the first layer whose output is not finite.
+  long long first_nonfinite_layer = -1;
+  Matrix<Real> Z = make_prompt<Real>(inst, c);
+  for (long long l = 0; l < o.layers; ++l) {
+    Z = tf.step(Z, static_cast<int>(l));
+    if (first_nonfinite_layer < 0 && count_nonfinite<Real>(Z) > 0) first_nonfinite_layer = l + 1;
+  }
+  // Patterns A^(L) of the final state Z^(L) (eq. 10 uses the state they act on).
+  const auto att = tf.attentions(Z, static_cast<int>(o.layers));
+  const Matrix<Real> est = readout<Real>(att[1].pattern, inst.x);
+  const Matrix<Real> sorted = transported_x<Real>(inst, exact_ot<Real>(inst));
+  const Matrix<Real> plan = plan_from_scores<Real>(att[0].scores);
+  const Marginals<Real> m = marginals<Real>(plan);
+
+  const Real inv_n = Real(1) / Real(n);
+  Real readout_err = 0, row_err = 0, col_err = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index k = 0; k < inst.d(); ++k) readout_err = max_of<Real>(readout_err, T::upper(abs(est(i, k) - sorted(i, k))));
+    row_err = max_of<Real>(row_err, T::upper(abs(m.rows(i) - inv_n)));
+    col_err = max_of<Real>(col_err, T::upper(abs(m.cols(i) - inv_n)));
+  }
+  Real max_width = 0;  // enclosure width of the u, v columns (intervals only)
+  for (Eigen::Index i = 0; i <= n; ++i)
+    for (int col : {c.u, c.v}) max_width = max_of<Real>(max_width, T::upper(T::width(Z(i, col))));
+  const std::size_t nonfinite = count_nonfinite<Real>(Z) + count_nonfinite<Real>(att[0].pattern) + count_nonfinite<Real>(att[1].pattern);
+
+  nlohmann::json j;
+  j["scalar"] = T::name();
+  j["precision_bits"] = T::bits();
+  j["unit_roundoff"] = json_value<Real>(T::unit_roundoff());
+  j["variant"] = to_string(o.variant);
+  j["softmax"] = o.softmax == Softmax::stable ? "stable" : "naive";
+  j["n"] = n;
+  j["d"] = inst.d();
+  j["lambda"] = json_value(lambda);
+  j["gamma"] = json_value(gamma);
+  j["layers"] = o.layers;
+  j["readout"] = json_matrix<Real>(est);
+  j["sorted"] = json_matrix<Real>(sorted);
+  j["readout_max_error"] = json_value<Real>(readout_err);
+  j["u"] = json_vector<Real>(Z.col(c.u).head(n));
+  j["v"] = json_vector<Real>(Z.col(c.v).head(n));
+  j["sink"] = {{"u", json_value<Real>(Z(n, c.u))}, {"v", json_value<Real>(Z(n, c.v))}};
+  j["attention_last"] = json_matrix<Real>(data_block<Real>(att[0].pattern));
+  j["marginal_error"] = {{"rows", json_value<Real>(row_err)}, {"cols", json_value<Real>(col_err)}};
+  if (T::is_interval) j["max_enclosure_width"] = json_value<Real>(max_width);
+  j["breakdown"] = {{"nonfinite_entries", nonfinite},
+                    {"first_nonfinite_layer", first_nonfinite_layer < 0 ? nlohmann::json(nullptr) : nlohmann::json(first_nonfinite_layer)}};
+  return j;
+}
+
+}  // namespace otv::cli

@@ -1,0 +1,5 @@
+// Explicit instantiation of every command for one scalar type (one TU per type
+// keeps the multiprecision templates from being compiled in every file).
+#include "cli/commands_impl.hpp"
+
+template nlohmann::json otv::cli::run_command<double>(const otv::cli::RunOptions&);

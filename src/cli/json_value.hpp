@@ -1,0 +1,42 @@
+#pragma once
+// JSON encoding of scalars: float and double as JSON numbers, every other type
+// as a decimal string with enough digits to round-trip (intervals as "[lo, hi]").
+// Non-finite values, which JSON numbers cannot hold, become the strings "nan",
+// "inf", "-inf".
+#include <nlohmann/json.hpp>
+
+#include "otv/matrix.hpp"
+#include "otv/scalar_traits.hpp"
+
+namespace otv::cli {
+
+template <class Real> nlohmann::json json_value(const Real& x) {
+  using T = ScalarTraits<Real>;
+  if constexpr (T::json_number) {
+    if (T::is_finite(x)) return static_cast<double>(x);
+    const double d = static_cast<double>(x);
+    return d != d ? "nan" : (d > 0 ? "inf" : "-inf");
+  } else {
+    return T::to_string(x);
+  }
+}
+
+template <class Real> nlohmann::json json_vector(const Vector<Real>& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(json_value(v(i)));
+  return a;
+}
+
+// Rows of a matrix; a one-column matrix becomes a flat list.
+template <class Real> nlohmann::json json_matrix(const Matrix<Real>& m) {
+  nlohmann::json a = nlohmann::json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    if (m.cols() == 1) { a.push_back(json_value(m(i, 0))); continue; }
+    nlohmann::json row = nlohmann::json::array();
+    for (Eigen::Index j = 0; j < m.cols(); ++j) row.push_back(json_value(m(i, j)));
+    a.push_back(row);
+  }
+  return a;
+}
+
+}  // namespace otv::cli

@@ -1,0 +1,93 @@
+#include "cli/options.hpp"
+
+#include <charconv>
+
+namespace otv::cli {
+
+namespace {
+unsigned parse_bits(const std::string& name, const std::string& digits) {
+  unsigned long long bits = 0;
+  const auto* end = digits.data() + digits.size();
+  const auto r = std::from_chars(digits.data(), end, bits);
+  if (digits.empty() || r.ec != std::errc() || r.ptr != end)
+    throw InputError("malformed precision in scalar '" + name + "' (expected e.g. mpfr:256)");
+  if (bits < kMinBits || bits > kMaxBits)
+    throw InputError("precision " + digits + " bits in '" + name + "' is outside [" + std::to_string(kMinBits) + ", " + std::to_string(kMaxBits) + "]");
+  return static_cast<unsigned>(bits);
+}
+}  // namespace
+
+ScalarSpec parse_scalar(const std::string& name) {
+  using K = ScalarSpec::Kind;
+  if (name == "float") return {K::float_};
+  if (name == "double") return {K::double_};
+  if (name == "long-double") return {K::long_double};
+  if (name == "float128") return {K::float128};
+  if (name == "cpp_bin_float_50") return {K::bin_float_50};
+  if (name == "cpp_bin_float_100") return {K::bin_float_100};
+  for (auto [prefix, kind] : {std::pair{"mpfr:", K::mpfr}, std::pair{"mpfi:", K::mpfi}})
+    if (name.rfind(prefix, 0) == 0) return {kind, parse_bits(name, name.substr(5))};
+  throw InputError("unknown scalar type '" + name +
+                   "' (expected float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS)");
+}
+
+Softmax parse_softmax(const std::string& s) {
+  if (s == "stable") return Softmax::stable;
+  if (s == "naive") return Softmax::naive;
+  throw InputError("unknown softmax mode '" + s + "' (expected stable or naive)");
+}
+
+InstanceText load_instance(const InstanceOptions& o) {
+  const bool inline_given = !o.x.empty() || !o.y.empty();
+  const bool files_given = !o.x_file.empty() || !o.y_file.empty();
+  const bool gen_given = !o.generator.empty();
+  if (inline_given + files_given + gen_given > 1)
+    throw InputError("give the instance one way: --x/--y, --x-file/--y-file, or --generator");
+  InstanceText inst;
+  if (gen_given) {
+    if (o.n <= 0) throw InputError("n = " + std::to_string(o.n) + ": --n must be at least 1");
+    if (o.n > static_cast<long long>(kMaxPoints)) throw InputError("n = " + std::to_string(o.n) + " exceeds the limit " + std::to_string(kMaxPoints));
+    if (o.d <= 0 || o.d > static_cast<long long>(kMaxDimension)) throw InputError("--d must be in [1, " + std::to_string(kMaxDimension) + "]");
+    const auto n = static_cast<std::size_t>(o.n), d = static_cast<std::size_t>(o.d);
+    if (o.generator == "paper") {
+      if (d != 1) throw InputError("the paper generator is one-dimensional (--d 1)");
+      inst = paper_instance(n, o.seed);
+    } else if (o.generator == "uniform") {
+      inst = uniform_instance(n, d, o.seed);
+    } else if (o.generator == "gaussian") {
+      inst = gaussian_instance(n, d, o.seed);
+    } else {
+      throw InputError("unknown generator '" + o.generator + "' (expected paper, uniform or gaussian)");
+    }
+  } else if (files_given) {
+    if (o.x_file.empty() || o.y_file.empty()) throw InputError("give both --x-file and --y-file");
+    inst.x = read_points_csv(o.x_file);
+    inst.y = read_points_csv(o.y_file);
+  } else if (inline_given) {
+    if (o.x.empty() || o.y.empty()) throw InputError("give both --x and --y");
+    inst.x = parse_inline_points(o.x, "--x");
+    inst.y = parse_inline_points(o.y, "--y");
+  } else {
+    inst.x = parse_inline_points("0.5,0.75,0.25,0", "--x");
+    inst.y = parse_inline_points("0,0.25,0.5,0.75", "--y");
+  }
+  validate(inst);
+  return inst;
+}
+
+void RunOptions::validate() {
+  require_decimal(lambda);
+  require_decimal(gamma);
+  // Sign checks on the decimal text, so they hold in every scalar type.
+  auto positive = [](const std::string& s) {
+    if (s[0] == '-') return false;
+    return s.find_first_of("123456789") < (s.find_first_of("eE") == std::string::npos ? s.size() : s.find_first_of("eE"));
+  };
+  if (!positive(lambda)) throw InputError("lambda must be > 0 (got " + lambda + ")");
+  if (!positive(gamma)) throw InputError("gamma must be > 0 (got " + gamma + ")");
+  if (layers < 0) throw InputError("layers must be >= 0 (got " + std::to_string(layers) + ")");
+  if (layers > kMaxLayers) throw InputError("layers " + std::to_string(layers) + " exceeds the limit " + std::to_string(kMaxLayers));
+  text = load_instance(instance);
+}
+
+}  // namespace otv::cli

@@ -1,0 +1,48 @@
+#pragma once
+// Options shared by the otverify subcommands, validated before any work.
+#include <cstdint>
+#include <string>
+
+#include "otv/construction.hpp"
+#include "otv/instance.hpp"
+#include "otv/transformer.hpp"
+
+namespace otv::cli {
+
+// A scalar type named on the command line: float, double, long-double, float128,
+// cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS.
+struct ScalarSpec {
+  enum class Kind { float_, double_, long_double, float128, bin_float_50, bin_float_100, mpfr, mpfi } kind;
+  unsigned bits = 0;  // mpfr / mpfi only
+};
+
+inline constexpr unsigned kMinBits = 2;
+inline constexpr unsigned kMaxBits = 1000000;
+inline constexpr long long kMaxLayers = 10000000;
+
+ScalarSpec parse_scalar(const std::string& name);
+
+struct InstanceOptions {
+  std::string x, y;            // inline lists
+  std::string x_file, y_file;  // CSV files
+  std::string generator;       // paper | uniform | gaussian (empty: inline, files or demo)
+  long long n = 0, d = 1;
+  std::uint64_t seed = 1;
+};
+
+// The paper's printed example (Sec. 6): [0.5, 0.75, 0.25, 0] against [0, 0.25, 0.5, 0.75].
+InstanceText load_instance(const InstanceOptions& o);
+
+struct RunOptions {
+  InstanceOptions instance;
+  std::string lambda = "0.005", gamma = "0.01";  // Sec. 6 validation settings
+  long long layers = 2000;
+  Variant variant = Variant::paper;
+  Softmax softmax = Softmax::stable;
+  InstanceText text;  // filled by validate()
+  void validate();
+};
+
+Softmax parse_softmax(const std::string& s);
+
+}  // namespace otv::cli

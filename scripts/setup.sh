@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what otverify needs from Debian 12 packages, only what is missing.
+# Idempotent; run as root (or with sudo available).
+set -euo pipefail
+packages=(build-essential cmake ninja-build libboost-dev libmpfr-dev libgmp-dev libmpfi-dev
+          libeigen3-dev librapidcheck-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev
+          libbenchmark-dev python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

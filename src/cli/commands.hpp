@@ -9,4 +9,7 @@ namespace otv::cli {
 
 template <class Real> nlohmann::json run_command(const RunOptions& o);
 
+// Transformer vs adaptive GD on one instance (text form), in one scalar type.
+template <class Real> nlohmann::json theorem1_command(const RunOptions& o, const InstanceText& inst);
+
 }  // namespace otv::cli

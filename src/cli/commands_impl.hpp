@@ -8,6 +8,7 @@
 #include "otv/exact_ot.hpp"
 #include "otv/prompt.hpp"
 #include "otv/readout.hpp"
+#include "otv/theorem1.hpp"
 
 namespace otv::cli {
 
@@ -84,6 +85,50 @@ template <class Real> nlohmann::json run_command(const RunOptions& o) {
   if (T::is_interval) j["max_enclosure_width"] = json_value<Real>(max_width);
   j["breakdown"] = {{"nonfinite_entries", nonfinite},
                     {"first_nonfinite_layer", first_nonfinite_layer < 0 ? nlohmann::json(nullptr) : nlohmann::json(first_nonfinite_layer)}};
+  return j;
+}
+
+template <class Real> nlohmann::json theorem1_command(const RunOptions& o, const InstanceText& text) {
+  using T = ScalarTraits<Real>;
+  const Instance<Real> inst = to_real<Real>(text);
+  const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
+  const Real gamma = positive_parameter<Real>(o.gamma, "gamma");
+  const Theorem1Trace<Real> trace = compare_with_gd<Real>(inst, o.variant, lambda, gamma, static_cast<int>(o.layers), o.softmax);
+
+  nlohmann::json j;
+  j["scalar"] = T::name();
+  j["unit_roundoff"] = T::to_double(T::unit_roundoff());
+  j["interval"] = T::is_interval;
+  nlohmann::json per_layer = nlohmann::json::array(), sink = nlohmann::json::array();
+  Real max_err = 0;
+  nlohmann::json certificate = {{"counterexample", nullptr}};
+  for (const auto& row : trace.layers) {
+    per_layer.push_back({{"layer", row.layer}, {"max_u_err", T::to_double(row.max_u_err)},
+                         {"max_v_err", T::to_double(row.max_v_err)}, {"tolerance", T::to_double(row.tolerance)}});
+    sink.push_back({{"layer", row.layer}, {"u", json_value<Real>(row.sink_u)}, {"v", json_value<Real>(row.sink_v)}});
+    max_err = max_of<Real>(max_err, max_of<Real>(row.max_u_err, row.max_v_err));
+    if (T::is_interval && row.certified_counterexample && certificate["counterexample"].is_null())
+      certificate["counterexample"] = {{"layer", row.layer}, {"row", row.witness_row + 1},
+                                       {"column_enclosure", T::to_string(row.witness_column_value)},
+                                       {"gd_enclosure", T::to_string(row.witness_gd_value)}};
+  }
+  if (T::is_interval) {
+    certificate["bits"] = T::bits();
+    certificate["layers"] = o.layers;
+    certificate["max_abs_difference_bound"] = T::to_string(max_err);
+    // The last layer at which the certified bound is still below 1 (beyond it the
+    // enclosures have widened past any use).
+    int useful = 0;
+    for (const auto& row : trace.layers)
+      if (T::upper(max_of<Real>(row.max_u_err, row.max_v_err)) < 1) useful = row.layer;
+    certificate["informative_through_layer"] = useful;
+    j["certificate"] = certificate;
+  }
+  j["per_layer"] = per_layer;
+  j["sink"] = sink;
+  j["max_err"] = T::to_double(max_err);
+  j["tolerance"] = trace.layers.empty() ? 0.0 : T::to_double(trace.layers.back().tolerance);
+  j["first_failing_layer"] = trace.first_failing_layer < 0 ? nlohmann::json(nullptr) : nlohmann::json(trace.first_failing_layer);
   return j;
 }
 

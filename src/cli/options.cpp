@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include <charconv>
+#include <limits>
 
 namespace otv::cli {
 
@@ -88,6 +89,44 @@ void RunOptions::validate() {
   if (layers < 0) throw InputError("layers must be >= 0 (got " + std::to_string(layers) + ")");
   if (layers > kMaxLayers) throw InputError("layers " + std::to_string(layers) + " exceeds the limit " + std::to_string(kMaxLayers));
   text = load_instance(instance);
+}
+
+void apply_replay(const std::string& replay, Theorem1Options& o) {
+  for (const auto& item : split(replay, ',')) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw InputError("malformed --replay entry '" + item + "' (expected key=value)");
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    auto integer = [&](long long lo, long long hi) {
+      long long v = 0;
+      const auto r = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (value.empty() || r.ec != std::errc() || r.ptr != value.data() + value.size() || v < lo || v > hi)
+        throw InputError("--replay: " + key + " = '" + value + "' is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+      return v;
+    };
+    if (key == "generator") o.run.instance.generator = value;
+    else if (key == "n") o.run.instance.n = integer(1, static_cast<long long>(kMaxPoints));
+    else if (key == "d") o.run.instance.d = integer(1, static_cast<long long>(kMaxDimension));
+    else if (key == "seed") o.run.instance.seed = static_cast<std::uint64_t>(integer(0, std::numeric_limits<long long>::max()));
+    else if (key == "lambda") o.run.lambda = value;
+    else if (key == "gamma") o.run.gamma = value;
+    else if (key == "layers") o.run.layers = integer(0, kMaxLayers);
+    else if (key == "variant") o.run.variant = parse_variant(value);
+    else throw InputError("--replay: unknown key '" + key + "'");
+  }
+}
+
+void Theorem1Options::validate() {
+  if (!replay.empty()) apply_replay(replay, *this);
+  if (trials < 0 || trials > 100000) throw InputError("--trials must be in [0, 100000]");
+  if (trials > 0 && (max_n < 1 || max_n > 4096)) throw InputError("--max-n must be in [1, 4096]");
+  if (certify_bits != 0 && (certify_bits < kMinBits || certify_bits > kMaxBits))
+    throw InputError("--certify-bits must be in [" + std::to_string(kMinBits) + ", " + std::to_string(kMaxBits) + "]");
+  for (const auto& name : split(ladder, ',')) parse_scalar(trim(name));
+  if (trials > 0) {
+    // Instances come from the trials; validate the rest of run with a placeholder.
+    run.instance = InstanceOptions{};
+  }
+  run.validate();
 }
 
 }  // namespace otv::cli

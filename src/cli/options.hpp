@@ -45,4 +45,19 @@ struct RunOptions {
 
 Softmax parse_softmax(const std::string& s);
 
+// otverify theorem1: RunOptions plus random trials, a precision ladder and an
+// interval certificate.
+struct Theorem1Options {
+  RunOptions run;
+  long long trials = 0, max_n = 8;  // trials > 0: random uniform instances, n in [1, max_n]
+  std::string ladder = "double,mpfr:128,mpfr:256,mpfr:512";
+  bool certify = false;
+  unsigned certify_bits = 0;        // 0: chosen from the depth (docs/error-model.md)
+  std::string replay;               // "generator=uniform,n=3,d=1,seed=7,lambda=0.01,..."
+  void validate();
+};
+
+// Applies a --replay case string (key=value pairs separated by commas) to o.
+void apply_replay(const std::string& replay, Theorem1Options& o);
+
 }  // namespace otv::cli

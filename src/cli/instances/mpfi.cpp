@@ -3,3 +3,4 @@
 #include "cli/commands_impl.hpp"
 
 template nlohmann::json otv::cli::run_command<otv::mpfi_real>(const otv::cli::RunOptions&);
+template nlohmann::json otv::cli::theorem1_command<otv::mpfi_real>(const otv::cli::RunOptions&, const otv::InstanceText&);

@@ -13,9 +13,13 @@ template <class Real> struct DualIterate {
   Vector<Real> u, v;
 };
 
-// One step of eq. (4) with the steps D_l, D'_l of Theorem 1.
-template <class Real> DualIterate<Real> adaptive_dual_gd_step(const Matrix<Real>& C, const DualIterate<Real>& it, const Real& lambda, const Real& gamma) {
+// One step of eq. (4) with the steps D_l, D'_l of Theorem 1. If `used` is given,
+// it receives the marginals M1, M^T 1 of the current iterate.
+template <class Real>
+DualIterate<Real> adaptive_dual_gd_step(const Matrix<Real>& C, const DualIterate<Real>& it, const Real& lambda, const Real& gamma,
+                                        Marginals<Real>* used = nullptr) {
   const Marginals<Real> m = marginals<Real>(dual_kernel<Real>(C, it.u, it.v, lambda));
+  if (used) *used = m;
   const Real inv_n = Real(1) / Real(C.rows());
   DualIterate<Real> next = it;
   for (Eigen::Index i = 0; i < C.rows(); ++i) {

@@ -28,16 +28,45 @@ template <class Real> struct Theorem1Trace {
   int first_failing_layer = -1;  // first layer whose error exceeds the tolerance
 };
 
-// Rounding model (docs/error-model.md): the transformer and GD each evaluate the
-// same step with O(d) rounded operations per score; exp turns an absolute score
-// error into a relative error of M, which the step multiplies by gamma. Per layer
-// the local error is at most c_d u (gamma (S + 1) + |u|_inf + |v|_inf) with S the
-// largest |score| and c_d = 4 (2d + 8) operations; local errors add across layers
-// (no amplification is assumed; the precision ladder tests that assumption).
-template <class Real> Real theorem1_local_error(int d, const Real& unit, const Real& gamma, const Real& max_score,
-                                                const Real& max_iterate) {
-  const Real c_d = Real(4 * (2 * d + 8));
-  return c_d * unit * (gamma * (max_score + 1) + max_iterate);
+// Rounding model (docs/error-model.md, section "Theorem 1").
+// Local error of one layer, both computations together:
+//   2 u [ 2 gamma (c_d K + n + 3) + |u|_inf + |v|_inf ],
+// K the magnitude of a head-1 score before cancellation,
+// (|x|^2 + |y|^2 + 2|x||y| + |u|_inf + |v|_inf) / lambda + 1, and c_d = 4d + 14
+// the rounded operations in one score. Propagation: the infinity norm of the GD
+// map's Jacobian, rho = max_i |1 - a_i| + a_i, a_i = gamma (1 + 1/n) r_i / (lambda (r_i + 1)^2)
+// over the row sums r_i = (M1)_i and the column sums; tol_l = rho tol_{l-1} + local.
+template <class Real> struct Theorem1ErrorModel {
+  int d;
+  Eigen::Index n;
+  Real unit, lambda, gamma;
+  Real data_magnitude;  // max(|x|^2 + |y|^2 + 2|x||y|) over the instance
+
+  Real local_error(const Real& max_iterate_sum) const {
+    const Real K = (data_magnitude + max_iterate_sum) / lambda + 1;
+    const Real c_d = Real(4 * d + 14);
+    return 2 * unit * (2 * gamma * (c_d * K + Real(n) + 3) + max_iterate_sum);
+  }
+  Real amplification(const Marginals<Real>& m) const {
+    Real rho = 1;
+    const Real factor = gamma * (1 + Real(1) / Real(n)) / lambda;
+    for (const auto* sums : {&m.rows, &m.cols})
+      for (Eigen::Index i = 0; i < sums->size(); ++i) {
+        const Real r = ScalarTraits<Real>::upper((*sums)(i));
+        const Real a = factor * r / ((r + 1) * (r + 1));
+        rho = max_of<Real>(rho, abs(1 - a) + a);
+      }
+    return rho;
+  }
+};
+
+template <class Real> Real data_magnitude(const Instance<Real>& inst) {
+  Real x2 = 0, y2 = 0;
+  for (Eigen::Index i = 0; i < inst.n(); ++i) {
+    x2 = max_of<Real>(x2, ScalarTraits<Real>::upper(Real(inst.x.row(i).squaredNorm())));
+    y2 = max_of<Real>(y2, ScalarTraits<Real>::upper(Real(inst.y.row(i).squaredNorm())));
+  }
+  return x2 + y2 + 2 * sqrt(x2 * y2);
 }
 
 template <class Real>
@@ -53,17 +82,18 @@ Theorem1Trace<Real> compare_with_gd(const Instance<Real>& inst, Variant variant,
   Theorem1Trace<Real> trace;
   Matrix<Real> Z = make_prompt<Real>(inst, c);
   DualIterate<Real> gd{Vector<Real>::Zero(n), Vector<Real>::Zero(n)};
+  const Theorem1ErrorModel<Real> model{static_cast<int>(inst.d()), n, T::unit_roundoff(), lambda, gamma, data_magnitude<Real>(inst)};
   Real tolerance = 0;
+  Marginals<Real> sums;
   for (int l = 1; l <= layers; ++l) {
-    Real max_score = 0;
-    Z = tf.step(Z, l - 1, [&](const LayerView<Real>& view) {
-      for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < n; ++j) max_score = max_of<Real>(max_score, T::upper(abs(view.scores[0](i, j))));
-    });
-    Real max_iterate = 0;
-    for (Eigen::Index i = 0; i < n; ++i) max_iterate = max_of<Real>(max_iterate, T::upper(max_of<Real>(abs(gd.u(i)), abs(gd.v(i)))));
-    gd = adaptive_dual_gd_step<Real>(C, gd, lambda, gamma);
-    tolerance += theorem1_local_error<Real>(static_cast<int>(inst.d()), T::unit_roundoff(), gamma, max_score, max_iterate);
+    Z = tf.step(Z, l - 1);
+    Real max_u = 0, max_v = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      max_u = max_of<Real>(max_u, T::upper(abs(gd.u(i))));
+      max_v = max_of<Real>(max_v, T::upper(abs(gd.v(i))));
+    }
+    gd = adaptive_dual_gd_step<Real>(C, gd, lambda, gamma, &sums);
+    tolerance = model.amplification(sums) * tolerance + model.local_error(max_u + max_v);
 
     Theorem1Layer<Real> row{l, Real(0), Real(0), tolerance, Z(n, c.u), Z(n, c.v)};
     for (Eigen::Index i = 0; i < n; ++i) {

@@ -1,0 +1,107 @@
+// The proof of Theorem 1, step by step, at every layer: each check finds the
+// first layer (0-based: the layer reading Z^(l)) and variant where its step stops
+// holding, and asserts where that is.
+//   S1 (eq. 9, data block): head-1 scores between data rows equal log M_ij, with M
+//      built from the transformer's own u, v columns; head 2 likewise with M^T.
+//   S2 (eq. 9, sink column): a data row's score against the sink row is 0.
+//   S3 head-1 output on data rows = -D_l (M1 - 1/n), head-2 = -D'_l (M^T 1 - 1/n),
+//      with the step sizes D_l = gamma / (M1 + 1), D'_l = gamma / (M^T 1 + 1) of Theorem 1.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <iostream>
+
+#include "otv/dual_objective.hpp"
+#include "otv/theorem1.hpp"
+
+namespace {
+
+using otv::Matrix;
+using otv::Variant;
+using otv::Vector;
+
+struct StepFailures {
+  int score_identity = -1, sink_score = -1, head_output = -1;  // first failing layer, -1: none
+};
+
+// Tolerances (docs/error-model.md): a score carries at most c_d u K of rounding;
+// a head output at most 2 gamma (c_d K + n + 3) u.
+template <class Real> StepFailures first_failures(Variant variant, const otv::InstanceText& text, const char* lambda_text,
+                                                  const char* gamma_text, int layers) {
+  using T = otv::ScalarTraits<Real>;
+  const auto inst = otv::to_real<Real>(text);
+  const Real lambda = otv::parse_finite<Real>(lambda_text), gamma = otv::parse_finite<Real>(gamma_text);
+  const auto con = otv::make_construction<Real>(variant, static_cast<int>(inst.d()), lambda, gamma);
+  const otv::Transformer<Real> tf({con.layer});
+  const auto& c = con.columns;
+  const Eigen::Index n = inst.n();
+  const Matrix<Real> C = otv::cost_matrix<Real>(inst);
+  const Real u = T::unit_roundoff(), c_d = Real(4 * inst.d() + 14), mag = otv::data_magnitude<Real>(inst);
+  const Real inv_n = Real(1) / Real(n);
+
+  StepFailures f;
+  Matrix<Real> Z = otv::make_prompt<Real>(inst, c);
+  for (int l = 0; l < layers; ++l) {
+    Vector<Real> cu = Z.col(c.u).head(n), cv = Z.col(c.v).head(n);
+    Real iterates = 0;
+    for (Eigen::Index i = 0; i < n; ++i) iterates = otv::max_of<Real>(iterates, abs(cu(i)) + abs(cv(i)));
+    const Real K = (mag + iterates) / lambda + 1;
+    const Real score_tol = c_d * u * K;
+    const Matrix<Real> M = otv::dual_kernel<Real>(C, cu, cv, lambda);
+    const auto sums = otv::marginals<Real>(M);
+    Z = tf.step(Z, l, [&](const otv::LayerView<Real>& view) {
+      bool scores_ok = true, sink_ok = true, output_ok = true;
+      for (Eigen::Index i = 0; i < n; ++i) {
+        for (Eigen::Index j = 0; j < n; ++j) {
+          scores_ok &= abs(view.scores[0](i, j) - log(M(i, j))) <= score_tol;
+          scores_ok &= abs(view.scores[1](i, j) - log(M(j, i))) <= score_tol;
+        }
+        sink_ok &= abs(view.scores[0](i, n)) <= score_tol && abs(view.scores[1](i, n)) <= score_tol;
+        // Head outputs (after B = -gamma I) are the changes of the u and v columns.
+        const Real expect_u = -gamma / (sums.rows(i) + 1) * (sums.rows(i) - inv_n);
+        const Real expect_v = -gamma / (sums.cols(i) + 1) * (sums.cols(i) - inv_n);
+        const Real out_tol = 2 * gamma * (c_d * K + Real(n) + 3) * u + 2 * u * iterates;
+        output_ok &= abs((view.output(i, c.u) - view.input(i, c.u)) - expect_u) <= out_tol;
+        output_ok &= abs((view.output(i, c.v) - view.input(i, c.v)) - expect_v) <= out_tol;
+      }
+      if (!scores_ok && f.score_identity < 0) f.score_identity = l;
+      if (!sink_ok && f.sink_score < 0) f.sink_score = l;
+      if (!output_ok && f.head_output < 0) f.head_output = l;
+    });
+  }
+  std::cout << "Theorem 1 proof steps, " << otv::to_string(variant) << ", " << T::name() << ", n = " << n
+            << ": first layer where S1 (score identity) fails " << f.score_identity << ", S2 (sink score) " << f.sink_score
+            << ", S3 (head outputs = -D(M1 - 1/n)) " << f.head_output << " (-1: holds through layer " << layers - 1 << ")\n";
+  return f;
+}
+
+otv::InstanceText example() {
+  otv::InstanceText t;
+  for (const char* x : {"0.5", "0.75", "0.25", "0"}) t.x.push_back({x});
+  for (const char* y : {"0", "0.25", "0.5", "0.75"}) t.y.push_back({y});
+  return t;
+}
+
+template <class Real> void check_variants(const otv::InstanceText& text, int layers) {
+  for (Variant v : {Variant::paper, Variant::notebook}) {
+    const StepFailures f = first_failures<Real>(v, text, "0.005", "0.01", layers);
+    CHECK(f.score_identity == -1);  // S1 holds at every layer: it involves data rows only
+    CHECK(f.sink_score == 1);       // S2 fails from layer 1: the sink's v has moved
+    CHECK(f.head_output == 1);      // S3 fails with it: the sink weight is exp(v_sink/lambda) != 1
+  }
+  const StepFailures f = first_failures<Real>(Variant::corrected, text, "0.005", "0.01", layers);
+  CHECK(f.score_identity == -1);
+  CHECK(f.sink_score == -1);
+  CHECK(f.head_output == -1);
+}
+
+}  // namespace
+
+TEST_CASE("Proof of Theorem 1, step by step at every layer (double)", "[theorem1][proof]") {
+  check_variants<double>(example(), 200);
+  check_variants<double>(otv::uniform_instance(9, 2, 5), 100);
+}
+
+TEST_CASE("Proof of Theorem 1, step by step at every layer (mpfr:256)", "[theorem1][proof]") {
+  otv::PrecisionScope p(256);
+  check_variants<otv::mpfr_real>(example(), 50);
+}

@@ -54,7 +54,7 @@ template <class Real> struct Theorem1ErrorModel {
       for (Eigen::Index i = 0; i < sums->size(); ++i) {
         const Real r = ScalarTraits<Real>::upper((*sums)(i));
         const Real a = factor * r / ((r + 1) * (r + 1));
-        rho = max_of<Real>(rho, abs(1 - a) + a);
+        rho = max_of<Real>(rho, ScalarTraits<Real>::upper(abs(1 - a) + a));
       }
     return rho;
   }

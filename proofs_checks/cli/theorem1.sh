@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# otverify theorem1 end to end: verdicts, first failing layer, ladder, certificate,
+# replay and random trials, through the JSON interface.
+set -u
+otv="$1"
+py=/usr/bin/python3
+fail=0; count=0
+expect() {  # expect <description> <python assertion on j> -- <args...>
+  local what="$1" assertion="$2"; shift 3
+  count=$((count + 1))
+  if ! out=$("$otv" theorem1 "$@" --json 2>&1); then echo "FAIL: $what: $out"; fail=$((fail + 1)); return; fi
+  if echo "$out" | "$py" -c "import json, sys; j = json.load(sys.stdin); assert $assertion, j.get('verdict')"; then
+    echo "ok: $what"
+  else
+    echo "FAIL: $what"; fail=$((fail + 1))
+  fi
+}
+expect "paper fails at layer 2, mathematically (ladder slope ~0)" \
+  'j["verdict"] == "fails" and j["first_failing_layer"] == 2 and abs(j["ladder_slope"]) < 0.05 and len(j["per_layer"]) == 50' \
+  -- --variant paper --layers 50
+expect "notebook fails the same way" 'j["verdict"] == "fails" and j["first_failing_layer"] == 2' -- --variant notebook --layers 20
+expect "corrected holds; the ladder slope is ~1 (rounding)" \
+  'j["verdict"] == "holds" and j["first_failing_layer"] is None and abs(j["ladder_slope"] - 1) < 0.1' \
+  -- --variant corrected --layers 200
+expect "paper sink u tends to -2 lambda ln n" \
+  'abs(float(j["sink"][-1]["u"]) + 2 * 0.005 * __import__("math").log(4)) < 1e-12 and float(j["sink"][0]["u"]) == -0.0075' \
+  -- --variant paper --layers 500 --ladder double
+expect "certificate: disjoint enclosures at layer 2 for paper" \
+  'j["certificate"]["counterexample"]["layer"] == 2' -- --variant paper --layers 10 --certify --ladder double
+expect "certificate: corrected is bounded, no counterexample" \
+  'j["certificate"]["counterexample"] is None and j["certificate"]["informative_through_layer"] == 30' \
+  -- --variant corrected --layers 30 --certify --ladder double
+expect "replay of the minimal counterexample" \
+  'j["verdict"] == "fails" and j["first_failing_layer"] == 2 and j["per_layer"][1]["max_u_err"] > 1e-5' \
+  -- --replay 'generator=uniform,n=2,d=1,seed=0,lambda=1,gamma=0.01,layers=2,variant=paper'
+expect "random trials: corrected holds on all" 'j["counts"]["holds"] == 12' -- --variant corrected --trials 12 --max-n 16 --layers 20 --d 2
+expect "random trials: paper fails on n >= 2" 'j["counts"]["fails"] >= 10 and j["worst_case"].startswith("generator=uniform")' \
+  -- --variant paper --trials 12 --max-n 16 --layers 20 --seed 4
+# Bad input for theorem1's own options: one line on stderr, exit 2.
+for bad in "--trials -1" "--trials 5 --max-n 0" "--ladder double,quad" "--replay n=abc" "--replay bogus=1" "--certify-bits 1"; do
+  count=$((count + 1))
+  # shellcheck disable=SC2086
+  "$otv" theorem1 $bad >/dev/null 2>"${TMPDIR:-/tmp}/t1err.$$"; rc=$?
+  if [ "$rc" -eq 2 ] && [ "$(wc -l <"${TMPDIR:-/tmp}/t1err.$$")" -eq 1 ]; then echo "ok: bad input $bad"; else echo "FAIL: bad input $bad (exit $rc)"; fail=$((fail + 1)); fi
+done
+rm -f "${TMPDIR:-/tmp}/t1err.$$"
+echo "$((count - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]

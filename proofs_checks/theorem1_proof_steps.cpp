@@ -88,10 +88,12 @@ template <class Real> void check_variants(const otv::InstanceText& text, int lay
     CHECK(f.sink_score == 1);       // S2 fails from layer 1: the sink's v has moved
     CHECK(f.head_output == 1);      // S3 fails with it: the sink weight is exp(v_sink/lambda) != 1
   }
-  const StepFailures f = first_failures<Real>(Variant::corrected, text, "0.005", "0.01", layers);
-  CHECK(f.score_identity == -1);
-  CHECK(f.sink_score == -1);
-  CHECK(f.head_output == -1);
+  for (Variant v : {Variant::corrected, Variant::relu_reset}) {
+    const StepFailures f = first_failures<Real>(v, text, "0.005", "0.01", layers);
+    CHECK(f.score_identity == -1);
+    CHECK(f.sink_score == -1);
+    CHECK(f.head_output == -1);
+  }
 }
 
 }  // namespace

@@ -92,22 +92,41 @@ TEST_CASE("Theorem 1 holds for the corrected variant for every n, d, lambda and 
 // Outside the validity domain the identity still holds in exact arithmetic, but
 // the sink amplifies rounding: the discrepancy is large in double and mpfr:128
 // and vanishes at 512 bits (rounding, not mathematics).
-template <class Real> otv::Theorem1Trace<Real> corrected_on_paper_example() {
+template <class Real> otv::Theorem1Trace<Real> corrected_on_paper_example(Variant v) {
   otv::InstanceText t;
   for (const char* x : {"0.5", "0.75", "0.25", "0"}) t.x.push_back({x});
   for (const char* y : {"0", "0.25", "0.5", "0.75"}) t.y.push_back({y});
   // lambda = 0.001, gamma = 0.05: gamma / (lambda (n + 1)) = 10, outside the domain.
-  return otv::compare_with_gd<Real>(otv::to_real<Real>(t), Variant::corrected, otv::parse_finite<Real>("0.001"),
+  return otv::compare_with_gd<Real>(otv::to_real<Real>(t), v, otv::parse_finite<Real>("0.001"),
                                     otv::parse_finite<Real>("0.05"), 300);
 }
 
 TEST_CASE("corrected variant outside gamma < 2 lambda (n + 1): the discrepancy is rounding amplified by the sink", "[theorem1][finding]") {
-  const auto in_double = corrected_on_paper_example<double>();
+  const auto in_double = corrected_on_paper_example<double>(Variant::corrected);
+  const auto reset_in_double = corrected_on_paper_example<double>(Variant::relu_reset);
   otv::PrecisionScope p(512);
-  const auto in_mpfr512 = corrected_on_paper_example<otv::mpfr_real>();
+  const auto in_mpfr512 = corrected_on_paper_example<otv::mpfr_real>(Variant::corrected);
   INFO("double: first failing layer " << in_double.first_failing_layer << "; mpfr:513: " << in_mpfr512.first_failing_layer);
   CHECK(in_double.first_failing_layer > 1);
   CHECK(in_mpfr512.first_failing_layer == -1);
+  // The ReLU reset sets the sink to exactly 0 each layer: no amplification.
+  CHECK(reset_in_double.first_failing_layer == -1);
+}
+
+TEST_CASE("Theorem 1 holds for the relu-reset variant for every n, d, lambda, gamma", "[theorem1][property]") {
+  // Domain: iterates >= -2^20, far below any |u| reached here (|u| <= layers * gamma).
+  auto holds = []<class Real>() {
+    otv::test::require_property("relu-reset variant: columns equal the GD iterates (" + otv::ScalarTraits<Real>::name() + ")",
+                                std::is_same_v<Real, double> ? 100 : 25, [] {
+                                  const Case c = *gen_case(1);
+                                  const Outcome o = theorem1_outcome<Real>(c, Variant::relu_reset);
+                                  report_if_failing<Real>(c, Variant::relu_reset, o);
+                                  RC_ASSERT(o.first_failing_layer == -1);
+                                });
+  };
+  holds.template operator()<double>();
+  otv::PrecisionScope p(128);
+  holds.template operator()<otv::mpfr_real>();
 }
 
 TEST_CASE("Theorem 1 holds for the paper's construction when n = 1 (the sink cannot drift)", "[theorem1][property]") {

@@ -22,6 +22,10 @@ expect "notebook fails the same way" 'j["verdict"] == "fails" and j["first_faili
 expect "corrected holds; the ladder slope is ~1 (rounding)" \
   'j["verdict"] == "holds" and j["first_failing_layer"] is None and abs(j["ladder_slope"] - 1) < 0.1' \
   -- --variant corrected --layers 200
+expect "relu-reset holds, also outside corrected's domain (gamma = 0.05, lambda = 0.001)" \
+  'j["verdict"] == "holds" and float(j["sink"][-1]["u"]) == 0.0' -- --variant relu-reset --lambda 0.001 --gamma 0.05 --layers 300
+expect "corrected outside its domain: rounding-only" \
+  'j["verdict"] == "rounding-only" and j["ladder_slope"] > 0.5' -- --variant corrected --lambda 0.001 --gamma 0.05 --layers 300
 expect "paper sink u tends to -2 lambda ln n" \
   'abs(float(j["sink"][-1]["u"]) + 2 * 0.005 * __import__("math").log(4)) < 1e-12 and float(j["sink"][0]["u"]) == -0.0075' \
   -- --variant paper --layers 500 --ladder double

@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--lambda", run.lambda, "entropic regularisation lambda > 0 (default 0.005)");
   run_cmd->add_option("--gamma", run.gamma, "step size gamma > 0 (default 0.01)");
   run_cmd->add_option("--layers", run.layers, "number of layers L >= 0 (default 2000)");
-  run_cmd->add_option("--variant", variant, "construction: paper, notebook or corrected (default paper)");
+  run_cmd->add_option("--variant", variant, "construction: paper, notebook, corrected or relu-reset (default paper)");
   run_cmd->add_option("--scalar", scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS");
   run_cmd->add_option("--softmax", softmax, "softmax: stable (max-subtracted, default) or naive");
   run_cmd->add_flag("--json", as_json, "print one JSON object instead of text");
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
   t1_cmd->add_option("--lambda", t1.run.lambda, "entropic regularisation lambda > 0 (default 0.005)");
   t1_cmd->add_option("--gamma", t1.run.gamma, "step size gamma > 0 (default 0.01)");
   t1_cmd->add_option("--layers", t1.run.layers, "number of layers (default 2000)");
-  t1_cmd->add_option("--variant", t1_variant, "paper, notebook or corrected (default paper)");
+  t1_cmd->add_option("--variant", t1_variant, "paper, notebook, corrected or relu-reset (default paper)");
   t1_cmd->add_option("--scalar", t1_scalar, "base scalar type (default double)");
   t1_cmd->add_option("--softmax", t1_softmax, "stable (default) or naive");
   t1_cmd->add_option("--trials", t1.trials, "random uniform instances to try (n uniform in [1, --max-n]); 0: the given instance");

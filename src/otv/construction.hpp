@@ -14,19 +14,26 @@ namespace otv {
 // notebook:  the authors' released code, their column order.
 // corrected: paper + a prompt column sqrt(2 log n) on the sink row, so the sink's
 //            u, v stay at their fixed point 0 (docs/construction.md, repair R4).
-enum class Variant { paper, notebook, corrected };
+// relu-reset: paper + a ReLU feed-forward that resets the sink's u, v to 0 after
+//            every layer, exact while every data-row iterate is >= -kReluResetBound (R5).
+enum class Variant { paper, notebook, corrected, relu_reset };
+
+// K of the relu-reset variant: a power of two, exact in every scalar type.
+inline constexpr double kReluResetBound = 1048576.0;  // 2^20
 
 inline Variant parse_variant(const std::string& s) {
   if (s == "paper") return Variant::paper;
   if (s == "notebook") return Variant::notebook;
   if (s == "corrected") return Variant::corrected;
-  throw InputError("unknown variant '" + s + "' (expected paper, notebook or corrected)");
+  if (s == "relu-reset") return Variant::relu_reset;
+  throw InputError("unknown variant '" + s + "' (expected paper, notebook, corrected or relu-reset)");
 }
 inline std::string to_string(Variant v) {
   switch (v) {
     case Variant::paper: return "paper";
     case Variant::notebook: return "notebook";
     case Variant::corrected: return "corrected";
+    case Variant::relu_reset: return "relu-reset";
   }
   return "?";
 }
@@ -72,6 +79,16 @@ template <class Real> Construction<Real> make_construction(Variant variant, int 
     h.w_v(c.s, head1 ? c.u : c.v) = 1;  // value: s -> u (head 1), s -> v (head 2)
     h.B = Matrix<Real>::Identity(c.width, c.width) * (-gamma);
     con.layer.heads.push_back(std::move(h));
+  }
+  if (variant == Variant::relu_reset) {
+    // ReLU(-u - K one_a) added to u: 0 on data rows while u_i >= -K; on the sink
+    // (one_a = 0) it adds -u_s when u_s <= 0, which the sink's update always is.
+    Matrix<Real> w_f = Matrix<Real>::Zero(c.width, c.width);
+    for (int col : {c.u, c.v}) {
+      w_f(col, col) = -1;
+      w_f(c.one_a, col) = -Real(kReluResetBound);
+    }
+    con.layer.w_f = std::move(w_f);
   }
   return con;
 }

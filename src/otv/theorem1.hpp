@@ -20,7 +20,7 @@ template <class Real> struct Theorem1Layer {
   Real sink_u, sink_v;          // row n+1, the proof's "?"
   bool certified_counterexample = false;  // intervals: some enclosure pair disjoint
   Eigen::Index witness_row = -1;          // a row that is a certified counterexample
-  Real witness_column_value, witness_gd_value;
+  Real witness_column_value = 0, witness_gd_value = 0;
 };
 
 template <class Real> struct Theorem1Trace {

@@ -36,6 +36,7 @@ struct Comparison {
 template <class Real>
 Comparison compare_within(const Real& computed, const Real& expected, const Real& tol) {
   using T = ScalarTraits<Real>;
+  using std::abs;
   const Real err = abs(computed - expected);
   Comparison c{!T::is_nan(err) && err <= tol, {}};
   if (!c.ok) {
@@ -73,12 +74,14 @@ inline std::uint64_t ulp_distance(double a, double b) {
 }
 
 template <class Real> Real max_abs(const Vector<Real>& v) {
+  using std::abs;
   Real m = 0;
   for (Eigen::Index i = 0; i < v.size(); ++i) m = max_of<Real>(m, abs(v(i)));
   return m;
 }
 
 template <class Real> Real max_abs_column(const Matrix<Real>& Z, int col, Eigen::Index rows) {
+  using std::abs;
   Real m = 0;
   for (Eigen::Index i = 0; i < rows; ++i) m = max_of<Real>(m, abs(Z(i, col)));
   return m;
@@ -94,21 +97,24 @@ template <class Real> Real max_abs_column(const Matrix<Real>& Z, int col, Eigen:
 // Total 3d + 8 units of u relative to the magnitude K of the summed terms.
 inline int score_ops(int d) { return 3 * d + 8; }
 
-// K = (|x|^2 + |y|^2 + 2|x||y| + |u| + |v|) / lambda + 1: a bound on the sum of the
-// absolute values of the terms of one score (Cauchy-Schwarz for the cross term).
+// K = (|x_i|^2 + |y_j|^2 + 2|x_i||y_j| + iterates) / lambda + 1: a bound on the sum
+// of the absolute values of the terms of the score of (x_i, y_j) (Cauchy-Schwarz
+// for the cross term), `iterates` bounding |u_i| + |v_j|.
 template <class Real>
 Real score_magnitude(const Instance<Real>& inst, Eigen::Index i, Eigen::Index j, const Real& lambda,
-                     const Real& iterates = Real(0), bool transpose = false) {
-  const Matrix<Real>& a = transpose ? inst.y : inst.x;
-  const Matrix<Real>& b = transpose ? inst.x : inst.y;
-  Real na = 0, nb = 0;
-  for (Eigen::Index k = 0; k < inst.d(); ++k) { na += a(i, k) * a(i, k); nb += b(j, k) * b(j, k); }
-  const Real ra = sqrt(na), rb = sqrt(nb);
-  return (na + nb + 2 * ra * rb + iterates) / lambda + 1;
+                     const Real& iterates = Real(0)) {
+  using std::sqrt;
+  Real nx = 0, ny = 0;
+  for (Eigen::Index k = 0; k < inst.d(); ++k) { nx += inst.x(i, k) * inst.x(i, k); ny += inst.y(j, k) * inst.y(j, k); }
+  return (nx + ny + 2 * sqrt(nx) * sqrt(ny) + iterates) / lambda + 1;
 }
+
+// A decimal literal in any scalar type (exactly the same decimal for all).
+template <class Real> Real lit(const char* s) { return ScalarTraits<Real>::parse(s); }
 
 // max over i, j of |x_i|^2 + |y_j|^2 + 2|x_i||y_j|.
 template <class Real> Real data_magnitude(const Instance<Real>& inst) {
+  using std::sqrt;
   Real m = 0;
   for (Eigen::Index i = 0; i < inst.n(); ++i)
     for (Eigen::Index j = 0; j < inst.n(); ++j) {

@@ -181,7 +181,7 @@ TEST_CASE("mpfi:256 forward pass (3 layers, n = 5, 9, 17): no NaN enclosures, ea
         const Matrix<mpfr_real>& R = ref[static_cast<std::size_t>(l)];
         REQUIRE(R.rows() == Z.rows());
         REQUIRE(R.cols() == Z.cols());
-        REQUIRE(precision_bits(R(0, 0)) >= 512);
+        REQUIRE(otv::ScalarTraits<otv::mpfr_real>::precision_of(R(0, 0)) >= 512);
         for (Eigen::Index i = 0; i < Z.rows(); ++i)
           for (Eigen::Index c = 0; c < Z.cols(); ++c) {
             const mpfi_real& e = Z(i, c);

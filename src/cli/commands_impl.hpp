@@ -44,6 +44,9 @@ template <class Real> nlohmann::json run_command(const RunOptions& o) {
     Z = tf.step(Z, static_cast<int>(l));
     if (first_nonfinite_layer < 0 && count_nonfinite<Real>(Z) > 0) first_nonfinite_layer = l + 1;
   }
+  // Every result must carry the precision of the scope (Boost's variable precision).
+  if (T::precision_of(Z(n, c.u)) != T::bits() || T::precision_of(Z(0, c.v)) != T::bits())
+    throw std::logic_error("result precision " + std::to_string(T::precision_of(Z(n, c.u))) + " bits, expected " + std::to_string(T::bits()));
   // Patterns A^(L) of the final state Z^(L) (eq. 10 uses the state they act on).
   const auto att = tf.attentions(Z, static_cast<int>(o.layers));
   const Matrix<Real> est = readout<Real>(att[1].pattern, inst.x);

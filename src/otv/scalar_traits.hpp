@@ -54,6 +54,7 @@ template <class Real> struct FixedTraits {
   static constexpr bool is_interval = false;
   static constexpr bool json_number = false;  // JSON: decimal string unless a native double fits
   static unsigned bits() { return std::numeric_limits<Real>::digits; }
+  static unsigned precision_of(const Real&) { return bits(); }
   // Unit roundoff u = 2^-p for round-to-nearest with a p-bit significand.
   static Real unit_roundoff() { return std::numeric_limits<Real>::epsilon() / 2; }
   static int digits10_roundtrip() { return std::numeric_limits<Real>::max_digits10; }
@@ -109,6 +110,8 @@ template <> struct ScalarTraits<mpfr_real> {
   static constexpr bool is_interval = false;
   static constexpr bool json_number = false;
   static unsigned bits() { return bits_for_digits10(mpfr_real::default_precision()); }
+  // The precision a value actually carries (results must carry bits()).
+  static unsigned precision_of(const mpfr_real& x) { return static_cast<unsigned>(mpfr_get_prec(x.backend().data())); }
   static std::string name() { return "mpfr:" + std::to_string(bits()); }
   static mpfr_real unit_roundoff() { return ldexp(mpfr_real(1), -static_cast<int>(bits())); }
   static int digits10_roundtrip() { return static_cast<int>(std::ceil(bits() * 0.30102999566398120)) + 1; }
@@ -130,6 +133,7 @@ template <> struct ScalarTraits<mpfi_real> {
   static constexpr bool is_interval = true;
   static constexpr bool json_number = false;
   static unsigned bits() { return bits_for_digits10(mpfi_real::default_precision()); }
+  static unsigned precision_of(const mpfi_real& x) { return static_cast<unsigned>(mpfi_get_prec(x.backend().data())); }
   static std::string name() { return "mpfi:" + std::to_string(bits()); }
   static mpfi_real unit_roundoff() { return ldexp(mpfi_real(1), -static_cast<int>(bits())); }
   static int digits10_roundtrip() { return static_cast<int>(std::ceil(bits() * 0.30102999566398120)) + 1; }
@@ -188,10 +192,6 @@ class PrecisionScope {
  private:
   unsigned old_mpfr_, old_mpfi_;
 };
-
-// Precision in bits of one value (variable-precision types carry their own).
-inline unsigned precision_bits(const mpfr_real& x) { return static_cast<unsigned>(mpfr_get_prec(x.backend().data())); }
-inline unsigned precision_bits(const mpfi_real& x) { return static_cast<unsigned>(mpfi_get_prec(x.backend().data())); }
 
 // Larger of two values (for intervals: compare degenerate ones, e.g. upper bounds).
 // NaN is sticky: a maximum over values with a NaN is NaN, never silently dropped.

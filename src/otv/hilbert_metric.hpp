@@ -75,21 +75,27 @@ template <class Real> Real hilbert_distance(const Vector<Real>& w, const Vector<
 // Birkhoff's projective diameter Delta(K) = log phi(K), phi(K) = max_{i,j,k,l} K_ik K_jl / (K_jk K_il).
 // Since phi = max_{i,j} [max_k K_ik/K_jk] / [min_l K_il/K_jl], Delta is the largest
 // Hilbert distance between two rows of K: O(n^2 m) in log space.
-template <class Real> Real projective_diameter(const Matrix<Real>& K) {
-  const Eigen::Index n = K.rows(), m = K.cols();
+// From log K, for kernels such as exp(-C/lambda) whose entries underflow.
+template <class Real> Real projective_diameter_log(const Matrix<Real>& log_K) {
+  const Eigen::Index n = log_K.rows(), m = log_K.cols();
   if (n == 0 || m == 0) throw InputError("projective diameter of an empty matrix");
-  Matrix<Real> log_K(n, m);
-  for (Eigen::Index i = 0; i < n; ++i)
-    for (Eigen::Index k = 0; k < m; ++k) {
-      hilbert_detail::require_positive<Real>(K(i, k), "matrix");
-      log_K(i, k) = log(K(i, k));
-    }
   Real delta = 0;  // i = j gives phi = 1, Delta = 0
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = i + 1; j < n; ++j)  // mu is symmetric: pairs i < j suffice
       delta = hilbert_detail::enclosing_max<Real>(
           delta, hilbert_detail::spread<Real>(m, [&](Eigen::Index k) { return Real(log_K(i, k) - log_K(j, k)); }));
   return delta;
+}
+
+template <class Real> Real projective_diameter(const Matrix<Real>& K) {
+  if (K.rows() == 0 || K.cols() == 0) throw InputError("projective diameter of an empty matrix");
+  Matrix<Real> log_K(K.rows(), K.cols());
+  for (Eigen::Index i = 0; i < K.rows(); ++i)
+    for (Eigen::Index k = 0; k < K.cols(); ++k) {
+      hilbert_detail::require_positive<Real>(K(i, k), "matrix");
+      log_K(i, k) = log(K(i, k));
+    }
+  return projective_diameter_log<Real>(log_K);
 }
 
 // log phi(K) = Delta(K): use this instead of phi_of when phi may overflow.

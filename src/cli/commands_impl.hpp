@@ -9,6 +9,9 @@
 #include "otv/prompt.hpp"
 #include "otv/readout.hpp"
 #include "otv/theorem1.hpp"
+#include "otv/theorem2.hpp"
+
+#include <Eigen/SVD>
 
 namespace otv::cli {
 
@@ -132,6 +135,98 @@ template <class Real> nlohmann::json theorem1_command(const RunOptions& o, const
   j["max_err"] = T::to_double(max_err);
   j["tolerance"] = trace.layers.empty() ? 0.0 : T::to_double(trace.layers.back().tolerance);
   j["first_failing_layer"] = trace.first_failing_layer < 0 ? nlohmann::json(nullptr) : nlohmann::json(trace.first_failing_layer);
+  return j;
+}
+
+// Sinkhorn's iterations per rung of the reference ladder; a rung that does not
+// reach its tolerance within them is reported as not converged.
+inline constexpr int kMaxSinkhornIterations = 20000;
+
+template <class Real> nlohmann::json optimal_scaling_command(const RunOptions& o, const InstanceText& text) {
+  using T = ScalarTraits<Real>;
+  const Instance<Real> inst = to_real<Real>(text);
+  const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
+  const Real tolerance = ldexp(Real(1), -static_cast<int>(T::bits() / 2));
+  const OptimalScaling<Real> s = optimal_scaling<Real>(cost_matrix<Real>(inst), lambda, tolerance, kMaxSinkhornIterations);
+  nlohmann::json lw = nlohmann::json::array(), lq = nlohmann::json::array();
+  for (Eigen::Index i = 0; i < inst.n(); ++i) { lw.push_back(T::to_string(s.log_w(i))); lq.push_back(T::to_string(s.log_q(i))); }
+  return {{"scalar", T::name()}, {"log_w", lw}, {"log_q", lq}, {"iterations", s.iterations}, {"converged", s.converged}};
+}
+
+// Singular values (double) of an n x n pattern and its effective rank
+// exp(entropy of sigma / sum sigma) (Roy & Vetterli 2007).
+template <class Real> nlohmann::json spectrum(const Matrix<Real>& A) {
+  Eigen::MatrixXd D(A.rows(), A.cols());
+  for (Eigen::Index i = 0; i < A.rows(); ++i)
+    for (Eigen::Index j = 0; j < A.cols(); ++j) D(i, j) = ScalarTraits<Real>::to_double(A(i, j));
+  const Eigen::VectorXd sv = Eigen::JacobiSVD<Eigen::MatrixXd>(D).singularValues();
+  const double total = sv.sum();
+  double entropy = 0;
+  for (Eigen::Index k = 0; k < sv.size(); ++k)
+    if (sv(k) > 0) entropy -= sv(k) / total * std::log(sv(k) / total);
+  return {{"singular_values", std::vector<double>(sv.data(), sv.data() + sv.size())}, {"effective_rank", std::exp(entropy)}};
+}
+
+template <class Real> nlohmann::json theorem2_command(const RunOptions& o, const InstanceText& text, const nlohmann::json& reference) {
+  using T = ScalarTraits<Real>;
+  const Instance<Real> inst = to_real<Real>(text);
+  const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
+  const Real gamma = positive_parameter<Real>(o.gamma, "gamma");
+  const Eigen::Index n = inst.n();
+  const Matrix<Real> C = cost_matrix<Real>(inst);
+  Vector<Real> log_ws(n), log_qs(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    log_ws(i) = parse_finite<Real>(reference["log_w"][i].get<std::string>());
+    log_qs(i) = parse_finite<Real>(reference["log_q"][i].get<std::string>());
+  }
+  if (o.layers < 1) throw InputError("theorem2 needs --layers >= 1");
+  const Theorem2Trace<Real> t = trace_theorem2<Real>(inst, o.variant, lambda, gamma, o.layers, o.softmax, log_ws, log_qs);
+  nlohmann::json per_layer = nlohmann::json::array(), ranks = nlohmann::json::array();
+  Real max_residual = 0;
+  for (std::size_t k = 0; k < t.distance.size(); ++k) {
+    per_layer.push_back({{"layer", k + 1}, {"distance", T::to_double(t.distance[k])}, {"residual", T::to_double(t.residual[k])}});
+    max_residual = max_of<Real>(max_residual, t.residual[k]);
+  }
+  for (const auto& [k, A] : t.patterns) {
+    nlohmann::json s = spectrum<Real>(A);
+    s["layer"] = k;
+    ranks.push_back(s);
+  }
+  const PatternFactors<Real>& first = t.first;
+  const Real measured = t.measured;
+  const long long argmin = t.argmin;
+
+  const double log_r = T::to_double(log_r_most_favourable<Real>(first.log_w, log_ws, first.log_q, log_qs));
+  const double log_phi = T::to_double(log_phi_of_cost<Real>(C, lambda));
+  const Theorem2Bound b = theorem2_bound(log_r, log_phi, T::to_double(lambda), n, o.layers);
+  const double measured_d = T::to_double(measured);
+  const double log10_measured = std::log10(measured_d);
+
+  nlohmann::json j;
+  j["scalar"] = T::name();
+  j["unit_roundoff"] = T::to_double(T::unit_roundoff());
+  j["variant"] = to_string(o.variant);
+  j["n"] = n;
+  j["lambda"] = json_value(lambda);
+  j["gamma"] = json_value(gamma);
+  j["layers"] = o.layers;
+  j["r"] = std::exp(log_r);
+  j["log_r"] = log_r;
+  j["eta"] = b.eta;
+  j["log_phi"] = b.log_phi;
+  j["phi"] = std::exp(b.log_phi);
+  j["log10_bound"] = b.log10_bound;
+  j["precondition_holds"] = b.precondition_holds;
+  j["min_layers_for_precondition"] = b.log10_min_layers < 15 ? nlohmann::json(std::ceil(std::pow(10.0, b.log10_min_layers)))
+                                                              : nlohmann::json(nullptr);
+  j["log10_min_layers_for_precondition"] = b.log10_min_layers;
+  j["measured"] = measured_d;
+  j["argmin_layer"] = argmin;
+  j["bound_holds"] = log10_measured <= b.log10_bound;
+  j["log10_tightness"] = b.log10_bound - log10_measured;
+  j["max_factorization_residual"] = T::to_double(max_residual);
+  j["per_layer"] = per_layer;
+  j["rank"] = ranks;
   return j;
 }
 

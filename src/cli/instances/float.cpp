@@ -4,3 +4,5 @@
 
 template nlohmann::json otv::cli::run_command<float>(const otv::cli::RunOptions&);
 template nlohmann::json otv::cli::theorem1_command<float>(const otv::cli::RunOptions&, const otv::InstanceText&);
+template nlohmann::json otv::cli::optimal_scaling_command<float>(const otv::cli::RunOptions&, const otv::InstanceText&);
+template nlohmann::json otv::cli::theorem2_command<float>(const otv::cli::RunOptions&, const otv::InstanceText&, const nlohmann::json&);

@@ -2,19 +2,8 @@
 # otverify theorem1 end to end: verdicts, first failing layer, ladder, certificate,
 # replay and random trials, through the JSON interface.
 set -u
-otv="$1"
-py=/usr/bin/python3
-fail=0; count=0
-expect() {  # expect <description> <python assertion on j> -- <args...>
-  local what="$1" assertion="$2"; shift 3
-  count=$((count + 1))
-  if ! out=$("$otv" theorem1 "$@" --json 2>&1); then echo "FAIL: $what: $out"; fail=$((fail + 1)); return; fi
-  if echo "$out" | "$py" -c "import json, sys; j = json.load(sys.stdin); assert $assertion, j.get('verdict')"; then
-    echo "ok: $what"
-  else
-    echo "FAIL: $what"; fail=$((fail + 1))
-  fi
-}
+source "$(dirname "$0")/expect_json.sh" "$1"
+expect() { expect_json theorem1 "$@"; }
 expect "paper fails at layer 2, mathematically (ladder slope ~0)" \
   'j["verdict"] == "fails" and j["first_failing_layer"] == 2 and abs(j["ladder_slope"]) < 0.05 and len(j["per_layer"]) == 50' \
   -- --variant paper --layers 50
@@ -48,5 +37,4 @@ for bad in "--trials -1" "--trials 5 --max-n 0" "--ladder double,quad" "--replay
   if [ "$rc" -eq 2 ] && [ "$(wc -l <"${TMPDIR:-/tmp}/t1err.$$")" -eq 1 ]; then echo "ok: bad input $bad"; else echo "FAIL: bad input $bad (exit $rc)"; fail=$((fail + 1)); fi
 done
 rm -f "${TMPDIR:-/tmp}/t1err.$$"
-echo "$((count - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

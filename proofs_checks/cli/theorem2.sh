@@ -1,15 +1,8 @@
 #!/usr/bin/env bash
 # otverify theorem2 end to end through the JSON interface.
 set -u
-otv="$1"
-py=/usr/bin/python3
-fail=0; count=0
-expect() {  # expect <description> <python assertion on j> -- <args...>
-  local what="$1" assertion="$2"; shift 3
-  count=$((count + 1))
-  if ! out=$("$otv" theorem2 "$@" --json 2>&1); then echo "FAIL: $what: $out"; fail=$((fail + 1)); return; fi
-  if echo "$out" | "$py" -c "import json, sys; j = json.load(sys.stdin); assert $assertion"; then echo "ok: $what"; else echo "FAIL: $what"; fail=$((fail + 1)); fi
-}
+source "$(dirname "$0")/expect_json.sh" "$1"
+expect() { expect_json theorem2 "$@"; }
 fields='all(k in j for k in ["r", "eta", "phi", "log10_bound", "precondition_holds", "min_layers_for_precondition", "measured", "argmin_layer", "bound_holds", "log10_tightness"])'
 expect "documented fields; bound holds with its precondition (n = 4, lambda = 2)" \
   "$fields and j['precondition_holds'] and j['bound_holds'] and j['reference_converged'] and j['max_factorization_residual'] < 1e-12" \
@@ -22,5 +15,4 @@ expect "rates: fitted exponents with uncertainty" \
   -- --generator paper --n 4 --lambda 0.5 --gamma 0.05 --layers 256 --rates
 count=$((count + 1))
 if "$otv" theorem2 --layers 0 >/dev/null 2>&1; then echo "FAIL: --layers 0 accepted"; fail=$((fail + 1)); else echo "ok: --layers 0 rejected"; fi
-echo "$((count - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

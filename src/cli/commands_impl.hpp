@@ -179,7 +179,6 @@ template <class Real> nlohmann::json theorem2_command(const RunOptions& o, const
     log_ws(i) = parse_finite<Real>(reference["log_w"][i].get<std::string>());
     log_qs(i) = parse_finite<Real>(reference["log_q"][i].get<std::string>());
   }
-  if (o.layers < 1) throw InputError("theorem2 needs --layers >= 1");
   const Theorem2Trace<Real> t = trace_theorem2<Real>(inst, o.variant, lambda, gamma, o.layers, o.softmax, log_ws, log_qs);
   nlohmann::json per_layer = nlohmann::json::array(), ranks = nlohmann::json::array();
   Real max_residual = 0;

@@ -78,8 +78,11 @@ template <class Real> class Transformer {
   // construction passes a single layer and any depth.
   explicit Transformer(std::vector<Layer<Real>> layers, Softmax mode = Softmax::stable)
       : layers_(std::move(layers)), mode_(mode) {
-    for (const auto& layer : layers_)
-      for (const auto& h : layer.heads) value_maps_.push_back(multiply<Real>(h.w_v, h.B));
+    for (const auto& layer : layers_) {
+      std::vector<Matrix<Real>> maps;
+      for (const auto& h : layer.heads) maps.push_back(multiply<Real>(h.w_v, h.B));
+      value_maps_.push_back(std::move(maps));
+    }
   }
 
   const Layer<Real>& layer(int l) const { return layers_[static_cast<std::size_t>(l) % layers_.size()]; }
@@ -100,12 +103,12 @@ template <class Real> class Transformer {
 
   Matrix<Real> step(const Matrix<Real>& Z, int l, const Observer<Real>& observer = {}) const {
     const auto& lay = layer(l);
-    const std::size_t first = first_head_index(l);
+    const auto& value_maps = value_maps_[static_cast<std::size_t>(l) % layers_.size()];
     std::vector<Matrix<Real>> scores, patterns;
     Matrix<Real> next = Z;
     for (std::size_t j = 0; j < lay.heads.size(); ++j) {
       Attention<Real> a = attention(Z, lay.heads[j], mode_);
-      next += multiply<Real>(a.pattern, multiply<Real>(Z, value_maps_[first + j]));
+      next += multiply<Real>(a.pattern, multiply<Real>(Z, value_maps[j]));
       if (observer) { scores.push_back(std::move(a.scores)); patterns.push_back(std::move(a.pattern)); }
     }
     if (lay.w_f) {
@@ -119,14 +122,8 @@ template <class Real> class Transformer {
   }
 
  private:
-  std::size_t first_head_index(int l) const {
-    std::size_t k = 0;
-    const std::size_t idx = static_cast<std::size_t>(l) % layers_.size();
-    for (std::size_t i = 0; i < idx; ++i) k += layers_[i].heads.size();
-    return k;
-  }
   std::vector<Layer<Real>> layers_;
-  std::vector<Matrix<Real>> value_maps_;  // w_v B per head, in layer order
+  std::vector<std::vector<Matrix<Real>>> value_maps_;  // w_v B per layer and head
   Softmax mode_;
 };
 

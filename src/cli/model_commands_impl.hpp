@@ -1,8 +1,8 @@
 #pragma once
-// Definitions of the command templates; included only by src/cli/instances/*.cpp.
+// Definitions of ModelCommands; included only by the generated instantiation units.
 #include <cmath>
 
-#include "cli/commands.hpp"
+#include "cli/model_commands.hpp"
 #include "cli/json_value.hpp"
 #include "otv/dual_objective.hpp"
 #include "otv/exact_ot.hpp"
@@ -30,7 +30,7 @@ template <class Real> std::size_t count_nonfinite(const Matrix<Real>& m) {
   return k;
 }
 
-template <class Real> nlohmann::json run_command(const RunOptions& o) {
+template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& o) {
   using T = ScalarTraits<Real>;
   const Instance<Real> inst = to_real<Real>(o.text);
   const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
@@ -94,7 +94,7 @@ template <class Real> nlohmann::json run_command(const RunOptions& o) {
   return j;
 }
 
-template <class Real> nlohmann::json theorem1_command(const RunOptions& o, const InstanceText& text) {
+template <class Real> nlohmann::json ModelCommands<Real>::theorem1(const RunOptions& o, const InstanceText& text) {
   using T = ScalarTraits<Real>;
   const Instance<Real> inst = to_real<Real>(text);
   const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
@@ -142,12 +142,12 @@ template <class Real> nlohmann::json theorem1_command(const RunOptions& o, const
 // reach its tolerance within them is reported as not converged.
 inline constexpr int kMaxSinkhornIterations = 20000;
 
-template <class Real> nlohmann::json optimal_scaling_command(const RunOptions& o, const InstanceText& text) {
+template <class Real> nlohmann::json ModelCommands<Real>::optimal_scaling(const RunOptions& o, const InstanceText& text) {
   using T = ScalarTraits<Real>;
   const Instance<Real> inst = to_real<Real>(text);
   const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
   const Real tolerance = ldexp(Real(1), -static_cast<int>(T::bits() / 2));
-  const OptimalScaling<Real> s = optimal_scaling<Real>(cost_matrix<Real>(inst), lambda, tolerance, kMaxSinkhornIterations);
+  const OptimalScaling<Real> s = otv::optimal_scaling<Real>(cost_matrix<Real>(inst), lambda, tolerance, kMaxSinkhornIterations);
   nlohmann::json lw = nlohmann::json::array(), lq = nlohmann::json::array();
   for (Eigen::Index i = 0; i < inst.n(); ++i) { lw.push_back(T::to_string(s.log_w(i))); lq.push_back(T::to_string(s.log_q(i))); }
   return {{"scalar", T::name()}, {"log_w", lw}, {"log_q", lq}, {"iterations", s.iterations}, {"converged", s.converged}};
@@ -167,7 +167,7 @@ template <class Real> nlohmann::json spectrum(const Matrix<Real>& A) {
   return {{"singular_values", std::vector<double>(sv.data(), sv.data() + sv.size())}, {"effective_rank", std::exp(entropy)}};
 }
 
-template <class Real> nlohmann::json theorem2_command(const RunOptions& o, const InstanceText& text, const nlohmann::json& reference) {
+template <class Real> nlohmann::json ModelCommands<Real>::theorem2(const RunOptions& o, const InstanceText& text, const nlohmann::json& reference) {
   using T = ScalarTraits<Real>;
   const Instance<Real> inst = to_real<Real>(text);
   const Real lambda = positive_parameter<Real>(o.lambda, "lambda");

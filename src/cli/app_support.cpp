@@ -1,0 +1,44 @@
+#include "cli/app_support.hpp"
+
+#include <iostream>
+
+#include "otv/construction.hpp"
+
+namespace otv::cli {
+
+std::string text_of(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+void add_instance_options(CLI::App* app, InstanceOptions& o) {
+  app->add_option("--x", o.x, "source points inline: '0.5,0.75' (d = 1) or '0.1 0.2;0.3 0.4' (d = 2)");
+  app->add_option("--y", o.y, "target points inline, same syntax as --x");
+  app->add_option("--x-file", o.x_file, "CSV file of source points, one point per row");
+  app->add_option("--y-file", o.y_file, "CSV file of target points, one point per row");
+  app->add_option("--generator", o.generator, "seeded generator: paper (x a permutation of {1/n..1}, y_i = i/n), uniform, gaussian");
+  app->add_option("--n", o.n, "number of points for --generator");
+  app->add_option("--d", o.d, "dimension for --generator (default 1)");
+  app->add_option("--seed", o.seed, "seed for --generator (default 1)");
+}
+
+void add_model_options(CLI::App* app, RunOptions& run, ModelChoice& m) {
+  add_instance_options(app, run.instance);
+  app->add_option("--lambda", run.lambda, "entropic regularisation lambda > 0 (default " + run.lambda + ")");
+  app->add_option("--gamma", run.gamma, "step size gamma > 0 (default " + run.gamma + ")");
+  app->add_option("--layers", run.layers, "number of layers (default " + std::to_string(run.layers) + ")");
+  app->add_option("--variant", m.variant, "construction: paper, notebook, corrected or relu-reset (default paper)");
+  app->add_option("--scalar", m.scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS (default double)");
+  app->add_option("--softmax", m.softmax, "softmax: stable (max-subtracted, default) or naive");
+  app->add_flag("--json", m.json, "print one JSON object instead of text");
+}
+
+ScalarSpec resolve(RunOptions& run, const ModelChoice& m) {
+  run.variant = parse_variant(m.variant);
+  run.softmax = parse_softmax(m.softmax);
+  return parse_scalar(m.scalar);
+}
+
+void emit(const nlohmann::json& j, bool as_json, const std::function<void(const nlohmann::json&)>& print_text) {
+  if (as_json) std::cout << j.dump(2) << "\n";
+  else print_text(j);
+}
+
+}  // namespace otv::cli

@@ -1,0 +1,58 @@
+// otverify run: the constructed transformer on one instance, read out.
+#include <fmt/format.h>
+
+#include "cli/app_support.hpp"
+#include "cli/model_commands.hpp"
+#include "cli/scalar_registry.hpp"
+
+namespace otv::cli {
+namespace {
+
+using nlohmann::json;
+
+void print_run_text(const json& j) {
+  fmt::print("otverify run: {} variant, {} ({} bits), n = {}, d = {}, lambda = {}, gamma = {}, {} layers\n",
+             text_of(j["variant"]), text_of(j["scalar"]), text_of(j["precision_bits"]), text_of(j["n"]), text_of(j["d"]),
+             text_of(j["lambda"]), text_of(j["gamma"]), text_of(j["layers"]));
+  auto print_points = [](const char* label, const json& pts) {
+    fmt::print("{:<9}", label);
+    for (const auto& p : pts) fmt::print(" {}", text_of(p));
+    fmt::print("\n");
+  };
+  print_points("readout", j["readout"]);
+  print_points("sorted", j["sorted"]);
+  fmt::print("max |readout - sorted| = {}\n", text_of(j["readout_max_error"]));
+  fmt::print("marginal error of the head-1 plan: rows {}, cols {}\n", text_of(j["marginal_error"]["rows"]),
+             text_of(j["marginal_error"]["cols"]));
+  fmt::print("sink row: u = {}, v = {}\n", text_of(j["sink"]["u"]), text_of(j["sink"]["v"]));
+  if (j["n"].get<long long>() <= 16) {
+    fmt::print("head-1 attention pattern A^(L) (data block, eq. 10):\n");
+    for (const auto& row : j["attention_last"]) {
+      for (const auto& a : row) fmt::print(" {:>10.3e}", std::stod(text_of(a).substr(text_of(a)[0] == '[' ? 1 : 0)));
+      fmt::print("\n");
+    }
+  }
+  const auto& b = j["breakdown"];
+  if (b["nonfinite_entries"].get<std::size_t>() > 0)
+    fmt::print("BREAKDOWN: {} non-finite entries; first non-finite layer {}\n", text_of(b["nonfinite_entries"]),
+               text_of(b["first_nonfinite_layer"]));
+}
+
+}  // namespace
+
+void register_run(CLI::App& app, Registry& r) {
+  auto run = std::make_shared<RunOptions>();
+  auto choice = std::make_shared<ModelChoice>();
+  auto* cmd = app.add_subcommand("run", "run the constructed transformer on one instance and read out the transport");
+  add_model_options(cmd, *run, *choice);
+  cmd->footer("Example: otverify run --x 0.5,0.75,0.25,0 --y 0,0.25,0.5,0.75 --scalar mpfr:256 --layers 2000");
+  r.push_back({cmd, [run, choice] {
+    const auto spec = resolve(*run, *choice);
+    run->validate();
+    const json j = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::run(*run); });
+    emit(j, choice->json, print_run_text);
+    return kExitOk;
+  }});
+}
+
+}  // namespace otv::cli

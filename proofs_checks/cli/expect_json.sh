@@ -7,7 +7,9 @@ fail=0; count=0
 expect_json() {
   local sub="$1" what="$2" assertion="$3"; shift 4
   count=$((count + 1))
-  if ! out=$("$otv" "$sub" "$@" --json 2>&1); then echo "FAIL: $what: $out"; fail=$((fail + 1)); return; fi
+  local err; err=$(mktemp)
+  if ! out=$("$otv" "$sub" "$@" --json 2>"$err"); then echo "FAIL: $what: $(cat "$err")"; rm -f "$err"; fail=$((fail + 1)); return; fi
+  rm -f "$err"
   if echo "$out" | "$py" -c "import json, sys; j = json.load(sys.stdin); assert $assertion, j.get('verdict')"; then
     echo "ok: $what"
   else

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   register_run(app, commands);
   register_theorem1(app, commands);
   register_theorem2(app, commands);
+  register_breakdown(app, commands);
+  register_merge(app, commands);
 
   try {
     app.parse(argc, argv);

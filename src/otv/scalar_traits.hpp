@@ -52,6 +52,8 @@ template <class Real> struct ScalarTraits;
 // Shared part for IEEE-like types with a fixed precision.
 template <class Real> struct FixedTraits {
   static constexpr bool is_interval = false;
+  // Arithmetic in hardware, so <cfenv> flags record overflow, underflow, ...
+  static constexpr bool hardware_exceptions = true;
   static constexpr bool json_number = false;  // JSON: decimal string unless a native double fits
   static unsigned bits() { return std::numeric_limits<Real>::digits; }
   static unsigned precision_of(const Real&) { return bits(); }
@@ -90,6 +92,7 @@ template <> struct ScalarTraits<long double> : FixedTraits<long double> {
 // Boost number types: parse from the decimal string, print with enough digits to
 // round-trip.
 template <class Real> struct BoostFixedTraits : FixedTraits<Real> {
+  static constexpr bool hardware_exceptions = false;  // software arithmetic
   static Real parse(const std::string& s) { require_decimal(s); return Real(s); }
   static std::string to_string(const Real& x) {
     return x.str(std::numeric_limits<Real>::max_digits10, std::ios_base::fmtflags(0));
@@ -108,6 +111,7 @@ template <> struct ScalarTraits<bin_float_100> : BoostFixedTraits<bin_float_100>
 
 template <> struct ScalarTraits<mpfr_real> {
   static constexpr bool is_interval = false;
+  static constexpr bool hardware_exceptions = false;
   static constexpr bool json_number = false;
   static unsigned bits() { return bits_for_digits10(mpfr_real::default_precision()); }
   // The precision a value actually carries (results must carry bits()).
@@ -131,6 +135,7 @@ template <> struct ScalarTraits<mpfr_real> {
 // Intervals: every operation returns an enclosure of the exact result.
 template <> struct ScalarTraits<mpfi_real> {
   static constexpr bool is_interval = true;
+  static constexpr bool hardware_exceptions = false;
   static constexpr bool json_number = false;
   static unsigned bits() { return bits_for_digits10(mpfi_real::default_precision()); }
   static unsigned precision_of(const mpfi_real& x) { return static_cast<unsigned>(mpfi_get_prec(x.backend().data())); }

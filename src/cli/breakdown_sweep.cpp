@@ -1,0 +1,450 @@
+#include "cli/breakdown_sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "cli/breakdown_commands.hpp"
+#include "cli/scalar_registry.hpp"
+#include "otv/exact_ot.hpp"
+#include "otv/sinkhorn.hpp"
+
+namespace otv::cli {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// JSON has no Inf/NaN: non-finite metrics are written as null and read back as +Inf.
+json number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+double metric(const json& cell, const char* name) {
+  const json& v = cell.at(name);
+  return v.is_null() ? kInf : v.get<double>();
+}
+
+std::string decimal(double x) { return fmt::format("{:.17g}", x); }
+std::string softmax_name(Softmax s) { return s == Softmax::stable ? "stable" : "naive"; }
+
+InstanceText make_instance(const SweepOptions& o, long long n, std::uint64_t seed) {
+  return o.generator == "paper" ? paper_instance(static_cast<std::size_t>(n), seed) : uniform_instance(static_cast<std::size_t>(n), 1, seed);
+}
+
+bool finite_text(const std::string& s) { return s.find_first_of("nNiI") == std::string::npos; }
+
+CellOutput compute_cell(const ScalarSpec& spec, const CellSpec& cell) {
+  return with_scalar(spec, [&]<class Real>() { return BreakdownCommands<Real>::cell(cell); });
+}
+
+// Differences between two cells, computed in mpfr at `bits`.
+struct Difference {
+  double final_scores = kInf, first_scores = kInf;  // oscillation max - min of the difference, nats
+  double u = kInf, v = kInf;                          // max absolute difference of the u, v columns
+  double reference_scale = 0;                         // max |score| and max |u|, |v| of b
+};
+
+Difference difference(const CellOutput& a, const CellOutput& b, unsigned bits) {
+  Difference d;
+  return with_scalar({ScalarSpec::Kind::mpfr, bits}, [&]<class Real>() {
+    using T = ScalarTraits<Real>;
+    auto oscillation = [](const std::vector<std::string>& x, const std::vector<std::string>& y, double& scale) {
+      Real hi = 0, lo = 0;
+      for (std::size_t k = 0; k < x.size(); ++k) {
+        if (!finite_text(x[k]) || !finite_text(y[k])) return kInf;
+        const Real yk = T::parse(y[k]);
+        const Real diff = T::parse(x[k]) - yk;
+        if (k == 0 || diff > hi) hi = diff;
+        if (k == 0 || diff < lo) lo = diff;
+        scale = std::max(scale, T::to_double(abs(yk)));
+      }
+      return T::to_double(hi - lo);
+    };
+    auto max_abs = [](const std::vector<std::string>& x, const std::vector<std::string>& y, double& scale) {
+      Real m = 0;
+      for (std::size_t k = 0; k < x.size(); ++k) {
+        if (!finite_text(x[k]) || !finite_text(y[k])) return kInf;
+        const Real yk = T::parse(y[k]);
+        m = max_of<Real>(m, abs(T::parse(x[k]) - yk));
+        scale = std::max(scale, T::to_double(abs(yk)));
+      }
+      return T::to_double(m);
+    };
+    d.final_scores = oscillation(a.final_scores, b.final_scores, d.reference_scale);
+    d.first_scores = oscillation(a.first_scores, b.first_scores, d.reference_scale);
+    d.u = max_abs(a.u, b.u, d.reference_scale);
+    d.v = max_abs(a.v, b.v, d.reference_scale);
+    return d;
+  });
+}
+
+// Hilbert distance (oscillation of the log difference) of a head-1 score block to log P*.
+double distance_to(const std::vector<std::string>& scores, const std::vector<double>& log_plan) {
+  double hi = -kInf, lo = kInf;
+  for (std::size_t k = 0; k < scores.size(); ++k) {
+    if (!finite_text(scores[k])) return kInf;
+    const double diff = std::strtod(scores[k].c_str(), nullptr) - log_plan[k];
+    hi = std::max(hi, diff);
+    lo = std::min(lo, diff);
+  }
+  return hi - lo;
+}
+
+double readout_error(const CellOutput& c, const std::vector<double>& sorted) {
+  double e = 0;
+  for (std::size_t k = 0; k < sorted.size(); ++k) {
+    if (!finite_text(c.readout[k])) return kInf;
+    e = std::max(e, std::abs(std::strtod(c.readout[k].c_str(), nullptr) - sorted[k]));
+  }
+  return e;
+}
+
+// The reference: the same cell in mpfr, its precision doubled until doubling
+// changes every compared quantity by less than 2^-(p_max + 8) of its scale,
+// p_max the highest precision in the sweep (docs/error-model.md).
+struct Reference {
+  CellOutput cell;
+  unsigned bits = 0;
+  bool settled = false;
+  json ladder = json::array();
+};
+
+constexpr int kMaxReferenceDoublings = 4;
+
+Reference reference_for(const CellSpec& spec, unsigned p_max) {
+  Reference r;
+  unsigned bits = p_max + 32;
+  r.cell = compute_cell({ScalarSpec::Kind::mpfr, bits}, spec);
+  r.bits = r.cell.bits;
+  r.ladder.push_back({{"bits", r.cell.bits}, {"change", nullptr}, {"seconds", r.cell.seconds}});
+  const double threshold = std::ldexp(1.0, -static_cast<int>(p_max + 8));
+  for (int k = 0; k < kMaxReferenceDoublings && !r.settled; ++k) {
+    bits *= 2;
+    CellOutput next = compute_cell({ScalarSpec::Kind::mpfr, bits}, spec);
+    const Difference d = difference(r.cell, next, next.bits);
+    const double change = std::max({d.final_scores, d.first_scores, d.u, d.v}) / std::max(1.0, d.reference_scale);
+    r.ladder.push_back({{"bits", next.bits}, {"change", number(change)}, {"seconds", next.seconds}});
+    r.settled = change < threshold;
+    r.cell = std::move(next);
+    r.bits = r.cell.bits;
+  }
+  return r;
+}
+
+unsigned bits_of(const std::string& scalar) {
+  return with_scalar(parse_scalar(scalar), []<class Real>() { return ScalarTraits<Real>::bits(); });
+}
+
+std::vector<std::string> split_list(const std::string& text, const char* what) {
+  std::vector<std::string> out;
+  for (const auto& item : split(text, ',')) {
+    const std::string t = trim(item);
+    if (t.empty()) throw InputError(std::string("empty entry in ") + what + " list '" + text + "'");
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::string curve_key(const json& c) {
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", c["n"].get<long long>(), c["scalar"].get<std::string>(), c["softmax"].get<std::string>(),
+                     c["seed"].get<std::uint64_t>(), c["variant"].get<std::string>(), c["layers"].get<long long>(),
+                     c["generator"].get<std::string>(), c["gamma_ratio"].get<double>());
+}
+
+// A curve's cells sorted by decreasing lambda.
+std::map<std::string, std::vector<const json*>> curves_of(const std::vector<json>& results) {
+  std::map<std::string, std::vector<const json*>> curves;
+  for (const auto& c : results) curves[curve_key(c)].push_back(&c);
+  for (auto& [k, cells] : curves)
+    std::sort(cells.begin(), cells.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+  return curves;
+}
+
+// Index of the first cell (in decreasing lambda) for which fails(cell), or -1.
+template <class Pred> long long first_failure(const std::vector<const json*>& cells, Pred fails) {
+  for (std::size_t k = 0; k < cells.size(); ++k)
+    if (fails(*cells[k])) return static_cast<long long>(k);
+  return -1;
+}
+
+}  // namespace
+
+void SweepOptions::set_lists(const std::string& ns_text, const std::string& scalars_text, const std::string& softmax_text) {
+  ns.clear();
+  for (const auto& t : split_list(ns_text, "--n")) {
+    std::size_t pos = 0;
+    long long n = 0;
+    try { n = std::stoll(t, &pos); } catch (const std::exception&) { pos = 0; }
+    if (pos != t.size()) throw InputError("malformed n '" + t + "' in --n");
+    ns.push_back(n);
+  }
+  scalars = split_list(scalars_text, "--scalars");
+  for (const auto& s : scalars) parse_scalar(s);
+  softmax.clear();
+  for (const auto& s : split_list(softmax_text, "--softmax")) softmax.push_back(parse_softmax(s));
+}
+
+void SweepOptions::validate() const {
+  auto require = [](bool ok, const std::string& why) { if (!ok) throw InputError(why); };
+  require(std::isfinite(lambda_min) && std::isfinite(lambda_max) && lambda_min > 0 && lambda_min <= lambda_max,
+          "need 0 < --lambda-min <= --lambda-max, both finite");
+  require(points >= 1 && points <= 1000, "--points must be in [1, 1000]");
+  require(points > 1 || lambda_min == lambda_max, "--points 1 needs --lambda-min = --lambda-max");
+  for (long long n : ns) require(n >= 1 && n <= 4096, "every --n must be in [1, 4096], got " + std::to_string(n));
+  require(layers >= 1 && layers <= 1000000, "--layers must be in [1, 1000000]");
+  require(generator == "paper" || generator == "uniform", "--generator must be paper or uniform");
+  require(seeds >= 1 && seeds <= 1000, "--seeds must be in [1, 1000]");
+  require(std::isfinite(gamma_ratio) && gamma_ratio > 0, "--gamma-ratio must be positive and finite");
+  require(std::isfinite(tolerance) && tolerance > 0, "--tolerance must be positive and finite");
+  require(bisect_steps >= 0 && bisect_steps <= 20, "--bisect must be in [0, 20]");
+  require(!ns.empty() && !scalars.empty() && !softmax.empty(), "empty --n, --scalars or --softmax");
+}
+
+double canonical_lambda(double lambda) { return std::strtod(fmt::format("{:.6g}", lambda).c_str(), nullptr); }
+
+std::string cell_key(const SweepOptions& o, double lambda, long long n, std::uint64_t seed, const CellId& c) {
+  return fmt::format("lambda={:.6g},n={},seed={},scalar={},softmax={},variant={},layers={},generator={},gamma_ratio={}", lambda, n, seed,
+                     c.scalar, softmax_name(c.softmax), to_string(o.variant), o.layers, o.generator, o.gamma_ratio);
+}
+
+std::vector<Group> grid_groups(const SweepOptions& o) {
+  std::vector<CellId> cells;
+  for (const auto& s : o.scalars)
+    for (Softmax m : o.softmax) cells.push_back({s, m});
+  std::vector<Group> groups;
+  // Largest n first: the heaviest groups start first and balance the pool.
+  std::vector<long long> ns = o.ns;
+  std::sort(ns.rbegin(), ns.rend());
+  for (long long n : ns)
+    for (long long k = 0; k < o.points; ++k) {
+      const double t = o.points == 1 ? 0.0 : static_cast<double>(k) / static_cast<double>(o.points - 1);
+      const double lambda = canonical_lambda(o.lambda_max * std::pow(o.lambda_min / o.lambda_max, t));
+      for (long long s = 1; s <= o.seeds; ++s) groups.push_back({lambda, n, static_cast<std::uint64_t>(s), "grid", cells});
+    }
+  return groups;
+}
+
+void run_group(const SweepOptions& o, const Group& g, const std::function<void(const json&)>& emit) {
+  const InstanceText text = make_instance(o, g.n, g.seed);
+  const Instance<double> inst = to_real<double>(text);
+  const Matrix<double> C = cost_matrix<double>(inst);
+  const double lambda = g.lambda;
+  CellSpec spec{text, decimal(lambda), decimal(o.gamma_ratio * lambda), o.layers, o.variant, Softmax::stable};
+
+  // P_lambda* by epsilon-scaled log-domain Sinkhorn in double: log P_ij = (f_i + g_j - C_ij)/lambda.
+  const double n = static_cast<double>(g.n);
+  const SinkhornResult<double> sk = sinkhorn_log_scaled<double>(C, lambda, 1e-13 / n, 20000);
+  std::vector<double> log_plan;
+  for (Eigen::Index i = 0; i < C.rows(); ++i)
+    for (Eigen::Index j = 0; j < C.cols(); ++j) log_plan.push_back((sk.f(i) + sk.g(j) - C(i, j)) / lambda);
+  const Matrix<double> sorted = transported_x<double>(inst, exact_ot<double>(inst));
+  std::vector<double> sorted_x(sorted.data(), sorted.data() + sorted.rows());
+  double c_max = C.maxCoeff(), s_max = 0;  // s_max = max_ij |x_i|^2 + |y_j|^2 (the expanded distance's terms)
+  for (Eigen::Index i = 0; i < C.rows(); ++i)
+    for (Eigen::Index j = 0; j < C.cols(); ++j) s_max = std::max(s_max, inst.x.row(i).squaredNorm() + inst.y.row(j).squaredNorm());
+
+  unsigned p_max = 0;
+  for (const auto& c : g.cells) p_max = std::max(p_max, bits_of(c.scalar));
+  const Reference ref = reference_for(spec, p_max);  // softmax mode is immaterial in exact arithmetic
+  const double ref_distance = distance_to(ref.cell.final_scores, log_plan);
+  const double ref_readout = readout_error(ref.cell, sorted_x);
+
+  for (const auto& c : g.cells) {
+    spec.softmax = c.softmax;
+    const CellOutput out = compute_cell(parse_scalar(c.scalar), spec);
+    const Difference d = difference(out, ref.cell, ref.bits);
+    double u_scale = 0;
+    for (const auto* col : {&ref.cell.u, &ref.cell.v})
+      for (const auto& s : *col) u_scale = std::max(u_scale, std::abs(std::strtod(s.c_str(), nullptr)));
+    const double uv_error = std::max(d.u, d.v);
+    const double rel = u_scale > 0 ? uv_error / u_scale : uv_error;
+    const double correct_bits = rel > 0 ? std::clamp(-std::log2(rel), 0.0, static_cast<double>(out.bits)) : out.bits;
+    json exceptions = nullptr;
+    if (out.exceptions_recorded)
+      exceptions = {{"overflow", out.overflow}, {"underflow", out.underflow}, {"invalid", out.invalid}, {"divide_by_zero", out.divide_by_zero}};
+    emit({{"key", cell_key(o, lambda, g.n, g.seed, c)},
+          {"kind", g.kind},
+          {"lambda", lambda},
+          {"gamma", o.gamma_ratio * lambda},
+          {"gamma_ratio", o.gamma_ratio},
+          {"n", g.n},
+          {"seed", g.seed},
+          {"generator", o.generator},
+          {"variant", to_string(o.variant)},
+          {"layers", o.layers},
+          {"scalar", c.scalar},
+          {"bits", out.bits},
+          {"unit_roundoff", out.unit_roundoff},
+          {"softmax", softmax_name(c.softmax)},
+          {"numeric_error", number(d.final_scores)},
+          {"numeric_error_layer1", number(d.first_scores)},
+          {"uv_abs_error", number(uv_error)},
+          {"uv_rel_error", number(rel)},
+          {"correct_bits", std::isfinite(rel) ? json(correct_bits) : json(0.0)},
+          {"bits_lost", std::isfinite(rel) ? json(out.bits - correct_bits) : json(out.bits)},
+          {"distance_to_optimal", number(distance_to(out.final_scores, log_plan))},
+          {"reference_distance_to_optimal", number(ref_distance)},
+          {"readout_error", number(readout_error(out, sorted_x))},
+          {"reference_readout_error", number(ref_readout)},
+          {"nan_entries", out.nan_entries},
+          {"inf_entries", out.inf_entries},
+          {"first_nonfinite_layer", out.first_nonfinite_layer < 0 ? json(nullptr) : json(out.first_nonfinite_layer)},
+          {"underflowed_rows", out.underflowed_rows},
+          {"min_exp_argument", number(out.min_exp_argument)},
+          {"max_exp_argument", number(out.max_exp_argument)},
+          {"log_max_finite", number(out.log_max_finite)},
+          {"log_min_normal", number(out.log_min_normal)},
+          {"exceptions", exceptions},
+          {"cost_max", c_max},
+          {"squared_norm_max", s_max},
+          {"reference", {{"bits", ref.bits}, {"settled", ref.settled}, {"ladder", ref.ladder}}},
+          {"optimal", {{"sinkhorn_iterations", sk.iterations}, {"converged", sk.converged}, {"marginal_error", sk.marginal_error}}},
+          {"seconds", out.seconds}});
+  }
+}
+
+bool cell_fails(const json& cell, double tolerance) {
+  return !(metric(cell, "distance_to_optimal") <= tolerance) || cell["nan_entries"].get<long long>() + cell["inf_entries"].get<long long>() > 0;
+}
+
+std::string cell_cause(const json& cell, double tolerance) {
+  const bool nonfinite = cell["nan_entries"].get<long long>() + cell["inf_entries"].get<long long>() > 0;
+  const json& ex = cell["exceptions"];
+  if (nonfinite) {
+    if ((!ex.is_null() && ex["overflow"].get<bool>()) || metric(cell, "max_exp_argument") > metric(cell, "log_max_finite")) return "exp-overflow";
+    if (cell["underflowed_rows"].get<long long>() > 0) return "row-underflow";
+    return "non-finite";
+  }
+  const double numeric = metric(cell, "numeric_error");
+  if (numeric > tolerance) {
+    // The layer-1 scores see only the expanded |x|^2 - 2<x,y> + |y|^2 (u = v = 0):
+    // an error already there within a factor 4 is cancellation; else it grew in u, v.
+    return 4 * metric(cell, "numeric_error_layer1") >= numeric ? "cancellation" : "accumulation";
+  }
+  if (metric(cell, "reference_distance_to_optimal") > tolerance) return "too-few-layers";
+  return "other";
+}
+
+std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<json>& results) {
+  std::vector<json> mine;
+  for (const auto& c : results)
+    if (c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio)
+      mine.push_back(c);
+  std::set<std::string> have;
+  for (const auto& c : mine) have.insert(c["key"].get<std::string>());
+  std::vector<Group> groups;
+  for (const auto& [key, cells] : curves_of(mine)) {
+    const long long k = first_failure(cells, [&](const json& c) { return cell_fails(c, o.tolerance); });
+    if (k <= 0) continue;  // no failure, or failing already at the largest lambda
+    const double lo = (*cells[k])["lambda"], hi = (*cells[k - 1])["lambda"];
+    const double mid = canonical_lambda(std::sqrt(lo * hi));
+    if (!(mid > lo && mid < hi)) continue;  // bracket below the key resolution
+    const json& c = *cells[k];
+    const CellId id{c["scalar"], parse_softmax(c["softmax"])};
+    const std::uint64_t seed = c["seed"];
+    if (have.count(cell_key(o, mid, c["n"], seed, id))) continue;
+    // Curves with the same bracket share the midpoint, hence one reference.
+    const long long n = c["n"];
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.lambda == mid && g.n == n && g.seed == seed; });
+    if (same != groups.end()) same->cells.push_back(id);
+    else groups.push_back({mid, n, seed, "bisect", {id}});
+  }
+  return groups;
+}
+
+json thresholds(const std::vector<json>& results, double tolerance) {
+  json out = json::array();
+  for (const auto& [key, cells] : curves_of(results)) {
+    const json& any = *cells.front();
+    json t = {{"n", any["n"]}, {"scalar", any["scalar"]}, {"softmax", any["softmax"]}, {"seed", any["seed"]}, {"variant", any["variant"]},
+              {"layers", any["layers"]}, {"generator", any["generator"]}, {"gamma_ratio", any["gamma_ratio"]}, {"tolerance", tolerance},
+              {"cells", cells.size()}};
+    const long long k = first_failure(cells, [&](const json& c) { return cell_fails(c, tolerance); });
+    if (k < 0) {
+      t["lambda_star"] = nullptr;
+      t["status"] = fmt::format("no breakdown down to lambda = {:.3g}", cells.back()->at("lambda").get<double>());
+    } else {
+      const json& f = *cells[k];
+      t["lambda_star"] = f["lambda"];
+      t["passes_at"] = k > 0 ? (*cells[k - 1])["lambda"] : json(nullptr);
+      t["status"] = k > 0 ? "bracketed" : "fails at the largest lambda";
+      t["cause"] = cell_cause(f, tolerance);
+      t["evidence"] = {{"distance_to_optimal", f["distance_to_optimal"]}, {"numeric_error", f["numeric_error"]},
+                       {"numeric_error_layer1", f["numeric_error_layer1"]}, {"reference_distance_to_optimal", f["reference_distance_to_optimal"]},
+                       {"nan_entries", f["nan_entries"]}, {"inf_entries", f["inf_entries"]}, {"underflowed_rows", f["underflowed_rows"]},
+                       {"max_exp_argument", f["max_exp_argument"]}, {"min_exp_argument", f["min_exp_argument"]}, {"exceptions", f["exceptions"]},
+                       {"correct_bits", f["correct_bits"]}};
+    }
+    // The numeric-only threshold: the first lambda where the distance to the
+    // exact-arithmetic reference (rounding alone) exceeds the tolerance.
+    const long long kn = first_failure(cells, [&](const json& c) {
+      return !(metric(c, "numeric_error") <= tolerance) || c["nan_entries"].get<long long>() + c["inf_entries"].get<long long>() > 0;
+    });
+    t["lambda_star_numeric"] = kn < 0 ? json(nullptr) : (*cells[kn])["lambda"];
+    // Where the IEEE underflow flag is first raised (hardware types).
+    const long long ku = first_failure(cells, [](const json& c) { return !c["exceptions"].is_null() && c["exceptions"]["underflow"].get<bool>(); });
+    t["lambda_underflow_onset"] = ku < 0 ? json(nullptr) : (*cells[ku])["lambda"];
+    t["cost_max"] = any["cost_max"];
+    t["squared_norm_max"] = any["squared_norm_max"];
+    t["log_min_normal"] = any["log_min_normal"];
+    t["unit_roundoff"] = any["unit_roundoff"];
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<json> read_results(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot read " + path);
+  std::vector<json> out;
+  std::string line;
+  long long number_of_line = 0;
+  static const char* required[] = {"key", "lambda", "n", "seed", "scalar", "softmax", "variant", "layers", "generator", "gamma_ratio",
+                                   "distance_to_optimal", "numeric_error", "numeric_error_layer1", "reference_distance_to_optimal",
+                                   "nan_entries", "inf_entries", "underflowed_rows", "max_exp_argument", "log_max_finite", "exceptions"};
+  while (std::getline(in, line)) {
+    ++number_of_line;
+    if (trim(line).empty()) continue;
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw InputError(fmt::format("{}:{}: not a JSON object", path, number_of_line));
+    for (const char* r : required)
+      if (!j.contains(r)) throw InputError(fmt::format("{}:{}: missing field '{}'", path, number_of_line, r));
+    try {
+      (void)curve_key(j);
+      (void)j["lambda"].get<double>();
+      (void)j["nan_entries"].get<long long>();
+      (void)j["inf_entries"].get<long long>();
+      (void)j["underflowed_rows"].get<long long>();
+      for (const char* m : {"distance_to_optimal", "numeric_error", "numeric_error_layer1", "reference_distance_to_optimal", "max_exp_argument",
+                            "log_max_finite"})
+        (void)metric(j, m);
+      if (!j["exceptions"].is_null()) (void)j["exceptions"].at("underflow").get<bool>(), (void)j["exceptions"].at("overflow").get<bool>();
+      parse_softmax(j["softmax"].get<std::string>());
+    } catch (const json::exception& e) {
+      throw InputError(fmt::format("{}:{}: malformed field ({})", path, number_of_line, e.what()));
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+void print_threshold_table(const json& t) {
+  fmt::print("{:>5} {:<12} {:<7} {:>5} {:>11} {:>11}  {:<15} {:>11} {:>11}\n", "n", "scalar", "softmax", "seed", "lambda*", "passes at",
+             "cause", "numeric l*", "underflow");
+  auto lam = [](const json& v) { return v.is_null() ? std::string("-") : fmt::format("{:.3g}", v.get<double>()); };
+  for (const auto& r : t)
+    fmt::print("{:>5} {:<12} {:<7} {:>5} {:>11} {:>11}  {:<15} {:>11} {:>11}\n", r["n"].get<long long>(), r["scalar"].get<std::string>(),
+               r["softmax"].get<std::string>(), r["seed"].get<std::uint64_t>(), lam(r["lambda_star"]),
+               r.contains("passes_at") ? lam(r["passes_at"]) : std::string("-"), r.contains("cause") ? r["cause"].get<std::string>() : "none",
+               lam(r["lambda_star_numeric"]), lam(r["lambda_underflow_onset"]));
+  fmt::print("lambda*: largest lambda (scanning down) where the head-1 pattern is farther than the tolerance from P_lambda* in the\n"
+             "Hilbert metric, or non-finite; numeric l*: the same for the distance to the exact-arithmetic reference alone;\n"
+             "underflow: largest lambda where the IEEE underflow flag was raised (hardware types).\n");
+}
+
+}  // namespace otv::cli

@@ -1,0 +1,82 @@
+#pragma once
+// otverify breakdown: the sweep over (lambda, n, scalar, softmax, seed), its
+// cells' metrics against a precision-ladder reference and P_lambda*, and the
+// breakdown thresholds lambda* with their causes (docs/error-model.md).
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "otv/construction.hpp"
+#include "otv/transformer.hpp"
+
+namespace otv::cli {
+
+struct SweepOptions {
+  double lambda_min = 1e-5, lambda_max = 1;
+  long long points = 30;
+  std::vector<long long> ns{4, 16, 64};
+  std::vector<std::string> scalars{"float", "double", "long-double", "float128", "mpfr:128"};
+  std::vector<Softmax> softmax{Softmax::stable, Softmax::naive};
+  long long layers = 100;
+  Variant variant = Variant::paper;
+  std::string generator = "paper";  // paper | uniform (d = 1)
+  long long seeds = 1;
+  double gamma_ratio = 2;   // gamma = gamma_ratio * lambda (Sec. 6: 0.01 / 0.005)
+  double tolerance = 1e-2;  // on Hilbert distances of the head-1 pattern, in nats
+  long long bisect_steps = 3;
+
+  // Parses and checks the comma lists and ranges; throws InputError.
+  void set_lists(const std::string& ns_text, const std::string& scalars_text, const std::string& softmax_text);
+  void validate() const;
+};
+
+// A group shares one instance and one reference: (lambda, n, seed) and the
+// (scalar, softmax) cells computed against it.
+struct CellId {
+  std::string scalar;
+  Softmax softmax;
+};
+struct Group {
+  double lambda;
+  long long n;
+  std::uint64_t seed;
+  std::string kind;  // grid | bisect
+  std::vector<CellId> cells;
+};
+
+// Lambda values are rounded to 6 significant digits so that keys are stable.
+double canonical_lambda(double lambda);
+
+// The identity of a cell in a result file (everything that determines it).
+std::string cell_key(const SweepOptions& o, double lambda, long long n, std::uint64_t seed, const CellId& c);
+
+std::vector<Group> grid_groups(const SweepOptions& o);
+
+// Runs one group: P_lambda*, the reference ladder, then each cell; emit() gets
+// one JSON object per finished cell. Meant to run in a child process (Boost's
+// precision is process-wide).
+void run_group(const SweepOptions& o, const Group& g, const std::function<void(const nlohmann::json&)>& emit);
+
+// Bisection round: for each curve (n, scalar, softmax, seed) whose first failure
+// (scanning lambda downwards) is bracketed, a group at the bracket's geometric
+// midpoint, unless results already hold it.
+std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results);
+
+// Per curve (cells sharing n, scalar, softmax, seed, variant, layers, generator
+// and gamma ratio): lambda*, its bracket, cause and evidence, and the
+// numeric-only threshold, under a tolerance.
+nlohmann::json thresholds(const std::vector<nlohmann::json>& results, double tolerance);
+
+// Failure and cause of one cell under a tolerance.
+bool cell_fails(const nlohmann::json& cell, double tolerance);
+std::string cell_cause(const nlohmann::json& cell, double tolerance);
+
+// Reads a JSON-lines result file; a malformed line is an InputError naming it.
+std::vector<nlohmann::json> read_results(const std::string& path);
+
+void print_threshold_table(const nlohmann::json& t);
+
+}  // namespace otv::cli

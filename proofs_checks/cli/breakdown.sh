@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# otverify breakdown end to end: thresholds, the analytic predictions of
+# docs/error-model.md (E5-E7), interruption and --resume, --shard + merge,
+# determinism across --jobs, and bad input.
+set -u
+source "$(dirname "$0")/expect_json.sh" "$1"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+expect() { expect_json breakdown "$@"; }
+causes='{"exp-overflow", "row-underflow", "non-finite", "cancellation", "accumulation", "too-few-layers", "other"}'
+
+expect "a small sweep: one threshold per (n, scalar, softmax), each with a cause" \
+  "len(j['thresholds']) == 4 and all(t['lambda_star'] is None or t['cause'] in $causes for t in j['thresholds'])" \
+  -- --n 4 --scalars float,double --points 6 --layers 20 --bisect 1
+
+# E5: the IEEE underflow flag is first raised where exp of the smallest layer-1
+# score, -C_max/lambda - 1, drops below the smallest normal number:
+# lambda_uf = C_max / (-ln(min normal) - 1). Asserted within a factor 2, for
+# float and double at n = 4 and 16.
+onset='all(t["lambda_underflow_onset"] is not None and 0.5 <= t["lambda_underflow_onset"] / (t["cost_max"] / (-t["log_min_normal"] - 1)) <= 2 for t in j["thresholds"])'
+expect "E5: underflow onset predicted within a factor 2 (float, double; n = 4, 16)" "$onset" \
+  -- --n 4,16 --scalars float,double --lambda-min 1e-4 --lambda-max 0.1 --points 25 --layers 5 --bisect 0 --out "$tmp/uf.jsonl"
+# F6: the predicted underflow is harmless: every softmax row keeps its sink
+# entry, so no row sum underflows and double's error stays far below the tolerance.
+count=$((count + 1))
+if /usr/bin/python3 - "$tmp/uf.jsonl" <<'PY'
+import json, sys
+cells = [json.loads(l) for l in open(sys.argv[1])]
+uf = [c for c in cells if c["exceptions"]["underflow"]]
+assert uf, "no cell raised underflow"
+assert all(c["underflowed_rows"] == 0 and c["nan_entries"] == 0 for c in cells)
+d = [c for c in uf if c["scalar"] == "double"]
+assert d and max(c["numeric_error"] for c in d) < 1e-9, max(c["numeric_error"] for c in d)
+# E6: naive softmax never overflows: the largest exp argument is <= 0 (scores
+# are log M_ij <= 0 up to rounding) and the overflow flag stays clear.
+naive = [c for c in cells if c["softmax"] == "naive"]
+assert naive and all(c["max_exp_argument"] <= 1e-6 and not c["exceptions"]["overflow"] for c in naive)
+PY
+then echo "ok: F6: underflow raised but harmless (no row underflow, double error < 1e-9); E6: naive softmax never overflows"
+else echo "FAIL: F6/E6"; fail=$((fail + 1)); fi
+
+# E7: cancellation in the expanded squared distance. The layer-1 score error is
+# at most 4 u S / lambda (S = max |x|^2 + |y|^2), and float's numeric threshold
+# lands within a factor 3 of u S / tolerance (measured ratios in docs/findings.md F7).
+expect "E7: cancellation bound and float's numeric threshold near u S / tolerance" \
+  'all(t["lambda_star_numeric"] is not None and 1/3 <= t["lambda_star_numeric"] / (t["unit_roundoff"] * t["squared_norm_max"] / 1e-3) <= 3 for t in j["thresholds"])' \
+  -- --n 4,16 --scalars float --softmax stable --lambda-min 1e-5 --lambda-max 1e-2 --points 25 --layers 5 --bisect 0 --tolerance 1e-3 --out "$tmp/c.jsonl"
+count=$((count + 1))
+if /usr/bin/python3 -c "
+import json, sys
+for l in open('$tmp/c.jsonl'):
+    c = json.loads(l)
+    bound = 4 * c['unit_roundoff'] * c['squared_norm_max'] / c['lambda']
+    assert c['numeric_error_layer1'] <= bound, (c['lambda'], c['numeric_error_layer1'], bound)
+"; then echo "ok: E7: layer-1 score error <= 4 u S / lambda in every float cell"; else echo "FAIL: E7 bound"; fail=$((fail + 1)); fi
+
+# Interrupt and resume: SIGINT flushes finished cells and exits 3; --resume
+# completes; the result equals an uninterrupted run with another --jobs.
+sweep=(--n 16 --scalars float,double --points 8 --layers 40 --bisect 1)
+"$otv" breakdown "${sweep[@]}" --jobs 2 --out "$tmp/full.jsonl" --json >/dev/null 2>&1
+count=$((count + 1))
+timeout --preserve-status -s INT 2 "$otv" breakdown "${sweep[@]}" --jobs 1 --out "$tmp/part.jsonl" >/dev/null 2>&1
+rc=$?
+if [ "$rc" -eq 3 ]; then echo "ok: SIGINT -> exit 3 with $(wc -l <"$tmp/part.jsonl") cells kept"; else echo "FAIL: SIGINT exit $rc"; fail=$((fail + 1)); fi
+count=$((count + 1))
+"$otv" breakdown "${sweep[@]}" --jobs 1 --out "$tmp/part.jsonl" --resume >/dev/null 2>&1
+same='
+import json, sys
+def load(p):
+    out = {}
+    for l in open(p):
+        c = json.loads(l); c.pop("seconds"); c.pop("reference")
+        out[c["key"]] = c
+    return out
+a, b = load(sys.argv[1]), load(sys.argv[2])
+assert a == b, (len(a), len(b), [k for k in a if a.get(k) != b.get(k)][:3])
+'
+if /usr/bin/python3 -c "$same" "$tmp/full.jsonl" "$tmp/part.jsonl"; then echo "ok: resumed run equals the uninterrupted one (bitwise metrics; --jobs 1 vs 2)"
+else echo "FAIL: resume differs"; fail=$((fail + 1)); fi
+count=$((count + 1))
+if "$otv" breakdown "${sweep[@]}" --out "$tmp/full.jsonl" >/dev/null 2>"$tmp/err"; then echo "FAIL: existing --out overwritten without --force"; fail=$((fail + 1))
+else echo "ok: existing --out refused: $(cat "$tmp/err")"; fi
+
+# Shards and merge: the two halves join to the whole (grid only).
+grid=(--n 4 --scalars double --points 6 --layers 10 --bisect 0)
+"$otv" breakdown "${grid[@]}" --shard 0/2 --out "$tmp/s0.jsonl" >/dev/null 2>&1
+"$otv" breakdown "${grid[@]}" --shard 1/2 --out "$tmp/s1.jsonl" >/dev/null 2>&1
+"$otv" breakdown "${grid[@]}" --out "$tmp/all.jsonl" >/dev/null 2>&1
+"$otv" merge "$tmp/s0.jsonl" "$tmp/s1.jsonl" --out "$tmp/merged.jsonl" >/dev/null 2>&1
+count=$((count + 1))
+if /usr/bin/python3 -c "$same" "$tmp/all.jsonl" "$tmp/merged.jsonl"; then echo "ok: shard 0/2 + 1/2 merged equals the whole"
+else echo "FAIL: merged shards differ"; fail=$((fail + 1)); fi
+
+# Bad input: one stderr line, exit 2.
+printf '{"key": 1}\nnot json\n' > "$tmp/bad.jsonl"
+bad() {
+  local what="$1"; shift
+  count=$((count + 1))
+  "$otv" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then echo "ok: $what -> $(cat "$tmp/err")"
+  else echo "FAIL: $what: exit $rc"; cat "$tmp/err"; fail=$((fail + 1)); fi
+}
+bad "lambda-min 0"            breakdown --lambda-min 0
+bad "lambda-min > lambda-max" breakdown --lambda-min 2 --lambda-max 1
+bad "lambda NaN"              breakdown --lambda-max nan
+bad "n = 0"                   breakdown --n 0
+bad "malformed n"             breakdown --n 4,x
+bad "unknown scalar"          breakdown --scalars double,quad
+bad "unknown softmax"         breakdown --softmax fast
+bad "jobs 0"                  breakdown --jobs 0
+bad "malformed shard"         breakdown --shard 3/2
+bad "resume without out"      breakdown --resume
+bad "tolerance 0"             breakdown --tolerance 0
+bad "merge: missing file"     merge "$tmp/none.jsonl"
+bad "merge: malformed lines"  merge "$tmp/bad.jsonl"
+finish

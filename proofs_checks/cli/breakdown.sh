@@ -53,6 +53,12 @@ for l in open('$tmp/c.jsonl'):
     assert c['numeric_error_layer1'] <= bound, (c['lambda'], c['numeric_error_layer1'], bound)
 "; then echo "ok: E7: layer-1 score error <= 4 u S / lambda in every float cell"; else echo "FAIL: E7 bound"; fail=$((fail + 1)); fi
 
+# F7: at n = 64 and 100 layers float breaks first, by cancellation (lambda* 3.13e-5 in
+# the default sweep); double still passes where float fails.
+expect "F7: float breaks at n = 64 by cancellation, double does not" \
+  '[(t["scalar"], t["cause"]) for t in j["thresholds"] if t["lambda_star"] is not None] == [("float", "cancellation")] and all(t["lambda_star_numeric"] is None for t in j["thresholds"] if t["scalar"] == "double")' \
+  -- --n 64 --scalars float,double --softmax stable --lambda-min 2e-5 --lambda-max 4e-5 --points 3 --layers 100 --bisect 0 --out "$tmp/f7.jsonl"
+
 # Interrupt and resume: SIGINT flushes finished cells and exits 3; --resume
 # completes; the result equals an uninterrupted run with another --jobs.
 sweep=(--n 16 --scalars float,double --points 8 --layers 40 --bisect 1)

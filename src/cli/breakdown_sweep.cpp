@@ -151,7 +151,7 @@ std::vector<std::string> split_list(const std::string& text, const char* what) {
 }
 
 std::string curve_key(const json& c) {
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", c["n"].get<long long>(), c["scalar"].get<std::string>(), c["softmax"].get<std::string>(),
+  return fmt::format("{:09}|{}|{}|{}|{}|{}|{}|{}", c["n"].get<long long>(), c["scalar"].get<std::string>(), c["softmax"].get<std::string>(),
                      c["seed"].get<std::uint64_t>(), c["variant"].get<std::string>(), c["layers"].get<long long>(),
                      c["generator"].get<std::string>(), c["gamma_ratio"].get<double>());
 }
@@ -320,14 +320,17 @@ std::string cell_cause(const json& cell, double tolerance) {
     if (cell["underflowed_rows"].get<long long>() > 0) return "row-underflow";
     return "non-finite";
   }
+  // distance to P* <= numeric error + reference's distance (triangle inequality), so
+  // a failing cell has a contributor >= tolerance/2: the larger one is the cause.
   const double numeric = metric(cell, "numeric_error");
-  if (numeric > tolerance) {
+  const double layers_short = metric(cell, "reference_distance_to_optimal");
+  if (std::max(numeric, layers_short) < tolerance / 2) return "other";  // would mean inconsistent metrics
+  if (numeric >= layers_short) {
     // The layer-1 scores see only the expanded |x|^2 - 2<x,y> + |y|^2 (u = v = 0):
     // an error already there within a factor 4 is cancellation; else it grew in u, v.
     return 4 * metric(cell, "numeric_error_layer1") >= numeric ? "cancellation" : "accumulation";
   }
-  if (metric(cell, "reference_distance_to_optimal") > tolerance) return "too-few-layers";
-  return "other";
+  return "too-few-layers";
 }
 
 std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<json>& results) {

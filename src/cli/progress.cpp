@@ -17,7 +17,7 @@ void Progress::advance(long long done_now) {
   done_ += done_now;
   const auto now = std::chrono::steady_clock::now();
   const auto min_gap = tty_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
-  if (now - last_draw_ >= min_gap) {
+  if (done_ < total_ && now - last_draw_ >= min_gap) {  // the last line is finish()'s
     last_draw_ = now;
     draw(false);
   }

@@ -73,5 +73,5 @@ bad "eval of a truncated model file" eval --model "$tmp/truncated.json"
 /usr/bin/python3 -c "
 import json; j = json.load(open('$tmp/a.json')); j['weights'][0][0]['Q'] = [[1.0]]; json.dump(j, open('$tmp/shape.json', 'w'))"
 bad "eval of a model whose Q has the wrong shape" eval --model "$tmp/shape.json"
-bad "eval at n = 0" eval --model "$tmp/a.json" --n 0
+bad "eval at n < 1" eval --model "$tmp/a.json" --n -3
 finish

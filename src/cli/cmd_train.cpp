@@ -186,7 +186,7 @@ void register_train(CLI::App& app, Registry& r) {
     auto o = std::make_shared<EvalOptions>();
     auto* cmd = app.add_subcommand("eval", "evaluate a trained model at any n: readout error and attention patterns per layer, P* beside");
     cmd->add_option("--model", o->model, "model file written by otverify train")->required();
-    cmd->add_option("--n", o->n, "number of points (default: the training n)");
+    cmd->add_option("--n", o->n, "number of points (default or 0: the training n)");
     cmd->add_option("--samples", o->samples, "test instances for the readout error (default 100)");
     cmd->add_option("--seed", o->seed, "seed of the test instances (default 1)");
     cmd->add_flag("--json", o->json, "print one JSON object instead of text");

@@ -24,10 +24,8 @@ inline PromptShape shape_of(const TrainSettings& s) {
   return {parse_prompt_kind(s.prompt), s.layout == "notebook" ? Layout::notebook : Layout::paper, 1};
 }
 
-template <class Real> Real parse_setting(const std::string& text) { return parse_finite<Real>(text); }
-
 template <class Real> TrainableModel<Real> model_of(const ModelFile& f) {
-  TrainableModel<Real> m{shape_of(f.settings), parse_setting<Real>(f.settings.mixing), {}};
+  TrainableModel<Real> m{shape_of(f.settings), parse_finite<Real>(f.settings.mixing), {}};
   for (const auto& lw : f.weights) {
     std::vector<HeadWeights<Real>> heads;
     for (const auto& h : lw) heads.push_back({h.Q.cast<Real>(), h.w_v.cast<Real>()});
@@ -121,7 +119,7 @@ template <class Real> int TrainCommands<Real>::train(const TrainRun& r, ModelFil
   } else {
     require_writable(r.out, r.force);
     file = ModelFile{};
-    model = initial_model<Real>(shape_of(s), static_cast<int>(s.layers), parse_setting<Real>(s.mixing), s.seed);
+    model = initial_model<Real>(shape_of(s), static_cast<int>(s.layers), parse_finite<Real>(s.mixing), s.seed);
     adam = adam_start<Real>(model.parameters());
   }
   if (file.completed == s.iterations && r.resume && file.settings.iterations == s.iterations) return kExitOk;  // already complete
@@ -321,19 +319,19 @@ template <class Real> int TrainCommands<Real>::ablation(const AblationOptions& o
   es.prompt = "engineered";
   es.seed = o.seeds.front();
   const auto data = samples_at<Real>(es, 0);
-  const Real lambda = parse_setting<Real>(o.construct_lambda);
+  const Real lambda = parse_finite<Real>(o.construct_lambda);
   nlohmann::json by_gamma = nlohmann::json::object();
   double best = 0;
   std::string best_gamma;
   for (const auto& g : o.construct_gammas) {
-    const auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_setting<Real>(g), static_cast<int>(o.base.n));
+    const auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_finite<Real>(g), static_cast<int>(o.base.n));
     const double loss = ScalarTraits<Real>::to_double(loss_and_gradient<Real>(con, data, nullptr));
     by_gamma[g] = std::isfinite(loss) ? nlohmann::json(loss) : nlohmann::json(nullptr);
     if (std::isfinite(loss) && (best_gamma.empty() || loss < best)) { best = loss; best_gamma = g; }
   }
   nlohmann::json constructed = {{"lambda", o.construct_lambda}, {"loss_by_gamma", by_gamma}, {"readout_scale", "n + 1 at the training n"}};
   if (!best_gamma.empty()) {
-    auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_setting<Real>(best_gamma), static_cast<int>(o.base.n));
+    auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_finite<Real>(best_gamma), static_cast<int>(o.base.n));
     auto grad = zeros_like(con.weights);
     loss_and_gradient<Real>(con, data, &grad);
     const QDistance qd = q_distance<Real>(eng, con);

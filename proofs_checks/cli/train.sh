@@ -46,7 +46,7 @@ expect_json eval "eval at another n: readout error, one pattern per layer and he
   -- --model "$tmp/a.json" --n 6 --samples 10
 
 expect_json ablation "ablation: both prompts per seed, ratio, Figure 3 (n = 7, 9), constructed loss and Q distance" \
-  'set(j) >= {"command", "settings", "engineered", "plain", "ratio", "figure3", "figure4", "constructed"} and j["engineered"]["seeds"] == [1, 2] and len(j["plain"]["final_loss"]) == 2 and j["ratio"] > 0 and j["figure3"]["9"]["layers"] == [5] and len(j["figure3"]["9"]["p_star"]) == 9 and j["constructed"]["q_distance"] > 0 and all(len(c) <= 200 for c in j["plain"]["loss_curves"])' \
+  'set(j) >= {"command", "settings", "engineered", "plain", "ratio", "figure3", "figure4", "constructed"} and j["engineered"]["seeds"] == [1, 2] and len(j["plain"]["final_loss"]) == 2 and j["ratio"] > 0 and j["figure3"]["9"]["layers"] == [5] and set(j["generalisation"]["plain"]) == {"4", "9", "15"} and len(j["figure3"]["9"]["p_star"]) == 9 and j["constructed"]["q_distance"] > 0 and all(len(c) <= 200 for c in j["plain"]["loss_curves"])' \
   -- --n 4 --layers 5 --iters 6 --samples 4 --seeds 1,2 --out "$tmp/ab.json"
 
 # Bad input: one line on stderr, exit 2.
@@ -73,5 +73,5 @@ bad "eval of a truncated model file" eval --model "$tmp/truncated.json"
 /usr/bin/python3 -c "
 import json; j = json.load(open('$tmp/a.json')); j['weights'][0][0]['Q'] = [[1.0]]; json.dump(j, open('$tmp/shape.json', 'w'))"
 bad "eval of a model whose Q has the wrong shape" eval --model "$tmp/shape.json"
-bad "eval at n = 0" eval --model "$tmp/a.json" --n 0
+bad "eval at n < 1" eval --model "$tmp/a.json" --n -3
 finish

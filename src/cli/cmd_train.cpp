@@ -108,6 +108,11 @@ void print_ablation_text(const json& j) {
     fmt::print("{:<10} final loss mean {:.4g} (sd {:.2g}, min {:.4g}, max {:.4g})\n", p, j[p]["final_loss_mean"].get<double>(),
                j[p]["final_loss_sd"].get<double>(), j[p]["final_loss_min"].get<double>(), j[p]["final_loss_max"].get<double>());
   fmt::print("ratio plain / engineered: {:.4g}\n", j["ratio"].get<double>());
+  for (const auto& [prompt, per_n] : j["generalisation"].items()) {
+    fmt::print("{:<10} readout mse by n:", prompt);
+    for (const auto& [n, g] : per_n.items()) fmt::print("  n={}: {:.4g}", n, g["mse_mean"].get<double>());
+    fmt::print("\n");
+  }
   for (const auto& [n, f] : j["figure3"].items()) {
     fmt::print("Figure 3, n = {}: distance of A^(l) to P* (head 1, head 2):", n);
     for (std::size_t k = 0; k < f["layers"].size(); ++k)
@@ -117,10 +122,12 @@ void print_ablation_text(const json& j) {
   }
   const auto& c = j["constructed"];
   if (!c["loss"].is_null())
-    fmt::print("constructed weights (eq. 8, lambda {}, gamma {}): loss {:.4g} (trained {:.4g}); gradient norm {:.3g}; after {} Adam steps {:.4g}\n",
+    fmt::print("constructed weights (eq. 8, lambda {}, gamma {}): loss {:.4g} (trained {:.4g}); gradient norm {:.3g}; descent step {}\n",
                text_of(c["lambda"]), text_of(c["gamma"]), c["loss"].get<double>(), c["trained_loss"].get<double>(),
-               c["gradient_norm"].get<double>(), text_of(c["adam_steps"]), c["loss_after_adam_steps"].get<double>());
-  fmt::print("relative distance of trained Q to constructed Q (heads matched per layer): {:.4g}\n", c["q_distance"].get<double>());
+               c["gradient_norm"].get<double>(), c["descent_step"].dump());
+  fmt::print("trained Q vs constructed Q (heads matched per layer): relative distance {:.4g}", c["q_distance"].get<double>());
+  if (c.contains("q_cosine")) fmt::print(", norm ratio {:.3g}, cosine {:.3g}", c["q_norm_ratio"].get<double>(), c["q_cosine"].get<double>());
+  fmt::print("\n");
 }
 
 }  // namespace
@@ -186,7 +193,7 @@ void register_train(CLI::App& app, Registry& r) {
     auto o = std::make_shared<EvalOptions>();
     auto* cmd = app.add_subcommand("eval", "evaluate a trained model at any n: readout error and attention patterns per layer, P* beside");
     cmd->add_option("--model", o->model, "model file written by otverify train")->required();
-    cmd->add_option("--n", o->n, "number of points (default: the training n)");
+    cmd->add_option("--n", o->n, "number of points (default or 0: the training n)");
     cmd->add_option("--samples", o->samples, "test instances for the readout error (default 100)");
     cmd->add_option("--seed", o->seed, "seed of the test instances (default 1)");
     cmd->add_flag("--json", o->json, "print one JSON object instead of text");

@@ -28,8 +28,7 @@ struct AblationOptions {
   long long checkpoint_every = 100;
   std::uint64_t figure_seed = 1;     // instance of Figures 3 and 4
   std::string construct_lambda = "0.005";
-  std::vector<std::string> construct_gammas{"0.01", "0.05", "0.1", "0.5", "1"};
-  long long construct_adam_steps = 20;
+  std::vector<std::string> construct_gammas{"0.0001", "0.001", "0.01", "0.05", "0.1", "0.5", "1"};
   std::string command;
 };
 

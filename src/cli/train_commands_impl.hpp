@@ -24,10 +24,8 @@ inline PromptShape shape_of(const TrainSettings& s) {
   return {parse_prompt_kind(s.prompt), s.layout == "notebook" ? Layout::notebook : Layout::paper, 1};
 }
 
-template <class Real> Real parse_setting(const std::string& text) { return parse_finite<Real>(text); }
-
 template <class Real> TrainableModel<Real> model_of(const ModelFile& f) {
-  TrainableModel<Real> m{shape_of(f.settings), parse_setting<Real>(f.settings.mixing), {}};
+  TrainableModel<Real> m{shape_of(f.settings), parse_finite<Real>(f.settings.mixing), {}};
   for (const auto& lw : f.weights) {
     std::vector<HeadWeights<Real>> heads;
     for (const auto& h : lw) heads.push_back({h.Q.cast<Real>(), h.w_v.cast<Real>()});
@@ -121,7 +119,7 @@ template <class Real> int TrainCommands<Real>::train(const TrainRun& r, ModelFil
   } else {
     require_writable(r.out, r.force);
     file = ModelFile{};
-    model = initial_model<Real>(shape_of(s), static_cast<int>(s.layers), parse_setting<Real>(s.mixing), s.seed);
+    model = initial_model<Real>(shape_of(s), static_cast<int>(s.layers), parse_finite<Real>(s.mixing), s.seed);
     adam = adam_start<Real>(model.parameters());
   }
   if (file.completed == s.iterations && r.resume && file.settings.iterations == s.iterations) return kExitOk;  // already complete
@@ -305,39 +303,62 @@ template <class Real> int TrainCommands<Real>::ablation(const AblationOptions& o
     result["figure4"] = f4;
   }
 
+  // Generalisation (Sec. 6: trained at n = 7, evaluated at other n): readout
+  // error of every model on 100 fresh instances per n (seed figure_seed).
+  nlohmann::json gen = nlohmann::json::object();
+  for (const auto& [prompt, models] : runs)
+    for (const long long n : {o.base.n, 9LL, 15LL}) {
+      std::vector<double> mse;
+      for (const auto& m : models) mse.push_back(eval(m, n, 100, o.figure_seed)["readout"]["mse"].template get<double>());
+      gen[prompt][std::to_string(n)] = {{"mse", mse}, {"mse_mean", mean_sd(mse).first}};
+    }
+  result["generalisation"] = gen;
+
   // The constructed weights (eq. 8) on the training data of the first seed.
   TrainSettings es = o.base;
   es.prompt = "engineered";
   es.seed = o.seeds.front();
   const auto data = samples_at<Real>(es, 0);
-  const Real lambda = parse_setting<Real>(o.construct_lambda);
+  const Real lambda = parse_finite<Real>(o.construct_lambda);
   nlohmann::json by_gamma = nlohmann::json::object();
   double best = 0;
   std::string best_gamma;
   for (const auto& g : o.construct_gammas) {
-    const auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_setting<Real>(g), static_cast<int>(o.base.n));
+    const auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_finite<Real>(g), static_cast<int>(o.base.n));
     const double loss = ScalarTraits<Real>::to_double(loss_and_gradient<Real>(con, data, nullptr));
     by_gamma[g] = std::isfinite(loss) ? nlohmann::json(loss) : nlohmann::json(nullptr);
     if (std::isfinite(loss) && (best_gamma.empty() || loss < best)) { best = loss; best_gamma = g; }
   }
   nlohmann::json constructed = {{"lambda", o.construct_lambda}, {"loss_by_gamma", by_gamma}, {"readout_scale", "n + 1 at the training n"}};
   if (!best_gamma.empty()) {
-    auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_setting<Real>(best_gamma), static_cast<int>(o.base.n));
+    auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_finite<Real>(best_gamma), static_cast<int>(o.base.n));
     auto grad = zeros_like(con.weights);
     loss_and_gradient<Real>(con, data, &grad);
     const QDistance qd = q_distance<Real>(eng, con);
-    // A few Adam steps from the construction: if the loss drops, it is not a minimiser.
-    AdamState<Real> adam = adam_start<Real>(con.parameters());
-    for (long long k = 0; k < o.construct_adam_steps; ++k)
-      training_step<Real>(con, adam, AdamSettings{std::stod(o.base.learning_rate)}, data);
+    // A descent step from the construction: the largest eta = 2^-k (k <= 60) with
+    // L(theta - eta grad) < L(theta). If there is one, the construction is not a
+    // local minimiser of the training loss (its gradient is not zero).
+    nlohmann::json descent = nullptr;
+    for (int k = 0; k <= 60 && descent.is_null(); ++k) {
+      auto moved = con;
+      const Real eta = ldexp(Real(1), -k);
+      for (std::size_t l = 0; l < moved.weights.size(); ++l)
+        for (std::size_t h = 0; h < 2; ++h) {
+          moved.weights[l][h].Q -= eta * grad[l][h].Q;
+          moved.weights[l][h].w_v -= eta * grad[l][h].w_v;
+        }
+      const double moved_loss = ScalarTraits<Real>::to_double(loss_and_gradient<Real>(moved, data, nullptr));
+      if (moved_loss < best) descent = {{"step", ScalarTraits<Real>::to_double(eta)}, {"loss", moved_loss}};
+    }
     constructed["loss"] = best;
     constructed["gamma"] = best_gamma;
     constructed["gradient_norm"] = gradient_norm<Real>(grad);
-    constructed["adam_steps"] = o.construct_adam_steps;
-    constructed["loss_after_adam_steps"] = ScalarTraits<Real>::to_double(loss_and_gradient<Real>(con, data, nullptr));
+    constructed["descent_step"] = descent;
     constructed["trained_loss"] = runs["engineered"].front().final_loss;
     constructed["q_distance"] = qd.relative;
     constructed["q_distance_per_layer"] = qd.per_layer;
+    constructed["q_norm_ratio"] = qd.norm_ratio;
+    constructed["q_cosine"] = qd.cosine;
     constructed["heads_swapped"] = qd.swapped;
   } else {
     constructed["loss"] = nullptr;

@@ -38,6 +38,8 @@ TrainableModel<Real> constructed_model(const PromptShape& shape, int layers, con
 // of the two assignments; relative to |Q_reference|_F over all layers.
 struct QDistance {
   double relative = 0;
+  double norm_ratio = 0;          // |Q_trained|_F / |Q_reference|_F
+  double cosine = 0;              // <Q_trained, Q_reference>_F / (norms), heads matched
   std::vector<double> per_layer;  // relative, per layer
   std::vector<bool> swapped;      // heads swapped in the best assignment
 };
@@ -49,8 +51,14 @@ template <class Real> QDistance q_distance(const TrainableModel<Real>& trained, 
       for (Eigen::Index j = 0; j < a.cols(); ++j) { const double t = ScalarTraits<Real>::to_double(a(i, j)); s += t * t; }
     return s;
   };
+  auto dot = [](const Matrix<Real>& a, const Matrix<Real>& b) {
+    double s = 0;
+    for (Eigen::Index i = 0; i < a.rows(); ++i)
+      for (Eigen::Index j = 0; j < a.cols(); ++j) s += ScalarTraits<Real>::to_double(a(i, j)) * ScalarTraits<Real>::to_double(b(i, j));
+    return s;
+  };
   QDistance d;
-  double num = 0, den = 0;
+  double num = 0, den = 0, tnorm = 0, inner = 0;
   for (int l = 0; l < std::min(trained.layers(), reference.layers()); ++l) {
     const auto& t = trained.weights[static_cast<std::size_t>(l)];
     const auto& r = reference.weights[static_cast<std::size_t>(l)];
@@ -61,8 +69,12 @@ template <class Real> QDistance q_distance(const TrainableModel<Real>& trained, 
     d.swapped.push_back(swap < same);
     num += std::min(same, swap);
     den += ref;
+    tnorm += sq(t[0].Q) + sq(t[1].Q);
+    inner += swap < same ? dot(t[0].Q, r[1].Q) + dot(t[1].Q, r[0].Q) : dot(t[0].Q, r[0].Q) + dot(t[1].Q, r[1].Q);
   }
   d.relative = std::sqrt(num / den);
+  d.norm_ratio = std::sqrt(tnorm / den);
+  d.cosine = inner / std::sqrt(tnorm * den);
   return d;
 }
 

@@ -9,7 +9,7 @@ namespace otv::cli {
 
 template <class Real> struct ForwardTiming {
   // Runs o.layers layers from the prompt `repeats` times. Reports the best time
-  // per layer, the peak resident memory of the process and the final u, v
+  // per layer (wall and process CPU time), the peak resident memory of the process and the final u, v
   // columns (all n + 1 rows, decimal strings that round-trip).
   static nlohmann::json run(const RunOptions& o, int repeats);
 };

@@ -8,6 +8,7 @@
 // those of the plain loops.
 #include <Eigen/Core>
 #include <boost/multiprecision/eigen.hpp>
+#include <type_traits>
 #include <vector>
 
 #include "otv/scalar_ops.hpp"
@@ -77,8 +78,14 @@ template <class Real> void multiply_into(const Matrix<Real>& A, const Matrix<Rea
     for (Eigen::Index k = 0; k < A.cols(); ++k) {
       const Real b = B(k, j);  // a copy: c cannot alias it, so native loops vectorise
       const Real* a = A.col(k).data();
-      for (Eigen::Index i = r.begin; i < r.end; ++i)
-        if (!is_exact_zero(a[i])) add_product(c[i], a[i], b, scratch);
+      if constexpr (std::is_arithmetic_v<Real>) {
+        // Adding +0 for a skipped term is exact (c starts at +0 and a sum is
+        // -0 only if both addends are), and the loop vectorises.
+        for (Eigen::Index i = r.begin; i < r.end; ++i) c[i] += a[i] == 0 ? Real(0) : a[i] * b;
+      } else {
+        for (Eigen::Index i = r.begin; i < r.end; ++i)
+          if (!is_exact_zero(a[i])) add_product(c[i], a[i], b, scratch);
+      }
     }
   }
 }

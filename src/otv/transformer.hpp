@@ -169,9 +169,14 @@ template <class Real> class Transformer {
         pattern = scores;
       }
       row_blocks(rows, [&](RowRange r) {
-        if (!observer) multiply_transposed_into<Real>(ws.query, Z, pattern, r);
-        softmax_rows_in_place<Real>(pattern, mode_, ws.shift, ws.sum, r);
-        multiply_into<Real>(pattern, ws.values, ws.mixed, r);
+        // Scores, softmax and product for kCacheRows rows at a time, so the
+        // block stays in cache between the three passes.
+        for (Eigen::Index b = r.begin; b < r.end; b += kCacheRows) {
+          const RowRange s{b, std::min(b + kCacheRows, r.end)};
+          if (!observer) multiply_transposed_into<Real>(ws.query, Z, pattern, s);
+          softmax_rows_in_place<Real>(pattern, mode_, ws.shift, ws.sum, s);
+          multiply_into<Real>(pattern, ws.values, ws.mixed, s);
+        }
       });
       next += ws.mixed;
     }
@@ -198,6 +203,8 @@ template <class Real> class Transformer {
 
   // Below this many rows a layer is too short to pay for starting a thread.
   static constexpr Eigen::Index kParallelRows = 256;
+  // Rows per cache block: 128 rows of n = 1024 doubles are 1 MiB (L2 holds it).
+  static constexpr Eigen::Index kCacheRows = 128;
 
   // Runs f on row blocks covering [0, rows): in parallel for native types at
   // large n (MPFR/MPFI keep their precision and caches per thread, so they

@@ -2,13 +2,14 @@
 #include <iostream>
 
 #include "cli/app_support.hpp"
+#include "cli/build_info.hpp"
 #include "otv/error.hpp"
 
 int main(int argc, char** argv) {
   using namespace otv::cli;
   CLI::App app{"otverify: does a transformer with hand-built weights solve entropic optimal transport?"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("otverify ") + OTV_VERSION);
+  app.set_version_flag("--version", std::string("otverify ") + kVersion + " (commit " + kGitCommit + ")");
   Registry commands;
   register_run(app, commands);
   register_theorem1(app, commands);

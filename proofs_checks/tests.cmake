@@ -11,6 +11,7 @@ add_test(NAME cli/theorem2 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/theorem2.s
 add_test(NAME cli/breakdown COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/breakdown.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/determinism COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/determinism.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/version_help_strict COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/version_help_strict.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/output_files COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/output_files.sh $<TARGET_FILE:otverify>)
 set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/determinism cli/version_help_strict
-                     PROPERTIES LABELS "cli")
+                     cli/output_files PROPERTIES LABELS "cli")
 include(${CMAKE_CURRENT_LIST_DIR}/sanitize.cmake)

@@ -125,8 +125,9 @@ void register_theorem1(CLI::App& app, Registry& r) {
     const auto spec = resolve(t1->run, *choice);
     t1->validate();
     // Every scalar the decision runs in: base, ladder and certificate, one at a time.
-    const MemoryUse use{t1->trials > 0 ? static_cast<std::size_t>(t1->max_n) : t1->run.text.n(), static_cast<std::size_t>(t1->run.text.d()), 0,
-                        t1->run.layers};
+    const bool trials = t1->trials > 0;
+    const MemoryUse use{trials ? static_cast<std::size_t>(t1->max_n) : t1->run.text.n(),
+                        trials ? static_cast<std::size_t>(t1->run.instance.d) : t1->run.text.d(), 0, t1->run.layers};
     require_memory(spec, use, "otverify theorem1");
     for (const auto& name : otv::split(t1->ladder, ',')) require_memory(parse_scalar(otv::trim(name)), use, "otverify theorem1 --ladder");
     if (t1->certify) require_memory({ScalarSpec::Kind::mpfi, certify_bits(*t1)}, use, "otverify theorem1 --certify");

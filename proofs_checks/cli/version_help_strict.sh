@@ -9,7 +9,7 @@ check() {  # check <description> <command string>
   if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
 }
 check "--version: 'otverify X.Y.Z (commit <hash>)'" \
-  "'$otv' --version | grep -Eq '^otverify [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{7,}|unknown)\)$'"
+  "'$otv' --version | grep -Eq '^otverify [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{40}(, with uncommitted changes)?|unknown \(not a git checkout\))\)$'"
 subcommands=$("$otv" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {print $1}')
 check "--help lists the subcommands" "[ \$(wc -w <<<'$subcommands') -ge 5 ]"
 for s in $subcommands; do

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build libboost-dev libmpfr-dev libgmp-dev libmpfi-dev
           libeigen3-dev librapidcheck-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev
-          libbenchmark-dev python3
+          libbenchmark-dev python3 python3-numpy python3-mpmath
           clang libclang-rt-14-dev)  # fuzz/: libFuzzer with ASan + UBSan
 missing=()
 for p in "${packages[@]}"; do

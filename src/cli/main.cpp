@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   register_theorem2(app, commands);
   register_breakdown(app, commands);
   register_merge(app, commands);
+  register_train(app, commands);
 
   try {
     app.parse(argc, argv);

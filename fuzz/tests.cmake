@@ -6,12 +6,7 @@ set(OTV_FUZZ_SECONDS 20 CACHE STRING "seconds each fuzzer runs in the test suite
 set(OTV_FUZZ_BUILD ${CMAKE_BINARY_DIR}/build-fuzz)
 add_test(NAME fuzz/build COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/build_fuzzers.sh ${OTV_FUZZ_BUILD} ${OTV_CLANGXX} ${CCACHE_PROGRAM})
 set_tests_properties(fuzz/build PROPERTIES LABELS "fuzz" FIXTURES_SETUP otv_fuzz_build TIMEOUT 900)
-set(OTV_FUZZ_TARGETS inline_points csv_points result_lines)
-# The model-JSON reader arrives with `otverify train` (issue 7).
-if(EXISTS ${CMAKE_SOURCE_DIR}/src/cli/model_file.cpp)
-  list(APPEND OTV_FUZZ_TARGETS model_json)
-endif()
-foreach(t ${OTV_FUZZ_TARGETS})
+foreach(t inline_points csv_points result_lines model_json)
   add_test(NAME fuzz/${t} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_fuzzer.sh ${OTV_FUZZ_BUILD}/fuzz_${t}
            ${CMAKE_CURRENT_LIST_DIR}/corpus/${t} ${OTV_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz-artifacts/${t})
   set_tests_properties(fuzz/${t} PROPERTIES LABELS "fuzz" FIXTURES_REQUIRED otv_fuzz_build TIMEOUT 300)

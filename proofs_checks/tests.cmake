@@ -9,6 +9,10 @@ add_test(NAME cli/run_all_scalars COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/run
 add_test(NAME cli/theorem1 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/theorem1.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/theorem2 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/theorem2.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/breakdown COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/breakdown.sh $<TARGET_FILE:otverify>)
-set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown PROPERTIES LABELS "cli")
 add_test(NAME cli/train COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/train.sh $<TARGET_FILE:otverify>)
-set_tests_properties(cli/train PROPERTIES LABELS "cli")
+add_test(NAME cli/determinism COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/determinism.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/version_help_strict COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/version_help_strict.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/output_files COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/output_files.sh $<TARGET_FILE:otverify>)
+set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/train cli/determinism
+                     cli/version_help_strict cli/output_files PROPERTIES LABELS "cli")
+include(${CMAKE_CURRENT_LIST_DIR}/sanitize.cmake)

@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build libboost-dev libmpfr-dev libgmp-dev libmpfi-dev
           libeigen3-dev librapidcheck-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev
-          libbenchmark-dev python3 python3-numpy python3-mpmath)
+          libbenchmark-dev python3 python3-numpy python3-mpmath
+          clang libclang-rt-14-dev)  # fuzz/: libFuzzer with ASan + UBSan
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

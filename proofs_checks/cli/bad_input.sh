@@ -62,5 +62,24 @@ check "only --x"                run --x 0.5,1
 check "two instance sources"    run --x 0.5,1 --y 0,1 --generator paper --n 2
 check "unknown option"          run --bogus
 check "no subcommand"
+# Resource guards: the memory estimate (n, precision, stored layers) against MemAvailable.
+check "memory: n = 100000 in double"       run --generator paper --n 100000 --layers 1
+check "memory: mpfr:1000000 at n = 2000"   run --generator paper --n 2000 --scalar mpfr:1000000 --layers 1
+check "memory: theorem1 ladder, n = 4096"  theorem1 --generator paper --n 4096 --layers 10 --ladder double,mpfr:1000000
+export OTV_MEMORY_AVAILABLE=100000
+check "memory: n = 64 with 100 kB available" run --generator paper --n 64 --layers 1
+unset OTV_MEMORY_AVAILABLE
+# Fuzzing regressions (fuzz/corpus): a 100000-digit number overflowed std::regex's stack.
+check "100000-digit number"     run --x "$(head -c 100000 /dev/zero | tr '\0' 1),1" --y 0,1
+# Result files for merge / --resume: each field the table reads must be there and in range.
+"$otv" breakdown --n 2 --scalars float --softmax stable --points 2 --layers 1 --bisect 0 --jobs 1 --out "$tmp/r.jsonl" >/dev/null 2>&1
+for field in cost_max min_exp_argument key; do
+  /usr/bin/python3 -c "import json,sys; j=json.loads(open(sys.argv[1]).readline()); del j[sys.argv[2]]; print(json.dumps(j))" "$tmp/r.jsonl" "$field" >"$tmp/no_$field.jsonl"
+  check "result line without $field" merge "$tmp/no_$field.jsonl"
+done
+/usr/bin/python3 -c "import json,sys; j=json.loads(open(sys.argv[1]).readline()); j['n']=10**12; print(json.dumps(j))" "$tmp/r.jsonl" >"$tmp/huge_n.jsonl"
+check "result line with n = 1e12" merge "$tmp/huge_n.jsonl"
+/usr/bin/python3 -c "import json,sys; j=json.loads(open(sys.argv[1]).readline()); j['nan_entries']=2**63-1; j['inf_entries']=1; print(json.dumps(j))" "$tmp/r.jsonl" >"$tmp/overflow.jsonl"
+check "result line with counts summing past 2^63" merge "$tmp/overflow.jsonl"
 echo "$((count - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -26,7 +26,8 @@ expect "certificate: corrected is bounded, no counterexample" \
 expect "replay of the minimal counterexample" \
   'j["verdict"] == "fails" and j["first_failing_layer"] == 2 and j["per_layer"][1]["max_u_err"] > 1e-5' \
   -- --replay 'generator=uniform,n=2,d=1,seed=0,lambda=1,gamma=0.01,layers=2,variant=paper'
-expect "random trials: corrected holds on all" 'j["counts"]["holds"] == 12' -- --variant corrected --trials 12 --max-n 16 --layers 20 --d 2
+expect "random trials: corrected holds on all (d = 2)" 'j["counts"]["holds"] == 12 and all(",d=2," in t["replay"] for t in j["trials"])' \
+  -- --variant corrected --trials 12 --max-n 16 --layers 20 --d 2
 expect "random trials: paper fails on n >= 2" 'j["counts"]["fails"] >= 10 and j["worst_case"].startswith("generator=uniform")' \
   -- --variant paper --trials 12 --max-n 16 --layers 20 --seed 4
 # Bad input for theorem1's own options: one line on stderr, exit 2.

@@ -22,12 +22,8 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// JSON has no Inf/NaN: non-finite metrics are written as null and read back as +Inf.
+// JSON has no Inf/NaN: non-finite metrics are written as null (read back by metric()).
 json number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
-double metric(const json& cell, const char* name) {
-  const json& v = cell.at(name);
-  return v.is_null() ? kInf : v.get<double>();
-}
 
 std::string decimal(double x) { return fmt::format("{:.17g}", x); }
 std::string softmax_name(Softmax s) { return s == Softmax::stable ? "stable" : "naive"; }
@@ -148,12 +144,6 @@ std::vector<std::string> split_list(const std::string& text, const char* what) {
     out.push_back(t);
   }
   return out;
-}
-
-std::string curve_key(const json& c) {
-  return fmt::format("{:09}|{}|{}|{}|{}|{}|{}|{}", c["n"].get<long long>(), c["scalar"].get<std::string>(), c["softmax"].get<std::string>(),
-                     c["seed"].get<std::uint64_t>(), c["variant"].get<std::string>(), c["layers"].get<long long>(),
-                     c["generator"].get<std::string>(), c["gamma_ratio"].get<double>());
 }
 
 // A curve's cells sorted by decreasing lambda.
@@ -397,41 +387,6 @@ json thresholds(const std::vector<json>& results, double tolerance) {
     t["log_min_normal"] = any["log_min_normal"];
     t["unit_roundoff"] = any["unit_roundoff"];
     out.push_back(t);
-  }
-  return out;
-}
-
-std::vector<json> read_results(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read " + path);
-  std::vector<json> out;
-  std::string line;
-  long long number_of_line = 0;
-  static const char* required[] = {"key", "lambda", "n", "seed", "scalar", "softmax", "variant", "layers", "generator", "gamma_ratio",
-                                   "distance_to_optimal", "numeric_error", "numeric_error_layer1", "reference_distance_to_optimal",
-                                   "nan_entries", "inf_entries", "underflowed_rows", "max_exp_argument", "log_max_finite", "exceptions"};
-  while (std::getline(in, line)) {
-    ++number_of_line;
-    if (trim(line).empty()) continue;
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw InputError(fmt::format("{}:{}: not a JSON object", path, number_of_line));
-    for (const char* r : required)
-      if (!j.contains(r)) throw InputError(fmt::format("{}:{}: missing field '{}'", path, number_of_line, r));
-    try {
-      (void)curve_key(j);
-      (void)j["lambda"].get<double>();
-      (void)j["nan_entries"].get<long long>();
-      (void)j["inf_entries"].get<long long>();
-      (void)j["underflowed_rows"].get<long long>();
-      for (const char* m : {"distance_to_optimal", "numeric_error", "numeric_error_layer1", "reference_distance_to_optimal", "max_exp_argument",
-                            "log_max_finite"})
-        (void)metric(j, m);
-      if (!j["exceptions"].is_null()) (void)j["exceptions"].at("underflow").get<bool>(), (void)j["exceptions"].at("overflow").get<bool>();
-      parse_softmax(j["softmax"].get<std::string>());
-    } catch (const json::exception& e) {
-      throw InputError(fmt::format("{}:{}: malformed field ({})", path, number_of_line, e.what()));
-    }
-    out.push_back(std::move(j));
   }
   return out;
 }

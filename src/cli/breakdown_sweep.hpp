@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/result_file.hpp"
 #include "otv/construction.hpp"
 #include "otv/transformer.hpp"
 
@@ -73,9 +74,6 @@ nlohmann::json thresholds(const std::vector<nlohmann::json>& results, double tol
 // Failure and cause of one cell under a tolerance.
 bool cell_fails(const nlohmann::json& cell, double tolerance);
 std::string cell_cause(const nlohmann::json& cell, double tolerance);
-
-// Reads a JSON-lines result file; a malformed line is an InputError naming it.
-std::vector<nlohmann::json> read_results(const std::string& path);
 
 void print_threshold_table(const nlohmann::json& t);
 

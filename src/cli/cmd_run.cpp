@@ -3,6 +3,7 @@
 
 #include "cli/app_support.hpp"
 #include "cli/model_commands.hpp"
+#include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 
 namespace otv::cli {
@@ -49,6 +50,7 @@ void register_run(CLI::App& app, Registry& r) {
   r.push_back({cmd, [run, choice] {
     const auto spec = resolve(*run, *choice);
     run->validate();
+    require_memory(spec, {run->text.n(), run->text.d()}, "otverify run");
     const json j = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::run(*run); });
     emit(j, choice->json, print_run_text);
     return kExitOk;

@@ -6,6 +6,7 @@
 
 #include "cli/app_support.hpp"
 #include "cli/model_commands.hpp"
+#include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 
 namespace otv::cli {
@@ -26,6 +27,10 @@ json fit_slope(const json& ladder) {
   }
   if (k < 2) return nullptr;
   return (k * sxy - sx * sy) / (k * sxx - sx * sx);
+}
+
+unsigned certify_bits(const Theorem1Options& o) {
+  return o.certify_bits ? o.certify_bits : static_cast<unsigned>(std::min<long long>(kMaxBits, 128 + 2 * o.run.layers));
 }
 
 // Decides Theorem 1 on one instance: base scalar, then the ladder (always for a
@@ -52,9 +57,7 @@ json decide_theorem1(const Theorem1Options& o, const ScalarSpec& base, const otv
   if (base_holds) j["verdict"] = "holds";
   else j["verdict"] = (!top.is_null() && top["first_failing_layer"].is_null()) ? "rounding-only" : "fails";
   if (o.certify) {
-    const unsigned bits = o.certify_bits ? o.certify_bits
-                                         : static_cast<unsigned>(std::min<long long>(kMaxBits, 128 + 2 * o.run.layers));
-    json c = with_scalar({ScalarSpec::Kind::mpfi, bits},
+    json c = with_scalar({ScalarSpec::Kind::mpfi, certify_bits(o)},
                          [&]<class Real>() { return ModelCommands<Real>::theorem1(o.run, inst); });
     j["certificate"] = c["certificate"];
   }
@@ -115,10 +118,19 @@ void register_theorem1(CLI::App& app, Registry& r) {
   cmd->add_flag("--certify", t1->certify, "also run both computations in mpfi interval arithmetic");
   cmd->add_option("--certify-bits", t1->certify_bits, "mpfi precision for --certify (default 128 + 2 x layers)");
   cmd->add_option("--replay", t1->replay, "rerun one case, e.g. 'generator=uniform,n=3,d=1,seed=7,lambda=0.01,gamma=0.01,layers=5,variant=paper'");
+  auto strict = std::make_shared<bool>(false);
+  cmd->add_flag("--strict", *strict, "exit with code 1 when the verdict is 'fails' (Theorem 1 does not hold)");
   cmd->footer("Example: otverify theorem1 --variant paper --layers 50 --certify");
-  r.push_back({cmd, [t1, choice] {
+  r.push_back({cmd, [t1, choice, strict] {
     const auto spec = resolve(t1->run, *choice);
     t1->validate();
+    // Every scalar the decision runs in: base, ladder and certificate, one at a time.
+    const bool trials = t1->trials > 0;
+    const MemoryUse use{trials ? static_cast<std::size_t>(t1->max_n) : t1->run.text.n(),
+                        trials ? static_cast<std::size_t>(t1->run.instance.d) : t1->run.text.d(), 0, t1->run.layers};
+    require_memory(spec, use, "otverify theorem1");
+    for (const auto& name : otv::split(t1->ladder, ',')) require_memory(parse_scalar(otv::trim(name)), use, "otverify theorem1 --ladder");
+    if (t1->certify) require_memory({ScalarSpec::Kind::mpfi, certify_bits(*t1)}, use, "otverify theorem1 --certify");
     json j;
     if (t1->trials == 0) {
       j = decide_theorem1(*t1, spec, t1->run.text, true);
@@ -150,7 +162,7 @@ void register_theorem1(CLI::App& app, Registry& r) {
     j["variant"] = otv::to_string(t1->run.variant);
     j["layers"] = t1->run.layers;
     emit(j, choice->json, print_theorem1_text);
-    return kExitOk;
+    return *strict && j["verdict"] == "fails" ? kExitClaimFailed : kExitOk;
   }});
 }
 

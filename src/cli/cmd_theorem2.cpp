@@ -11,6 +11,7 @@
 
 #include "cli/app_support.hpp"
 #include "cli/model_commands.hpp"
+#include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 
 namespace otv::cli {
@@ -108,11 +109,19 @@ void register_theorem2(CLI::App& app, Registry& r) {
   auto* cmd = app.add_subcommand("theorem2", "Theorem 2: distance of A^(k) to P_lambda* in the Hilbert metric against the stated bound");
   add_model_options(cmd, *t2, *choice);
   cmd->add_flag("--rates", *rates, "fit the exponents of the measured distance in l and n over a grid (paper instances)");
+  auto strict = std::make_shared<bool>(false);
+  cmd->add_flag("--strict", *strict, "exit with code 1 when the precondition holds and the bound does not (Theorem 2 fails)");
   cmd->footer("Example: otverify theorem2 --generator paper --n 4 --lambda 0.5 --gamma 0.5 --layers 400 --rates");
-  r.push_back({cmd, [t2, choice, rates] {
+  r.push_back({cmd, [t2, choice, rates, strict] {
     const auto spec = resolve(*t2, *choice);
     if (t2->layers < 1) throw otv::InputError("theorem2 needs --layers >= 1");
     t2->validate();
+    // Stored: the patterns A^(k) at k = 1, 2, 4, ..., l and per-layer distances;
+    // the reference ladder runs up to mpfr:512.
+    const MemoryUse use{*rates ? std::max<std::size_t>(8, t2->text.n()) : t2->text.n(), t2->text.d(),
+                        static_cast<long long>(std::log2(double(t2->layers))) + 2, t2->layers};
+    require_memory(spec, use, "otverify theorem2");
+    require_memory({ScalarSpec::Kind::mpfr, 512}, use, "otverify theorem2 (reference ladder)");
     auto analyse = [&](const otv::InstanceText& inst) {
       json ladder = json::array();
       const json ref = reference_scaling(*t2, inst, ladder);
@@ -155,7 +164,8 @@ void register_theorem2(CLI::App& app, Registry& r) {
       j["rates"] = f;
     }
     emit(j, choice->json, print_theorem2_text);
-    return kExitOk;
+    const bool claim_fails = j["precondition_holds"].get<bool>() && !j["bound_holds"].get<bool>();
+    return *strict && claim_fails ? kExitClaimFailed : kExitOk;
   }});
 }
 

@@ -3,12 +3,14 @@
 
 #include "cli/app_support.hpp"
 #include "otv/error.hpp"
+#include "otv_build_info.hpp"  // generated at build time (cmake/build_info.cmake)
 
 int main(int argc, char** argv) {
   using namespace otv::cli;
   CLI::App app{"otverify: does a transformer with hand-built weights solve entropic optimal transport?"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("otverify ") + OTV_VERSION);
+  app.set_version_flag("--version", std::string("otverify ") + OTV_VERSION + " (commit " + OTV_GIT_COMMIT +
+                                        (OTV_GIT_DIRTY ? ", with uncommitted changes" : "") + ")");
   Registry commands;
   register_run(app, commands);
   register_theorem1(app, commands);

@@ -123,8 +123,10 @@ void Theorem1Options::validate() {
     throw InputError("--certify-bits must be in [" + std::to_string(kMinBits) + ", " + std::to_string(kMaxBits) + "]");
   for (const auto& name : split(ladder, ',')) parse_scalar(trim(name));
   if (trials > 0) {
-    // Instances come from the trials; validate the rest of run with a placeholder.
-    run.instance = InstanceOptions{};
+    // Instances come from the trials (dimension --d); validate the rest of run with a placeholder.
+    if (run.instance.d < 1 || run.instance.d > static_cast<long long>(kMaxDimension))
+      throw InputError("--d must be in [1, " + std::to_string(kMaxDimension) + "]");
+    run.instance = InstanceOptions{.d = run.instance.d};
   }
   run.validate();
 }

@@ -117,11 +117,9 @@ inline PointsText parse_inline_points(const std::string& text, const std::string
   return pts;
 }
 
-// CSV file: one point per row, coordinates separated by commas; blank lines and
-// lines starting with '#' are skipped.
-inline PointsText read_points_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read file '" + path + "'");
+// CSV text: one point per row, coordinates separated by commas; blank lines and
+// lines starting with '#' are skipped. `source` names the text in errors.
+inline PointsText parse_points_csv(std::istream& in, const std::string& source) {
   PointsText pts;
   std::string line;
   std::size_t lineno = 0;
@@ -132,13 +130,19 @@ inline PointsText read_points_csv(const std::string& path) {
     std::vector<std::string> coords;
     for (const auto& c : split(t, ',')) {
       const std::string v = trim(c);
-      if (!is_decimal(v)) throw InputError(path + ":" + std::to_string(lineno) + ": malformed number '" + v + "'");
+      if (!is_decimal(v)) throw InputError(source + ":" + std::to_string(lineno) + ": malformed number '" + v + "'");
       coords.push_back(v);
     }
     pts.push_back(coords);
   }
-  if (in.bad()) throw InputError("error reading file '" + path + "'");
+  if (in.bad()) throw InputError("error reading '" + source + "'");
   return pts;
+}
+
+inline PointsText read_points_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot read file '" + path + "'");
+  return parse_points_csv(in, path);
 }
 
 // ---- seeded generators -----------------------------------------------------

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <regex>
 #include <string>
+#include <string_view>
 
 #include "otv/error.hpp"
 
@@ -26,9 +26,27 @@ using mpfi_real = bmp::number<bmp::mpfi_float_backend<0>, bmp::et_off>;
 
 // Strict decimal syntax: optional sign, digits with optional fraction, optional
 // exponent. Rejects "nan", "inf", hex floats, empty strings and trailing junk.
-inline bool is_decimal(const std::string& s) {
-  static const std::regex re(R"([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)");
-  return std::regex_match(s, re);
+// A scanner, not std::regex: libstdc++'s regex recurses per character and
+// overflowed the stack on a 100000-digit number (regression input in
+// fuzz/corpus/inline_points).
+inline bool is_decimal(std::string_view s) {
+  std::size_t i = 0;
+  auto sign = [&] { if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i; };
+  auto digits = [&] {
+    const std::size_t begin = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - begin;
+  };
+  sign();
+  std::size_t mantissa_digits = digits();
+  if (i < s.size() && s[i] == '.') { ++i; mantissa_digits += digits(); }
+  if (mantissa_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    sign();
+    if (digits() == 0) return false;
+  }
+  return i == s.size();
 }
 
 inline void require_decimal(const std::string& s) {

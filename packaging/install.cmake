@@ -1,0 +1,18 @@
+# cmake --install <build> [--prefix P] installs the otv headers (include/otv),
+# the otverify command (bin) and lib/cmake/otverify, so that a consumer can
+#   find_package(otverify REQUIRED)
+#   target_link_libraries(app PRIVATE otverify::otverify)
+# otverify::otverify is the header library with its dependencies (Boost, Eigen,
+# MPFR, MPFI, GMP, quadmath); the config finds Boost and Eigen again.
+include(CMakePackageConfigHelpers)
+set_target_properties(otv PROPERTIES EXPORT_NAME otverify)
+add_library(otverify::otverify ALIAS otv)
+install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/src/otv DESTINATION include)
+install(TARGETS otv EXPORT otverifyTargets)
+install(TARGETS otverify RUNTIME DESTINATION bin)
+install(EXPORT otverifyTargets NAMESPACE otverify:: DESTINATION lib/cmake/otverify)
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/otverifyConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/otverifyConfig.cmake
+                              INSTALL_DESTINATION lib/cmake/otverify)
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/otverifyConfigVersion.cmake COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/otverifyConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/otverifyConfigVersion.cmake
+        DESTINATION lib/cmake/otverify)

@@ -1,0 +1,71 @@
+#include "cli/resource_guard.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "otv/error.hpp"
+
+namespace otv::cli {
+
+namespace {
+// Working set of a forward pass, in n x n matrices: per head the scores, the
+// pattern and Eigen temporaries, plus the head-1 plan and its marginals.
+// Measured peak RSS: run n = 2048 double 269 MB (estimate 269 MB); n = 256
+// mpfr:1024 108 MB (estimate 93 MB).
+constexpr std::uint64_t kWorkingMatrices = 8;
+// A per-layer record: the trace entry and its JSON objects; measured 2.6 KiB
+// per layer (theorem1, 20000 layers, double).
+constexpr std::uint64_t kBytesPerLayerRecord = 3072;
+
+std::string size_text(std::uint64_t bytes) {
+  return bytes >= (1ULL << 30) ? fmt::format("{:.3g} GiB", bytes / 1073741824.0) : fmt::format("{:.3g} MiB", bytes / 1048576.0);
+}
+}  // namespace
+
+std::uint64_t scalar_bytes(const ScalarSpec& spec) {
+  using K = ScalarSpec::Kind;
+  // mpfr_t header (32 bytes) + limbs + the allocator's 16-byte header.
+  const std::uint64_t mpfr = 32 + 8 * ((spec.bits + 63) / 64) + 16;
+  switch (spec.kind) {
+    case K::float_: return 4;
+    case K::double_: return 8;
+    case K::long_double: case K::float128: return 16;
+    case K::bin_float_50: return 40;
+    case K::bin_float_100: return 64;
+    case K::mpfr: return mpfr;
+    case K::mpfi: return 2 * mpfr;
+  }
+  return mpfr;
+}
+
+std::uint64_t estimate_bytes(const ScalarSpec& spec, const MemoryUse& use) {
+  const std::uint64_t rows = use.n + 1, width = 2 * use.d + 11;
+  const std::uint64_t scalars = (kWorkingMatrices + static_cast<std::uint64_t>(use.stored_patterns)) * rows * rows + 4 * rows * width;
+  return scalars * scalar_bytes(spec) + static_cast<std::uint64_t>(use.per_layer_records) * kBytesPerLayerRecord;
+}
+
+std::uint64_t available_memory() {
+  if (const char* forced = std::getenv("OTV_MEMORY_AVAILABLE")) return std::strtoull(forced, nullptr, 10);
+  std::ifstream in("/proc/meminfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string key;
+    std::uint64_t kib = 0;
+    if (fields >> key >> kib && key == "MemAvailable:") return kib * 1024;
+  }
+  return 0;
+}
+
+void require_memory(const ScalarSpec& spec, const MemoryUse& use, const std::string& what) {
+  const std::uint64_t need = estimate_bytes(spec, use), have = available_memory();
+  if (have > 0 && need > have)
+    throw InputError(fmt::format("{} needs about {} (n = {}, {} bytes per scalar, {} stored layers) but {} are available; "
+                                 "reduce --n, the precision or --layers",
+                                 what, size_text(need), use.n, scalar_bytes(spec), use.per_layer_records, size_text(have)));
+}
+
+}  // namespace otv::cli

@@ -1,0 +1,73 @@
+#include "cli/result_file.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <limits>
+
+#include "cli/options.hpp"
+#include "otv/error.hpp"
+
+namespace otv::cli {
+
+using nlohmann::json;
+
+double metric(const json& cell, const char* name) {
+  const json& v = cell.at(name);
+  return v.is_null() ? std::numeric_limits<double>::infinity() : v.get<double>();
+}
+
+std::string curve_key(const json& c) {
+  return fmt::format("{:09}|{}|{}|{}|{}|{}|{}|{}", c.at("n").get<long long>(), c.at("scalar").get<std::string>(), c.at("softmax").get<std::string>(),
+                     c.at("seed").get<std::uint64_t>(), c.at("variant").get<std::string>(), c.at("layers").get<long long>(),
+                     c.at("generator").get<std::string>(), c.at("gamma_ratio").get<double>());
+}
+
+std::vector<json> parse_results(std::istream& in, const std::string& source) {
+  std::vector<json> out;
+  std::string line;
+  long long number_of_line = 0;
+  // Read by the threshold table without a check of their own (copied as they are).
+  static const char* copied[] = {"min_exp_argument", "correct_bits", "cost_max", "squared_norm_max", "log_min_normal", "unit_roundoff"};
+  static const char* metrics[] = {"distance_to_optimal", "numeric_error", "numeric_error_layer1", "reference_distance_to_optimal",
+                                  "max_exp_argument", "log_max_finite"};
+  while (std::getline(in, line)) {
+    ++number_of_line;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw InputError(fmt::format("{}:{}: not a JSON object", source, number_of_line));
+    try {
+      (void)j.at("key").get<std::string>();
+      (void)curve_key(j);
+      // Ranges too: --resume reruns bisection cells with the n, scalar and
+      // lambda read here, and the table adds counts.
+      auto in_range = [&](const char* field, auto lo, auto hi) {
+        const auto v = j.at(field).get<decltype(lo)>();
+        if (!(v >= lo && v <= hi)) throw InputError(fmt::format("{}:{}: {} = {} is out of range", source, number_of_line, field, j.at(field).dump()));
+      };
+      in_range("n", 1LL, static_cast<long long>(kMaxPoints));
+      in_range("layers", 0LL, kMaxLayers);
+      in_range("lambda", std::numeric_limits<double>::min(), std::numeric_limits<double>::max());
+      for (const char* count : {"nan_entries", "inf_entries", "underflowed_rows"}) in_range(count, 0LL, 1LL << 52);
+      parse_scalar(j.at("scalar").get<std::string>());
+      for (const char* m : metrics) (void)metric(j, m);
+      for (const char* c : copied) (void)j.at(c);
+      const json& ex = j.at("exceptions");
+      if (!ex.is_null()) (void)ex.at("underflow").get<bool>(), (void)ex.at("overflow").get<bool>();
+      parse_softmax(j.at("softmax").get<std::string>());
+    } catch (const json::exception& e) {
+      throw InputError(fmt::format("{}:{}: missing or malformed field ({})", source, number_of_line, e.what()));
+    }
+    out.push_back(std::move(j));
+  }
+  if (in.bad()) throw InputError("error reading " + source);
+  return out;
+}
+
+std::vector<json> read_results(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot read " + path);
+  return parse_results(in, path);
+}
+
+}  // namespace otv::cli

@@ -1,0 +1,25 @@
+# Run at build time (cmake -P): writes the git commit of the source tree into a
+# header, rewriting it only when it changed, so provenance never goes stale.
+# Inputs: SRC (source directory), OUT (header path).
+execute_process(COMMAND git -C "${SRC}" rev-parse HEAD OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE
+                RESULT_VARIABLE commit_status ERROR_QUIET)
+if(NOT commit_status EQUAL 0 OR commit STREQUAL "")
+  set(commit "unknown (not a git checkout)")
+  set(dirty "false")
+else()
+  execute_process(COMMAND git -C "${SRC}" status --porcelain --untracked-files=no OUTPUT_VARIABLE changes ERROR_QUIET)
+  if(changes STREQUAL "")
+    set(dirty "false")
+  else()
+    set(dirty "true")
+  endif()
+endif()
+set(text "#pragma once\n// Generated at build time by cmake/build_info.cmake.\n#define OTV_GIT_COMMIT \"${commit}\"\n#define OTV_GIT_DIRTY ${dirty}\n")
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" old)
+else()
+  set(old "")
+endif()
+if(NOT old STREQUAL text)
+  file(WRITE "${OUT}" "${text}")
+endif()

@@ -142,7 +142,7 @@
         data: { values: rows.filter((r) => r.error !== null) },
         facet: { column: { field: 'variant', type: 'nominal', sort: variants, title: null } },
         spec: {
-          width: 230, height: 200,
+          width: 195, height: 200,
           mark: { type: 'line', point: { size: 12 } },
           encoding: {
             x: { field: 'layer', type: 'quantitative', title: 'layer' },
@@ -169,6 +169,8 @@
           x: Object.assign(logAxis('unit_roundoff', 'unit roundoff u'), { sort: 'descending' }),
           y: logAxis('max_err', 'max discrepancy over layers'),
           color: { field: 'variant', type: 'nominal', sort: variants },
+          strokeDash: { field: 'variant', type: 'nominal', sort: variants },  // paper/notebook and corrected/relu-reset coincide
+          shape: { field: 'variant', type: 'nominal', sort: variants },
           tooltip: [{ field: 'variant' }, { field: 'scalar' }, { field: 'unit_roundoff', format: '.3e' }, { field: 'max_err', format: '.3e' }, { field: 'slope', format: '.3f', title: 'fitted slope' }],
         },
       }, variants.map((v) => `theorem1.${v}.double`));
@@ -237,16 +239,23 @@
         const b = Math.pow(10, logBound) * Math.sqrt(L / p.layer);
         if (Number.isFinite(b)) rows.push({ layer: p.layer, value: b, series: 'Theorem 2 bound at l', applies: p.layer >= Math.pow(10, m.log10_min_layers_for_precondition) });
       }
-      figure(s, 'Measured distance vs the Theorem 2 bound', `Paper instance n = ${m.n}, lambda = ${fmt(m.lambda)}, gamma = ${fmt(m.gamma)}, ${m.variant} variant. The bound holds with 10^${fmt(m.log10_tightness)} to spare; the precondition holds from l = 10^${fmt(m.log10_min_layers_for_precondition)}.`, {
-        data: { values: rows },
+      const lMin = Math.pow(10, m.log10_min_layers_for_precondition);
+      figure(s, 'Measured distance vs the Theorem 2 bound', `Paper instance n = ${m.n}, lambda = ${fmt(m.lambda)}, gamma = ${fmt(m.gamma)}, ${m.variant} variant. The bound holds with 10^${fmt(m.log10_tightness)} to spare. Dashed rule: the precondition holds from l = ${fmt(lMin, 4)} on.`, {
         width: 560, height: 280,
-        mark: { type: 'line' },
-        encoding: {
-          x: { field: 'layer', type: 'quantitative', scale: { type: 'log' }, title: 'layer l' },
-          y: logAxis('value', 'Hilbert distance to P_lambda*'),
-          color: { field: 'series', type: 'nominal', title: null },
-          tooltip: [{ field: 'series' }, { field: 'layer' }, { field: 'value', format: '.3e' }, { field: 'applies', title: 'precondition holds' }],
-        },
+        layer: [
+          {
+            data: { values: rows },
+            mark: { type: 'line' },
+            encoding: {
+              x: { field: 'layer', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'layer l' },
+              y: logAxis('value', 'Hilbert distance to P_lambda*'),
+              color: { field: 'series', type: 'nominal', title: null },
+              tooltip: [{ field: 'series' }, { field: 'layer' }, { field: 'value', format: '.3e' }, { field: 'applies', title: 'precondition holds' }],
+            },
+          },
+          ...(lMin <= L ? [{ data: { values: [{ layer: lMin }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
+            encoding: { x: { field: 'layer', type: 'quantitative' }, tooltip: [{ field: 'layer', title: 'precondition from l', format: '.4s' }] } }] : []),
+        ],
       }, ['theorem2.main']);
     }
     const rows = [];

@@ -433,6 +433,21 @@
         if (f.p_star) panels.push({ name: 'P*', matrix: f.p_star });
         figure(s, `Trained patterns, n = ${n}`, 'Attention patterns of the trained model (engineered prompt) across layers, next to the exact plan P* (the paper\'s Figure 3).', heatmapSpec(heatmapRows(panels), 100), [], cmd);
       }
+      const f4 = a.figure4;
+      if (f4 && f4.engineered && f4.plain && f4.p_star) {
+        const panels = [{ name: 'plain prompt, last layer', matrix: f4.plain.head1 }, { name: 'engineered prompt, last layer', matrix: f4.engineered.head1 }, { name: 'P*', matrix: f4.p_star }];
+        figure(s, `Figure 4: last-layer patterns, n = ${f4.n}`, 'Head-1 attention pattern of the last layer after training without (left) and with (middle) prompt engineering, next to the optimal transport map P* of the same input (the paper\'s Figure 4).',
+          heatmapSpec(heatmapRows(panels), 120), [], cmd);
+      }
+      const gen = a.generalisation;
+      if (gen && typeof gen === 'object') {
+        const grows = [];
+        for (const [prompt, byN] of Object.entries(gen)) for (const [n, g] of Object.entries(byN || {})) grows.push([prompt, n, fmt(g && g.mse_mean, 4), (g && Array.isArray(g.mse) ? g.mse : []).map((x) => fmt(x, 3)).join(', ')]);
+        if (grows.length) {
+          s.appendChild(el('h3', {}, 'Generalisation to other n (readout mean squared error, 100 fresh instances)'));
+          s.appendChild(table(['prompt', 'n', 'mean', 'per seed'], grows));
+        }
+      }
       if (a.settings) s.appendChild(el('p', { class: 'muted' }, 'Settings: ' + JSON.stringify(a.settings)));
     } else missing(s, 'Cannot be checked here: no training ablation (reports/models/ablation.json). Produce it with otverify train (issue 7) and rerun the report.');
   }

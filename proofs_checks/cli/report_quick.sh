@@ -69,5 +69,15 @@ rejects "an unknown profile" --profile huge --out "$out/x.html"
 rejects "overwriting without --force" --profile quick --out "$out/report.html"
 rejects "an --out ending in .json" --out "$out/x.json"
 rejects "a missing --from file" --from "$out/none.json" --out "$out/x.html"
+# SIGINT while the audit runs: exit code 3 and nothing written.
+count=$((count + 1))
+"$otv" report --out "$out/interrupted.html" 2>/dev/null &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"; rc=$?
+if [ "$rc" -eq 3 ] && [ ! -e "$out/interrupted.html" ] && [ ! -e "$out/interrupted.json" ]; then echo "ok: SIGINT exits 3 and writes no report"
+else echo "FAIL: SIGINT gave exit $rc"; fail=$((fail + 1)); fi
+rm -f "$out/interrupted.breakdown.jsonl"
 echo "$((count - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -33,6 +33,9 @@
     const x = parts.length === 2 ? (parts[0] + parts[1]) / 2 : parts[0];
     return Number.isFinite(x) ? x : null;
   }
+  // Long runs are thinned for drawing (the JSON beside the report keeps every layer):
+  // the first 20 layers, then about 200 evenly spaced, and the last.
+  const drawn = (layer, last) => layer <= 20 || layer === last || layer % Math.max(1, Math.ceil(last / 200)) === 0;
   const positive = (v) => { const x = num(v); return x !== null && x > 0 ? x : null; };
   const fmt = (v, digits = 3) => { const x = num(v); return x === null ? String(v) : (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5) ? x.toExponential(digits - 1) : x.toPrecision(digits)); };
   const safeId = (s) => (typeof s === 'string' && /^[a-z0-9-]+$/.test(s) ? s : null);
@@ -133,7 +136,9 @@
       const r = result(id);
       if (!m || !r || !Array.isArray(r.per_layer)) continue;
       ids.push(id);
+      const last = r.per_layer.length ? r.per_layer[r.per_layer.length - 1].layer : 0;
       for (const p of r.per_layer) {
+        if (!drawn(p.layer, last)) continue;
         rows.push({ variant: m[1], precision: m[2], layer: p.layer, error: positive(Math.max(num(p.max_u_err) || 0, num(p.max_v_err) || 0)), tolerance: positive(p.tolerance) });
       }
     }
@@ -195,7 +200,10 @@
     for (const v of variants) {
       const r = result(`theorem1.${v}.double`);
       if (!r) continue;
-      for (const e of r.sink || []) {
+      const sink = r.sink || [];
+      const last = sink.length ? sink[sink.length - 1].layer : 0;
+      for (const e of sink) {
+        if (!drawn(e.layer, last)) continue;
         rows.push({ variant: v, layer: e.layer, entry: 'u', value: num(e.u) });
         rows.push({ variant: v, layer: e.layer, entry: 'v', value: num(e.v) });
       }
@@ -234,7 +242,9 @@
       let running = Infinity;
       for (const p of m.per_layer || []) {
         const d = positive(p.distance);
-        if (d !== null) { running = Math.min(running, d); rows.push({ layer: p.layer, value: d, series: 'distance at layer k' }); rows.push({ layer: p.layer, value: running, series: 'min over k <= l (measured)' }); }
+        if (d !== null) running = Math.min(running, d);
+        if (!drawn(p.layer, L)) continue;
+        if (d !== null) { rows.push({ layer: p.layer, value: d, series: 'distance at layer k' }); rows.push({ layer: p.layer, value: running, series: 'min over k <= l (measured)' }); }
         // The bound at depth l scales as 1/sqrt(l); it applies from the precondition's l on.
         const b = Math.pow(10, logBound) * Math.sqrt(L / p.layer);
         if (Number.isFinite(b)) rows.push({ layer: p.layer, value: b, series: 'Theorem 2 bound at l', applies: p.layer >= Math.pow(10, m.log10_min_layers_for_precondition) });

@@ -81,8 +81,9 @@ struct ChildOutput {
 };
 
 // Runs program with args; stdout through a pipe, stderr into a temporary file
-// (so neither can fill up and block the child). pid_out gets the child's id.
-ChildOutput run_child(const std::string& program, const std::vector<std::string>& args, std::atomic<pid_t>& pid_out) {
+// (so neither can fill up and block the child), or straight to ours when
+// show_stderr (a long step's own progress display). pid_out gets the child's id.
+ChildOutput run_child(const std::string& program, const std::vector<std::string>& args, bool show_stderr, std::atomic<pid_t>& pid_out) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   char err_path[] = "/tmp/otverify-report-XXXXXX";
@@ -92,7 +93,7 @@ ChildOutput run_child(const std::string& program, const std::vector<std::string>
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  if (!show_stderr) posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   std::vector<std::string> argv_text{program};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
@@ -232,12 +233,14 @@ json run_audit(const std::vector<AuditStep>& steps, const std::string& self, int
       }
       const AuditStep& s = steps[k];
       const auto start = std::chrono::steady_clock::now();
-      ChildOutput out = run_child(s.program.empty() ? self : s.program, s.args, pids[slot]);
+      // An exclusive step runs alone and long (the breakdown sweep): its own progress bar shows.
+      ChildOutput out = run_child(s.program.empty() ? self : s.program, s.args, s.exclusive, pids[slot]);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       json r = {{"command", command_line(s)}, {"seconds", seconds}, {"exit_code", out.exit_code}};
       std::string error;
       if (out.exit_code != 0) {
-        error = last_line(out.err).empty() ? fmt::format("exit code {}", out.exit_code) : last_line(out.err);
+        error = last_line(out.err).empty() ? fmt::format("exit code {}{}", out.exit_code, s.exclusive ? " (its messages are above)" : "")
+                                           : last_line(out.err);
       } else if (s.program.empty()) {
         try {
           r["result"] = json::parse(out.out);

@@ -10,6 +10,8 @@ add_test(NAME cli/theorem1 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/theorem1.s
 add_test(NAME cli/theorem2 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/theorem2.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/breakdown COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/breakdown.sh $<TARGET_FILE:otverify>)
 set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown PROPERTIES LABELS "cli")
+add_test(NAME cli/train COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/train.sh $<TARGET_FILE:otverify>)
+set_tests_properties(cli/train PROPERTIES LABELS "cli")
 # otverify report: the quick profile once (fixture), then headless Chromium on its HTML.
 add_test(NAME report/quick COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/report_quick.sh $<TARGET_FILE:otverify> ${CMAKE_BINARY_DIR}/report-test)
 add_test(NAME report/browser COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/report_browser.sh $<TARGET_FILE:otverify> ${CMAKE_BINARY_DIR}/report-test

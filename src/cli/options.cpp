@@ -76,16 +76,16 @@ InstanceText load_instance(const InstanceOptions& o) {
   return inst;
 }
 
+bool is_positive_decimal(const std::string& s) {
+  if (!is_decimal(s) || s[0] == '-') return false;
+  return s.find_first_of("123456789") < (s.find_first_of("eE") == std::string::npos ? s.size() : s.find_first_of("eE"));
+}
+
 void RunOptions::validate() {
   require_decimal(lambda);
   require_decimal(gamma);
-  // Sign checks on the decimal text, so they hold in every scalar type.
-  auto positive = [](const std::string& s) {
-    if (s[0] == '-') return false;
-    return s.find_first_of("123456789") < (s.find_first_of("eE") == std::string::npos ? s.size() : s.find_first_of("eE"));
-  };
-  if (!positive(lambda)) throw InputError("lambda must be > 0 (got " + lambda + ")");
-  if (!positive(gamma)) throw InputError("gamma must be > 0 (got " + gamma + ")");
+  if (!is_positive_decimal(lambda)) throw InputError("lambda must be > 0 (got " + lambda + ")");
+  if (!is_positive_decimal(gamma)) throw InputError("gamma must be > 0 (got " + gamma + ")");
   if (layers < 0) throw InputError("layers must be >= 0 (got " + std::to_string(layers) + ")");
   if (layers > kMaxLayers) throw InputError("layers " + std::to_string(layers) + " exceeds the limit " + std::to_string(kMaxLayers));
   for (long long k : patterns_at)

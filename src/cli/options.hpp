@@ -23,6 +23,9 @@ inline constexpr long long kMaxLayers = 10000000;
 
 ScalarSpec parse_scalar(const std::string& name);
 
+// A decimal (is_decimal) that is > 0, decided on the text so it holds in every scalar type.
+bool is_positive_decimal(const std::string& s);
+
 struct InstanceOptions {
   std::string x, y;            // inline lists
   std::string x_file, y_file;  // CSV files

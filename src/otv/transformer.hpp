@@ -3,6 +3,10 @@
 //   Z^(l+1/2) = Z^(l) + sum_j atten_j(Z^(l)) B_j,   Z^(l+1) = Z^(l+1/2) + ReLU(Z^(l+1/2) w_f),
 //   atten(Z) = A Z w_v,  A = row-softmax(Z Q Z^T) over all rows (eq. 5).
 // It knows nothing about optimal transport.
+#include <algorithm>
+#include <cfenv>
+#include <thread>
+#include <type_traits>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -37,27 +41,52 @@ template <class Real> struct LayerView {
 
 template <class Real> using Observer = std::function<void(const LayerView<Real>&)>;
 
-// Row-wise softmax. Stable: subtract each row's maximum first (for intervals a
-// point representative of it; any shift is exact in real arithmetic). Naive:
-// exp of the raw scores, which overflows for large scores.
-template <class Real> Matrix<Real> softmax_rows(const Matrix<Real>& S, Softmax mode) {
-  Matrix<Real> A(S.rows(), S.cols());
-  for (Eigen::Index i = 0; i < S.rows(); ++i) {
-    Real shift = 0;
-    if (mode == Softmax::stable) {
-      shift = ScalarTraits<Real>::point(S(i, 0));
-      for (Eigen::Index j = 1; j < S.cols(); ++j) {
-        const Real p = ScalarTraits<Real>::point(S(i, j));
-        if (p > shift) shift = p;
+// Row-wise softmax in place, rows r. Stable: subtract each row's maximum first
+// (for intervals a point representative of it; any shift is exact in real
+// arithmetic). Naive: exp of the raw scores, which overflows for large scores.
+// Sweeps run down columns (column-major storage); each row still sees its
+// entries in column order, so every value is that of a row-by-row loop.
+// `shift` and `sum` are caller-owned buffers with one entry per row of A.
+template <class Real>
+void softmax_rows_in_place(Matrix<Real>& A, Softmax mode, Vector<Real>& shift, Vector<Real>& sum, RowRange r) {
+  const Eigen::Index cols = A.cols();
+  for (Eigen::Index i = r.begin; i < r.end; ++i) shift(i) = 0;
+  if (mode == Softmax::stable && cols > 0) {
+    for (Eigen::Index i = r.begin; i < r.end; ++i) shift(i) = ScalarTraits<Real>::point(A(i, 0));
+    for (Eigen::Index j = 1; j < cols; ++j)
+      for (Eigen::Index i = r.begin; i < r.end; ++i) {
+        if constexpr (ScalarTraits<Real>::is_interval) {
+          const Real p = ScalarTraits<Real>::point(A(i, j));
+          if (p > shift(i)) shift(i) = p;
+        } else if (A(i, j) > shift(i)) {
+          shift(i) = A(i, j);
+        }
       }
-    }
-    Real sum = 0;
-    for (Eigen::Index j = 0; j < S.cols(); ++j) {
-      A(i, j) = exp(S(i, j) - shift);
-      sum += A(i, j);
-    }
-    for (Eigen::Index j = 0; j < S.cols(); ++j) A(i, j) /= sum;
   }
+  for (Eigen::Index i = r.begin; i < r.end; ++i) sum(i) = 0;
+  for (Eigen::Index j = 0; j < cols; ++j) {
+    Real* a = A.col(j).data();
+    for (Eigen::Index i = r.begin; i < r.end; ++i) {
+      assign_exp_of_difference(a[i], a[i], shift(i));
+      sum(i) += a[i];
+    }
+  }
+  for (Eigen::Index j = 0; j < cols; ++j) {
+    Real* a = A.col(j).data();
+    for (Eigen::Index i = r.begin; i < r.end; ++i) a[i] /= sum(i);
+  }
+}
+
+template <class Real> void softmax_rows_in_place(Matrix<Real>& A, Softmax mode, Vector<Real>& shift, Vector<Real>& sum) {
+  ensure_size(shift, A.rows());
+  ensure_size(sum, A.rows());
+  softmax_rows_in_place(A, mode, shift, sum, RowRange{0, A.rows()});
+}
+
+template <class Real> Matrix<Real> softmax_rows(const Matrix<Real>& S, Softmax mode) {
+  Matrix<Real> A = S;
+  Vector<Real> shift, sum;
+  softmax_rows_in_place(A, mode, shift, sum);
   return A;
 }
 
@@ -97,34 +126,106 @@ template <class Real> class Transformer {
 
   // Applies `depth` layers to Z; the observer (if any) sees each layer.
   Matrix<Real> forward(Matrix<Real> Z, int depth, const Observer<Real>& observer = {}) const {
-    for (int l = 0; l < depth; ++l) Z = step(Z, l, observer);
+    Matrix<Real> next;
+    for (int l = 0; l < depth; ++l) {
+      step_into(Z, next, l, observer);
+      Z.swap(next);
+    }
     return Z;
   }
 
   Matrix<Real> step(const Matrix<Real>& Z, int l, const Observer<Real>& observer = {}) const {
+    Matrix<Real> next;
+    step_into(Z, next, l, observer);
+    return next;
+  }
+
+  // One layer, Z^(l) -> Z^(l+1), written into `next` (which must not be Z).
+  // Without an observer one (n+1)^2 buffer serves every head in turn: scores
+  // are overwritten by their softmax, so memory is O(n^2) whatever the depth.
+  // Each head's rows are independent; for native types at large n they are
+  // split between cores (row_blocks), with bitwise the same results.
+  void step_into(const Matrix<Real>& Z, Matrix<Real>& next, int l, const Observer<Real>& observer = {}) const {
     const auto& lay = layer(l);
     const auto& value_maps = value_maps_[static_cast<std::size_t>(l) % layers_.size()];
-    std::vector<Matrix<Real>> scores, patterns;
-    Matrix<Real> next = Z;
-    for (std::size_t j = 0; j < lay.heads.size(); ++j) {
-      Attention<Real> a = attention(Z, lay.heads[j], mode_);
-      next += multiply<Real>(a.pattern, multiply<Real>(Z, value_maps[j]));
-      if (observer) { scores.push_back(std::move(a.scores)); patterns.push_back(std::move(a.pattern)); }
+    Workspace& ws = workspace_;
+    const std::size_t heads = lay.heads.size();
+    const Eigen::Index rows = Z.rows();
+    ws.scores.resize(observer ? heads : 0);
+    ws.patterns.resize(observer ? heads : std::min<std::size_t>(heads, 1));
+    ensure_shape(next, rows, Z.cols());
+    ensure_shape(ws.mixed, rows, Z.cols());
+    ensure_size(ws.shift, rows);
+    ensure_size(ws.sum, rows);
+    next = Z;
+    for (std::size_t j = 0; j < heads; ++j) {
+      Matrix<Real>& pattern = ws.patterns[observer ? j : 0];
+      Matrix<Real>& scores = observer ? ws.scores[j] : pattern;
+      ensure_shape(scores, rows, rows);
+      multiply_into<Real>(Z, lay.heads[j].Q, ws.query);
+      multiply_into<Real>(Z, value_maps[j], ws.values);
+      if (observer) {
+        row_blocks(rows, [&](RowRange r) { multiply_transposed_into<Real>(ws.query, Z, scores, r); });
+        pattern = scores;
+      }
+      row_blocks(rows, [&](RowRange r) {
+        if (!observer) multiply_transposed_into<Real>(ws.query, Z, pattern, r);
+        softmax_rows_in_place<Real>(pattern, mode_, ws.shift, ws.sum, r);
+        multiply_into<Real>(pattern, ws.values, ws.mixed, r);
+      });
+      next += ws.mixed;
     }
     if (lay.w_f) {
-      Matrix<Real> h = multiply<Real>(next, *lay.w_f);
-      for (Eigen::Index i = 0; i < h.rows(); ++i)
-        for (Eigen::Index c = 0; c < h.cols(); ++c)
-          next(i, c) += ScalarTraits<Real>::relu(h(i, c));
+      multiply_into<Real>(next, *lay.w_f, ws.mixed);
+      for (Eigen::Index i = 0; i < next.rows(); ++i)
+        for (Eigen::Index c = 0; c < next.cols(); ++c) next(i, c) += ScalarTraits<Real>::relu(ws.mixed(i, c));
     }
-    if (observer) observer(LayerView<Real>{l, Z, scores, patterns, next});
-    return next;
+    if (observer) observer(LayerView<Real>{l, Z, ws.scores, ws.patterns, next});
   }
 
  private:
   std::vector<Layer<Real>> layers_;
   std::vector<std::vector<Matrix<Real>>> value_maps_;  // w_v B per layer and head
   Softmax mode_;
+  // Buffers reused from layer to layer (a multiprecision entry allocates when
+  // created). A Transformer is therefore not shared between threads.
+  struct Workspace {
+    Matrix<Real> query, values, mixed;           // (n+1) x d'
+    std::vector<Matrix<Real>> scores, patterns;  // (n+1) x (n+1) per head
+    Vector<Real> shift, sum;                     // per row of a softmax
+  };
+  mutable Workspace workspace_;
+
+  // Below this many rows a layer is too short to pay for starting a thread.
+  static constexpr Eigen::Index kParallelRows = 256;
+
+  // Runs f on row blocks covering [0, rows): in parallel for native types at
+  // large n (MPFR/MPFI keep their precision and caches per thread, so they
+  // stay on the calling thread). Floating-point exception flags are
+  // per thread: the workers' flags are raised again on the caller, so <cfenv>
+  // checks see every overflow and underflow.
+  template <class F> static void row_blocks(Eigen::Index rows, const F& f) {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    constexpr bool thread_safe = std::is_arithmetic_v<Real> || std::is_same_v<Real, float128>;
+    if (!thread_safe || rows < kParallelRows || cores < 2) {
+      f(RowRange{0, rows});
+      return;
+    }
+    const Eigen::Index blocks = std::min<Eigen::Index>(cores, rows / (kParallelRows / 2));
+    std::vector<std::thread> workers;
+    std::vector<int> flags(static_cast<std::size_t>(blocks), 0);
+    auto block = [&](Eigen::Index b) { return RowRange{rows * b / blocks, rows * (b + 1) / blocks}; };
+    for (Eigen::Index b = 1; b < blocks; ++b)
+      workers.emplace_back([&, b] {
+        std::feclearexcept(FE_ALL_EXCEPT);
+        f(block(b));
+        flags[static_cast<std::size_t>(b)] = std::fetestexcept(FE_ALL_EXCEPT);
+      });
+    f(block(0));
+    for (auto& w : workers) w.join();
+    for (int raised : flags)
+      if (raised) std::feraiseexcept(raised);
+  }
 };
 
 }  // namespace otv

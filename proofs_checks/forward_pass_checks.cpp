@@ -1,0 +1,126 @@
+// The fast forward pass computes exactly what the textbook loops compute: the
+// column sweeps, the skipped zero columns, the reused buffers and the row
+// blocks run on several cores change no bit of the result (issue 8).
+#include <catch2/catch.hpp>
+
+#include <cfenv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "otv/construction.hpp"
+#include "otv/prompt.hpp"
+
+using otv::Matrix;
+
+namespace {
+
+// The textbook products the kernels replace (the pre-issue-8 definitions).
+template <class Real> Matrix<Real> textbook_multiply(const Matrix<Real>& A, const Matrix<Real>& B) {
+  Matrix<Real> C = Matrix<Real>::Zero(A.rows(), B.cols());
+  for (Eigen::Index i = 0; i < A.rows(); ++i)
+    for (Eigen::Index k = 0; k < A.cols(); ++k) {
+      if (A(i, k) == 0) continue;
+      for (Eigen::Index j = 0; j < B.cols(); ++j) C(i, j) += A(i, k) * B(k, j);
+    }
+  return C;
+}
+template <class Real> Matrix<Real> textbook_multiply_transposed(const Matrix<Real>& A, const Matrix<Real>& B) {
+  Matrix<Real> C(A.rows(), B.rows());
+  for (Eigen::Index i = 0; i < A.rows(); ++i)
+    for (Eigen::Index j = 0; j < B.rows(); ++j) {
+      Real s = 0;
+      for (Eigen::Index k = 0; k < A.cols(); ++k) s += A(i, k) * B(j, k);
+      C(i, j) = s;
+    }
+  return C;
+}
+
+template <class Real> bool bitwise_equal(const Matrix<Real>& a, const Matrix<Real>& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), sizeof(Real) * static_cast<std::size_t>(a.size())) == 0;
+}
+
+// Entries with zero columns, zero entries, signed zeros, Inf and NaN.
+Matrix<double> awkward_matrix(Eigen::Index rows, Eigen::Index cols, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> unit(-1, 1);
+  Matrix<double> M(rows, cols);
+  for (Eigen::Index i = 0; i < rows; ++i)
+    for (Eigen::Index j = 0; j < cols; ++j) M(i, j) = j % 3 == 1 ? (i % 2 ? -0.0 : 0.0) : unit(rng);
+  M(rows / 2, 0) = 0;
+  return M;
+}
+
+}  // namespace
+
+TEST_CASE("products equal the textbook loops bitwise, with zero columns, Inf and NaN", "[forward][kernels]") {
+  for (bool non_finite : {false, true}) {
+    Matrix<double> A = awkward_matrix(37, 11, 1), B = awkward_matrix(11, 11, 2), Bt = awkward_matrix(29, 11, 3);
+    if (non_finite) {
+      A(3, 4) = std::numeric_limits<double>::infinity();
+      A(5, 1) = std::numeric_limits<double>::quiet_NaN();  // in a zero column of A
+      Bt(7, 1) = -std::numeric_limits<double>::infinity();  // meets A's zero column 1
+    }
+    const Matrix<double> C = otv::multiply<double>(A, B), D = otv::multiply_transposed<double>(A, Bt);
+    CHECK(bitwise_equal(C, textbook_multiply<double>(A, B)));
+    CHECK(bitwise_equal(D, textbook_multiply_transposed<double>(A, Bt)));
+    if (non_finite) {
+      CHECK(std::isnan(C(3, 1)));  // Inf times a zero column is NaN, not a skipped +0
+      CHECK(std::isnan(D(0, 7)));  // a zero column of A against -Inf
+    }
+  }
+}
+
+TEST_CASE("a layer split over cores equals the same layer on one core, bitwise", "[forward][parallel]") {
+  // n + 1 = 301 rows: above the threshold at which the rows are split.
+  const auto inst = otv::to_real<double>(otv::uniform_instance(300, 1, 5));
+  for (otv::Variant variant : {otv::Variant::paper, otv::Variant::relu_reset}) {
+    const auto con = otv::make_construction<double>(variant, 1, 0.05, 0.1);
+    const otv::Transformer<double> tf({con.layer});
+    Matrix<double> Z = otv::make_prompt<double>(inst, con.columns);
+    for (int l = 0; l < 3; ++l) {
+      // One core, from the free functions that take the whole matrix.
+      Matrix<double> expected = Z;
+      for (const auto& h : con.layer.heads)
+        expected += textbook_multiply<double>(otv::attention<double>(Z, h, otv::Softmax::stable).pattern,
+                                              textbook_multiply<double>(Z, textbook_multiply<double>(h.w_v, h.B)));
+      if (con.layer.w_f) {
+        const Matrix<double> hidden = textbook_multiply<double>(expected, *con.layer.w_f);
+        for (Eigen::Index i = 0; i < hidden.rows(); ++i)
+          for (Eigen::Index c = 0; c < hidden.cols(); ++c) expected(i, c) += otv::ScalarTraits<double>::relu(hidden(i, c));
+      }
+      Z = tf.step(Z, l);
+      CHECK(bitwise_equal(Z, expected));
+    }
+  }
+}
+
+TEST_CASE("an overflow on a worker core is visible to <cfenv> on the caller", "[forward][parallel]") {
+  // Scores z_i Q z_j^T: 0 in the first rows, 3 * 30^2 = 2700 among the last rows,
+  // so only the last row block (a worker's) overflows exp in the naive softmax.
+  const Eigen::Index rows = 400;
+  Matrix<double> Z = Matrix<double>::Zero(rows, 3);
+  for (Eigen::Index i = rows - 8; i < rows; ++i) Z.row(i).setConstant(30);
+  otv::Head<double> h{Matrix<double>::Identity(3, 3), Matrix<double>::Identity(3, 3), Matrix<double>::Identity(3, 3)};
+  const otv::Transformer<double> tf({otv::Layer<double>{{h}, std::nullopt}}, otv::Softmax::naive);
+  std::feclearexcept(FE_ALL_EXCEPT);
+  const Matrix<double> out = tf.step(Z, 0);
+  CHECK(std::fetestexcept(FE_OVERFLOW) != 0);
+  CHECK(std::isnan(out(rows - 1, 0)));  // Inf / Inf in the overflowing rows
+  CHECK(std::isfinite(out(0, 0)));  // rows of the caller's block stay finite
+}
+
+TEST_CASE("reused buffers follow a change of working precision", "[forward][mpfr]") {
+  Matrix<otv::mpfr_real> m;
+  {
+    otv::PrecisionScope p(128);
+    otv::ensure_shape(m, 3, 3);
+    CHECK(otv::ScalarTraits<otv::mpfr_real>::precision_of(m(2, 2)) == otv::ScalarTraits<otv::mpfr_real>::bits());
+  }
+  otv::PrecisionScope p(512);
+  otv::ensure_shape(m, 3, 3);
+  CHECK(otv::ScalarTraits<otv::mpfr_real>::precision_of(m(2, 2)) == otv::ScalarTraits<otv::mpfr_real>::bits());
+  CHECK(otv::ScalarTraits<otv::mpfr_real>::bits() >= 512);
+}

@@ -1,0 +1,247 @@
+// otverify train / eval / ablation: learning the construction (paper Sec. 6).
+#include <fmt/format.h>
+
+#include <charconv>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/app_support.hpp"
+#include "cli/train_commands.hpp"
+
+namespace otv::cli {
+namespace {
+
+using nlohmann::json;
+
+// Training runs in float or double only (issue 7: double by default, float works too).
+template <class F> decltype(auto) with_training_scalar(const std::string& scalar, F&& f) {
+  const ScalarSpec spec = parse_scalar(scalar);
+  if (spec.kind == ScalarSpec::Kind::double_) return f.template operator()<double>();
+  if (spec.kind == ScalarSpec::Kind::float_) return f.template operator()<float>();
+  throw InputError("training runs in float or double (got '" + scalar + "')");
+}
+
+// The options that define a training run, registered on train and ablation.
+void add_training_options(CLI::App* cmd, TrainSettings& s, bool with_prompt_and_seed) {
+  cmd->add_option("--n", s.n, "number of points per training sample (default 7)");
+  cmd->add_option("--layers", s.layers, "number of layers (default 20)");
+  cmd->add_option("--iters", s.iterations, "Adam iterations (default 10000; 5000 with --data notebook)");
+  cmd->add_option("--samples", s.samples, "training samples (default 500; 1000 with --data notebook)");
+  cmd->add_option("--data", s.data, "data setting: paper (x a permutation of {1/n..1}, one fixed sample set) or notebook (released code: "
+                                    "n distinct values of {0, 1/50, .., 49/50}, redrawn every 50 iterations)");
+  cmd->add_option("--resample-every", s.resample_every, "redraw the samples every K iterations (0: never; default 0, 50 with --data notebook)");
+  cmd->add_option("--lr", s.learning_rate, "Adam step size (default 0.001; 0.0005 with --data notebook)");
+  cmd->add_option("--mixing", s.mixing, "B = mixing * I: a nonzero decimal, 'paper' (0.05 = I/20, default) or 'notebook' "
+                                        "(the released code's -gamma I, gamma = 0.1; default with --data notebook)");
+  cmd->add_option("--layout", s.layout, "column order of the engineered prompt: paper (default) or notebook");
+  cmd->add_option("--scalar", s.scalar, "float or double (default double)");
+  if (with_prompt_and_seed) {
+    cmd->add_option("--prompt", s.prompt, "engineered (eq. 6, default) or plain ([x, y, 0], eq. 12)");
+    cmd->add_option("--seed", s.seed, "seed of the data and the initial weights (default 1)");
+  }
+}
+
+// --data notebook changes the defaults of the options the user did not give.
+void apply_data_defaults(const CLI::App* cmd, TrainSettings& s) {
+  if (s.mixing == "paper") s.mixing = "0.05";
+  else if (s.mixing == "notebook") s.mixing = "-0.1";
+  if (s.data != "notebook") return;
+  if (cmd->count("--iters") == 0) s.iterations = 5000;
+  if (cmd->count("--samples") == 0) s.samples = 1000;
+  if (cmd->count("--resample-every") == 0) s.resample_every = 50;
+  if (cmd->count("--lr") == 0) s.learning_rate = "0.0005";
+  if (cmd->count("--mixing") == 0) s.mixing = "-0.1";
+}
+
+std::string settings_command(const char* sub, const TrainSettings& s) {
+  return fmt::format("otverify {} --n {} --layers {} --iters {} --samples {} --data {} --resample-every {} --lr {} --mixing {} --layout {} --scalar {}",
+                     sub, s.n, s.layers, s.iterations, s.samples, s.data, s.resample_every, s.learning_rate, s.mixing, s.layout, s.scalar);
+}
+
+std::vector<std::uint64_t> parse_seeds(const std::string& text) {
+  std::vector<std::uint64_t> seeds;
+  for (const auto& item : split(text, ',')) {
+    const std::string t = trim(item);
+    std::uint64_t v = 0;
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size()) throw InputError("malformed seed '" + t + "' in --seeds");
+    seeds.push_back(v);
+  }
+  if (seeds.empty() || seeds.size() > 100) throw InputError("--seeds must list 1 to 100 seeds");
+  return seeds;
+}
+
+void print_train_text(const ModelFile& m, const std::string& out) {
+  fmt::print("otverify train: {} prompt, n = {}, {} layers, {} samples ({} data), {} iterations in {}, seed {}\n", m.settings.prompt,
+             m.settings.n, m.settings.layers, m.settings.samples, m.settings.data, m.completed, m.settings.scalar, m.settings.seed);
+  if (!m.loss_curve.empty()) fmt::print("loss: first {:.6g}, last iteration {:.6g}\n", m.loss_curve.front().second, m.loss_curve.back().second);
+  fmt::print("final loss (final weights, training samples): {:.6g}\nwritten: {}\n", m.final_loss, out);
+}
+
+void print_matrix(const json& rows) {
+  for (const auto& row : rows) {
+    for (const auto& a : row) fmt::print(" {:6.3f}", a.get<double>());
+    fmt::print("\n");
+  }
+}
+
+void print_eval_text(const json& j) {
+  fmt::print("otverify eval: {} prompt trained at n = {} ({} iterations), evaluated at n = {} on {} samples ({})\n",
+             text_of(j["model"]["prompt"]), text_of(j["model"]["n"]), text_of(j["completed"]), text_of(j["n"]), text_of(j["samples"]),
+             text_of(j["scalar"]));
+  fmt::print("readout (output column vs sorted x): mse {:.4g}, mean max |error| {:.4g}, max |error| {:.4g}\n",
+             j["readout"]["mse"].get<double>(), j["readout"]["mean_max_abs_error"].get<double>(), j["readout"]["max_abs_error"].get<double>());
+  fmt::print("attention A^(l) (eq. 10) vs P*: mean row total-variation distance\n layer   head 1   head 2\n");
+  for (const auto& l : j["layers"])
+    fmt::print(" {:5}   {:6.3f}   {:6.3f}\n", l["layer"].get<int>(), l["distance_to_p_star"][0].get<double>(), l["distance_to_p_star"][1].get<double>());
+  if (j["n"].get<long long>() <= 16) {
+    fmt::print("last layer, head 1:\n");
+    print_matrix(j["layers"].back()["head1"]);
+    fmt::print("P*:\n");
+    print_matrix(j["p_star"]);
+  }
+}
+
+void print_ablation_text(const json& j) {
+  fmt::print("otverify ablation (Figure 4): engineered vs plain prompt, seeds {}\n", j["settings"]["seeds"].dump());
+  for (const char* p : {"engineered", "plain"})
+    fmt::print("{:<10} final loss mean {:.4g} (sd {:.2g}, min {:.4g}, max {:.4g})\n", p, j[p]["final_loss_mean"].get<double>(),
+               j[p]["final_loss_sd"].get<double>(), j[p]["final_loss_min"].get<double>(), j[p]["final_loss_max"].get<double>());
+  fmt::print("ratio plain / engineered: {:.4g}\n", j["ratio"].get<double>());
+  for (const auto& [n, f] : j["figure3"].items()) {
+    fmt::print("Figure 3, n = {}: distance of A^(l) to P* (head 1, head 2):", n);
+    for (std::size_t k = 0; k < f["layers"].size(); ++k)
+      fmt::print("  l={}: {:.3f}, {:.3f}", f["layers"][k].get<int>(), f["distance_to_p_star"][k][0].get<double>(),
+                 f["distance_to_p_star"][k][1].get<double>());
+    fmt::print("\n");
+  }
+  const auto& c = j["constructed"];
+  if (!c["loss"].is_null())
+    fmt::print("constructed weights (eq. 8, lambda {}, gamma {}): loss {:.4g} (trained {:.4g}); gradient norm {:.3g}; after {} Adam steps {:.4g}\n",
+               text_of(c["lambda"]), text_of(c["gamma"]), c["loss"].get<double>(), c["trained_loss"].get<double>(),
+               c["gradient_norm"].get<double>(), text_of(c["adam_steps"]), c["loss_after_adam_steps"].get<double>());
+  fmt::print("relative distance of trained Q to constructed Q (heads matched per layer): {:.4g}\n", c["q_distance"].get<double>());
+}
+
+}  // namespace
+
+void register_train(CLI::App& app, Registry& r) {
+  {
+    auto s = std::make_shared<TrainSettings>();
+    auto run = std::make_shared<TrainRun>();
+    auto as_json = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand("train", "train the eq. (7) transformer on sorting data (paper Sec. 6)");
+    add_training_options(cmd, *s, true);
+    cmd->add_option("--out", run->out, "model file (weights, Adam state, loss curve); also the checkpoint")->required();
+    cmd->add_flag("--resume", run->resume, "continue the run checkpointed in --out (its settings; --iters may extend it)");
+    cmd->add_flag("--force", run->force, "overwrite an existing --out");
+    cmd->add_option("--checkpoint-every", run->checkpoint_every, "iterations between checkpoints (default 100; 0: only at the end)");
+    cmd->add_flag("--json", *as_json, "print the model file's summary as JSON");
+    cmd->footer("Example: otverify train --n 7 --layers 20 --iters 10000 --samples 500 --prompt engineered --seed 1 --out model.json\n"
+                "SIGINT saves a checkpoint and exits 3; rerun with --resume to continue.");
+    r.push_back({cmd, [cmd, s, run, as_json] {
+      if (run->checkpoint_every < 0) throw InputError("--checkpoint-every must be >= 0");
+      apply_data_defaults(cmd, *s);
+      if (run->resume) {
+        if (!std::filesystem::exists(run->out)) throw InputError("--resume: no checkpoint " + run->out);
+        const ModelFile prev = read_model_file(run->out);
+        TrainSettings merged = prev.settings;
+        if (cmd->count("--iters")) merged.iterations = s->iterations;
+        const json given = s->to_json(), stored = merged.to_json();
+        for (const auto& [key, opt] : std::initializer_list<std::pair<const char*, const char*>>{
+                 {"n", "--n"}, {"layers", "--layers"}, {"samples", "--samples"}, {"data", "--data"}, {"resample_every", "--resample-every"},
+                 {"learning_rate", "--lr"}, {"mixing", "--mixing"}, {"layout", "--layout"}, {"scalar", "--scalar"}, {"prompt", "--prompt"},
+                 {"seed", "--seed"}})
+          if (cmd->count(opt) && given[key] != stored[key])
+            throw InputError(std::string(opt) + " " + text_of(given[key]) + " differs from the checkpoint's " + text_of(stored[key]) +
+                             "; --resume continues the checkpointed run unchanged");
+        *s = merged;
+      }
+      s->validate();
+      run->settings = *s;
+      run->command = settings_command("train", *s) + fmt::format(" --prompt {} --seed {} --out {}", s->prompt, s->seed, run->out);
+      ModelFile m;
+      const int code = with_training_scalar(s->scalar, [&]<class Real>() { return TrainCommands<Real>::train(*run, m); });
+      if (code != kExitOk) {
+        std::cerr << "otverify: interrupted; checkpoint " << run->out << " holds " << m.completed << " iterations (rerun with --resume)\n";
+        return code;
+      }
+      if (*as_json) {
+        json j = {{"settings", s->to_json()}, {"completed", m.completed}, {"final_loss", m.final_loss}, {"out", run->out},
+                  {"first_loss", m.loss_curve.empty() ? json(nullptr) : json(m.loss_curve.front().second)}};
+        std::cout << j.dump(2) << "\n";
+      } else {
+        print_train_text(m, run->out);
+      }
+      return kExitOk;
+    }});
+  }
+  {
+    struct EvalOptions {
+      std::string model;
+      long long n = 0, samples = 100;
+      std::uint64_t seed = 1;
+      bool json = false;
+    };
+    auto o = std::make_shared<EvalOptions>();
+    auto* cmd = app.add_subcommand("eval", "evaluate a trained model at any n: readout error and attention patterns per layer, P* beside");
+    cmd->add_option("--model", o->model, "model file written by otverify train")->required();
+    cmd->add_option("--n", o->n, "number of points (default: the training n)");
+    cmd->add_option("--samples", o->samples, "test instances for the readout error (default 100)");
+    cmd->add_option("--seed", o->seed, "seed of the test instances (default 1)");
+    cmd->add_flag("--json", o->json, "print one JSON object instead of text");
+    cmd->footer("Example: otverify eval --model model.json --n 9");
+    r.push_back({cmd, [o] {
+      const ModelFile m = read_model_file(o->model);
+      const long long n = o->n == 0 ? m.settings.n : o->n;
+      if (n < 1 || n > kMaxTrainPoints) throw InputError("--n must be in [1, " + std::to_string(kMaxTrainPoints) + "]");
+      if (m.settings.data == "notebook" && n > 50) throw InputError("--n must be <= 50 for a model trained on notebook data");
+      if (o->samples < 1 || o->samples > kMaxTrainSamples) throw InputError("--samples must be in [1, " + std::to_string(kMaxTrainSamples) + "]");
+      const json j = with_training_scalar(m.settings.scalar, [&]<class Real>() { return TrainCommands<Real>::eval(m, n, o->samples, o->seed); });
+      emit(j, o->json, print_eval_text);
+      return kExitOk;
+    }});
+  }
+  {
+    auto o = std::make_shared<AblationOptions>();
+    auto seeds = std::make_shared<std::string>("1,2,3");
+    auto as_json = std::make_shared<bool>(false);
+    o->base.iterations = 2000;
+    o->base.samples = 100;
+    auto* cmd = app.add_subcommand("ablation", "prompt-engineering ablation (Figure 4), Figure 3 patterns, and the constructed weights compared");
+    add_training_options(cmd, o->base, false);
+    cmd->get_option("--iters")->description("Adam iterations per run (default 2000)");
+    cmd->get_option("--samples")->description("training samples per run (default 100)");
+    cmd->add_option("--seeds", *seeds, "training seeds, the same for both prompts (default 1,2,3)");
+    cmd->add_option("--out", o->out, "result JSON (docs/training.md)")->required();
+    cmd->add_option("--models-dir", o->models_dir, "trained models and checkpoints (default: <out>-models); existing ones are resumed or reused");
+    cmd->add_option("--figure-seed", o->figure_seed, "seed of the instance shown in Figures 3 and 4 (default 1)");
+    cmd->add_option("--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
+    cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
+    cmd->add_flag("--json", *as_json, "print the result JSON");
+    cmd->footer("Example: otverify ablation --iters 2000 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json");
+    r.push_back({cmd, [cmd, o, seeds, as_json] {
+      apply_data_defaults(cmd, o->base);
+      if (cmd->count("--iters") == 0 && o->base.data != "notebook") o->base.iterations = 2000;
+      o->base.validate();
+      o->seeds = parse_seeds(*seeds);
+      if (o->checkpoint_every < 0) throw InputError("--checkpoint-every must be >= 0");
+      if (o->models_dir.empty()) {
+        const std::filesystem::path p(o->out);
+        o->models_dir = (p.parent_path() / (p.stem().string() + "-models")).string();
+      }
+      o->command = settings_command("ablation", o->base) + fmt::format(" --seeds {} --figure-seed {} --models-dir {} --out {}", *seeds,
+                                                                       o->figure_seed, o->models_dir, o->out);
+      json j;
+      const int code = with_training_scalar(o->base.scalar, [&]<class Real>() { return TrainCommands<Real>::ablation(*o, j); });
+      if (code != kExitOk) {
+        std::cerr << "otverify: interrupted; finished models and the checkpoint are in " << o->models_dir << " (rerun to continue)\n";
+        return code;
+      }
+      emit(j, *as_json, print_ablation_text);
+      return kExitOk;
+    }});
+  }
+}
+
+}  // namespace otv::cli

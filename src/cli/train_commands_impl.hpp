@@ -1,0 +1,351 @@
+#pragma once
+// Definitions of TrainCommands; included only by the generated instantiation units.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+
+#include "cli/app_support.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/json_value.hpp"
+#include "cli/output_file.hpp"
+#include "cli/progress.hpp"
+#include "cli/train_commands.hpp"
+#include "otv/constructed_model.hpp"
+#include "otv/exact_ot.hpp"
+#include "otv/training.hpp"
+
+namespace otv::cli {
+
+namespace train_detail {
+
+inline PromptShape shape_of(const TrainSettings& s) {
+  return {parse_prompt_kind(s.prompt), s.layout == "notebook" ? Layout::notebook : Layout::paper, 1};
+}
+
+template <class Real> Real parse_setting(const std::string& text) { return parse_finite<Real>(text); }
+
+template <class Real> TrainableModel<Real> model_of(const ModelFile& f) {
+  TrainableModel<Real> m{shape_of(f.settings), parse_setting<Real>(f.settings.mixing), {}};
+  for (const auto& lw : f.weights) {
+    std::vector<HeadWeights<Real>> heads;
+    for (const auto& h : lw) heads.push_back({h.Q.cast<Real>(), h.w_v.cast<Real>()});
+    m.weights.push_back(std::move(heads));
+  }
+  return m;
+}
+
+template <class Real> LayerWeights<double> weights_of(const TrainableModel<Real>& m) {
+  LayerWeights<double> w;
+  for (const auto& lw : m.weights) {
+    std::vector<HeadWeights<double>> heads;
+    for (const auto& h : lw) heads.push_back({h.Q.template cast<double>(), h.w_v.template cast<double>()});
+    w.push_back(std::move(heads));
+  }
+  return w;
+}
+
+// Samples of iteration `it`: draw it / resample_every (or the one fixed draw).
+template <class Real> std::vector<Sample<Real>> samples_at(const TrainSettings& s, long long it) {
+  const auto draw = s.resample_every > 0 ? static_cast<std::uint64_t>(it / s.resample_every) : 0u;
+  return draw_samples<Real>(parse_data_setting(s.data), static_cast<int>(s.n), static_cast<int>(s.samples), s.seed, draw);
+}
+
+// Same training, possibly a different length.
+inline bool same_run(const TrainSettings& a, const TrainSettings& b) {
+  auto ja = a.to_json(), jb = b.to_json();
+  ja.erase("iterations");
+  jb.erase("iterations");
+  return ja == jb;
+}
+
+// P* for y increasing: x_i goes to y_{rank(x_i)} (a permutation matrix).
+template <class Real> Matrix<Real> p_star(const Sample<Real>& s) {
+  const Eigen::Index n = s.instance.n();
+  Matrix<Real> P = Matrix<Real>::Zero(n, n);
+  const Assignment as = exact_ot<Real>(s.instance);
+  for (Eigen::Index i = 0; i < n; ++i) P(i, as[static_cast<std::size_t>(i)]) = 1;
+  return P;
+}
+
+// Mean over rows of the total-variation distance between rows of A and P*:
+// 0 when A = P*, 1 when every row puts its mass elsewhere.
+template <class Real> double distance_to(const Matrix<Real>& A, const Matrix<Real>& P) {
+  double total = 0;
+  for (Eigen::Index i = 0; i < A.rows(); ++i)
+    for (Eigen::Index j = 0; j < A.cols(); ++j) total += std::abs(ScalarTraits<Real>::to_double(A(i, j) - P(i, j)));
+  return total / (2.0 * static_cast<double>(A.rows()));
+}
+
+template <class Real> double gradient_norm(const LayerWeights<Real>& g) {
+  double s = 0;
+  for (const auto* m : gradient_list(g)) s += m->template cast<double>().squaredNorm();
+  return std::sqrt(s);
+}
+
+// At most 200 points: every stride-th entry and the last.
+inline nlohmann::json thinned_curve(const std::vector<std::pair<long long, double>>& curve) {
+  nlohmann::json out = nlohmann::json::array();
+  if (curve.empty()) return out;
+  const std::size_t stride = std::max<std::size_t>(1, (curve.size() - 1 + 198) / 199);
+  for (std::size_t k = 0; k + 1 < curve.size(); k += stride) out.push_back({curve[k].first, curve[k].second});
+  out.push_back({curve.back().first, curve.back().second});
+  return out;
+}
+
+inline std::pair<double, double> mean_sd(const std::vector<double>& v) {
+  double mean = 0, var = 0;
+  for (double x : v) mean += x;
+  mean /= static_cast<double>(v.size());
+  for (double x : v) var += (x - mean) * (x - mean);
+  return {mean, v.size() > 1 ? std::sqrt(var / static_cast<double>(v.size() - 1)) : 0.0};
+}
+
+}  // namespace train_detail
+
+template <class Real> int TrainCommands<Real>::train(const TrainRun& r, ModelFile& file) {
+  using namespace train_detail;
+  const TrainSettings& s = r.settings;
+  TrainableModel<Real> model;
+  AdamState<Real> adam;
+  if (r.resume) {
+    file = read_model_file(r.out);
+    if (!same_run(file.settings, s)) throw InputError(r.out + " was trained with other settings; --resume continues it unchanged");
+    if (s.iterations < file.completed)
+      throw InputError(r.out + " has " + std::to_string(file.completed) + " iterations done, more than --iters " + std::to_string(s.iterations));
+    model = model_of<Real>(file);
+    adam.step = file.adam_step;
+    for (const auto& m : file.adam_m) adam.m.push_back(m.cast<Real>());
+    for (const auto& v : file.adam_v) adam.v.push_back(v.cast<Real>());
+  } else {
+    require_writable(r.out, r.force);
+    file = ModelFile{};
+    model = initial_model<Real>(shape_of(s), static_cast<int>(s.layers), parse_setting<Real>(s.mixing), s.seed);
+    adam = adam_start<Real>(model.parameters());
+  }
+  if (file.completed == s.iterations && r.resume && file.settings.iterations == s.iterations) return kExitOk;  // already complete
+  file.settings = s;
+  file.command = r.command;
+  const AdamSettings adam_settings{std::stod(s.learning_rate)};
+
+  auto save = [&](bool force_write) {
+    file.weights = weights_of<Real>(model);
+    file.adam_step = adam.step;
+    file.adam_m.clear();
+    file.adam_v.clear();
+    for (const auto& m : adam.m) file.adam_m.push_back(m.template cast<double>());
+    for (const auto& v : adam.v) file.adam_v.push_back(v.template cast<double>());
+    write_file_atomically(r.out, model_json(file), force_write);
+  };
+
+  install_interrupt_handlers();
+  Progress progress(r.label, s.iterations);
+  progress.advance(file.completed);
+  long long draw = -1;
+  std::vector<Sample<Real>> samples;
+  bool written = r.resume;  // after the first write the file is ours to overwrite
+  for (long long it = file.completed; it < s.iterations; ++it) {
+    if (interrupted()) {
+      progress.finish();
+      save(true);
+      return kExitInterrupted;
+    }
+    const long long d = s.resample_every > 0 ? it / s.resample_every : 0;
+    if (d != draw) { samples = samples_at<Real>(s, it); draw = d; }
+    const Real loss = training_step<Real>(model, adam, adam_settings, samples);
+    if (!ScalarTraits<Real>::is_finite(loss))
+      throw std::runtime_error("training diverged: loss is not finite at iteration " + std::to_string(it));
+    file.loss_curve.emplace_back(it, ScalarTraits<Real>::to_double(loss));
+    file.completed = it + 1;
+    progress.advance();
+    if (r.checkpoint_every > 0 && file.completed % r.checkpoint_every == 0 && file.completed < s.iterations) {
+      save(written || r.force);
+      written = true;
+    }
+  }
+  progress.finish();
+  if (samples.empty()) samples = samples_at<Real>(s, std::max(0LL, s.iterations - 1));
+  file.final_loss = ScalarTraits<Real>::to_double(loss_and_gradient<Real>(model, samples, nullptr));
+  save(written || r.force);
+  return kExitOk;
+}
+
+template <class Real> nlohmann::json TrainCommands<Real>::eval(const ModelFile& f, long long n, long long count, std::uint64_t seed) {
+  using namespace train_detail;
+  const TrainableModel<Real> model = model_of<Real>(f);
+  const auto samples = draw_samples<Real>(parse_data_setting(f.settings.data), static_cast<int>(n), static_cast<int>(count), seed, 0);
+  const Transformer<Real> tf = model.transformer();
+  const int out = model.shape.out_column();
+  double sq = 0, worst = 0, mean_worst = 0;
+  for (const auto& s : samples) {
+    const Matrix<Real> Z = tf.forward(make_training_prompt<Real>(model.shape, s.instance), model.layers());
+    double sample_worst = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double e = ScalarTraits<Real>::to_double(Z(i, out) - s.sorted_x(i));
+      sq += e * e;
+      sample_worst = std::max(sample_worst, std::abs(e));
+    }
+    worst = std::max(worst, sample_worst);
+    mean_worst += sample_worst / static_cast<double>(count);
+  }
+  nlohmann::json j;
+  j["model"] = f.settings.to_json();
+  j["completed"] = f.completed;
+  j["n"] = n;
+  j["samples"] = count;
+  j["seed"] = seed;
+  j["scalar"] = ScalarTraits<Real>::name();
+  j["readout"] = {{"mse", sq / static_cast<double>(count * n)}, {"max_abs_error", worst}, {"mean_max_abs_error", mean_worst}};
+  const Sample<Real>& s = samples.front();
+  const Matrix<Real> P = p_star<Real>(s);
+  j["instance"] = {{"x", json_matrix<Real>(s.instance.x)}, {"y", json_matrix<Real>(s.instance.y)}};
+  j["p_star"] = json_matrix<Real>(P);
+  const auto patterns = attention_patterns<Real>(model, s.instance);
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t l = 0; l < patterns.size(); ++l)
+    layers.push_back({{"layer", l + 1},
+                      {"head1", json_matrix<Real>(patterns[l][0])},
+                      {"head2", json_matrix<Real>(patterns[l][1])},
+                      {"distance_to_p_star", {distance_to<Real>(patterns[l][0], P), distance_to<Real>(patterns[l][1], P)}}});
+  j["layers"] = std::move(layers);
+  return j;
+}
+
+template <class Real> int TrainCommands<Real>::ablation(const AblationOptions& o, nlohmann::json& result) {
+  using namespace train_detail;
+  require_writable(o.out, o.force);
+  std::filesystem::create_directories(o.models_dir);
+  std::map<std::string, std::vector<ModelFile>> runs;
+  for (const std::string prompt : {"engineered", "plain"})
+    for (const auto seed : o.seeds) {
+      TrainRun r;
+      r.settings = o.base;
+      r.settings.prompt = prompt;
+      r.settings.seed = seed;
+      r.out = (std::filesystem::path(o.models_dir) / (prompt + "-seed" + std::to_string(seed) + ".json")).string();
+      r.resume = std::filesystem::exists(r.out);
+      r.force = o.force;
+      r.checkpoint_every = o.checkpoint_every;
+      r.label = prompt + " seed " + std::to_string(seed);
+      r.command = "otverify train --n " + std::to_string(r.settings.n) + " --layers " + std::to_string(r.settings.layers) + " --iters " +
+                  std::to_string(r.settings.iterations) + " --samples " + std::to_string(r.settings.samples) + " --prompt " + prompt +
+                  " --data " + r.settings.data + " --seed " + std::to_string(seed) + " --scalar " + r.settings.scalar + " --out " + r.out;
+      ModelFile m;
+      if (r.resume) {
+        m = read_model_file(r.out);
+        if (!same_run(m.settings, r.settings) || m.settings.iterations != r.settings.iterations) {
+          if (!o.force) throw InputError(r.out + " holds a model trained with other settings; pass --force to retrain it");
+          r.resume = false;
+        }
+      }
+      if (!r.resume || m.completed < r.settings.iterations) {
+        const int code = train(r, m);
+        if (code != kExitOk) return code;
+      }
+      runs[prompt].push_back(std::move(m));
+    }
+
+  nlohmann::json settings = o.base.to_json();
+  settings.erase("prompt");
+  settings.erase("seed");
+  settings["seeds"] = o.seeds;
+  settings["figure_seed"] = o.figure_seed;
+  settings["models_dir"] = o.models_dir;
+  result = nlohmann::json::object();
+  result["command"] = o.command;
+  result["settings"] = settings;
+  std::map<std::string, double> means;
+  for (const auto& [prompt, models] : runs) {
+    std::vector<double> finals;
+    nlohmann::json curves = nlohmann::json::array(), paths = nlohmann::json::array();
+    for (const auto& m : models) {
+      finals.push_back(m.final_loss);
+      curves.push_back(thinned_curve(m.loss_curve));
+    }
+    const auto [mean, sd] = mean_sd(finals);
+    means[prompt] = mean;
+    result[prompt] = {{"seeds", o.seeds}, {"final_loss", finals}, {"final_loss_mean", mean}, {"final_loss_sd", sd},
+                      {"final_loss_min", *std::min_element(finals.begin(), finals.end())},
+                      {"final_loss_max", *std::max_element(finals.begin(), finals.end())}, {"loss_curves", curves}};
+  }
+  result["ratio"] = means["plain"] / means["engineered"];
+
+  // Figure 3: the engineered model of the first seed at layers 5, 10, 15, 20, n = 7 and 9.
+  const TrainableModel<Real> eng = model_of<Real>(runs["engineered"].front());
+  const TrainableModel<Real> plain = model_of<Real>(runs["plain"].front());
+  nlohmann::json fig3 = nlohmann::json::object();
+  for (const long long n : {7LL, 9LL}) {
+    const auto inst = draw_samples<Real>(DataSetting::paper, static_cast<int>(n), 1, o.figure_seed, 0).front();
+    const Matrix<Real> P = p_star<Real>(inst);
+    const auto patterns = attention_patterns<Real>(eng, inst.instance);
+    nlohmann::json layers = nlohmann::json::array(), h1 = nlohmann::json::array(), h2 = nlohmann::json::array(),
+                   dist = nlohmann::json::array();
+    for (int l : {5, 10, 15, 20}) {
+      if (l > eng.layers()) continue;
+      const auto& p = patterns[static_cast<std::size_t>(l - 1)];
+      layers.push_back(l);
+      h1.push_back(json_matrix<Real>(p[0]));
+      h2.push_back(json_matrix<Real>(p[1]));
+      dist.push_back({distance_to<Real>(p[0], P), distance_to<Real>(p[1], P)});
+    }
+    fig3[std::to_string(n)] = {{"x", json_matrix<Real>(inst.instance.x)}, {"layers", layers}, {"patterns", h1},
+                               {"patterns_head2", h2}, {"distance_to_p_star", dist}, {"p_star", json_matrix<Real>(P)}};
+  }
+  result["figure3"] = fig3;
+  {  // Figure 4: last-layer patterns of both prompts on one instance (n of training).
+    const auto inst = draw_samples<Real>(DataSetting::paper, static_cast<int>(o.base.n), 1, o.figure_seed, 0).front();
+    const Matrix<Real> P = p_star<Real>(inst);
+    nlohmann::json f4 = {{"n", o.base.n}, {"x", json_matrix<Real>(inst.instance.x)}, {"p_star", json_matrix<Real>(P)}};
+    for (const auto* m : {&eng, &plain}) {
+      const auto last = attention_patterns<Real>(*m, inst.instance).back();
+      f4[to_string(m->shape.kind)] = {{"head1", json_matrix<Real>(last[0])}, {"head2", json_matrix<Real>(last[1])},
+                                      {"distance_to_p_star", {distance_to<Real>(last[0], P), distance_to<Real>(last[1], P)}}};
+    }
+    result["figure4"] = f4;
+  }
+
+  // The constructed weights (eq. 8) on the training data of the first seed.
+  TrainSettings es = o.base;
+  es.prompt = "engineered";
+  es.seed = o.seeds.front();
+  const auto data = samples_at<Real>(es, 0);
+  const Real lambda = parse_setting<Real>(o.construct_lambda);
+  nlohmann::json by_gamma = nlohmann::json::object();
+  double best = 0;
+  std::string best_gamma;
+  for (const auto& g : o.construct_gammas) {
+    const auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_setting<Real>(g), static_cast<int>(o.base.n));
+    const double loss = ScalarTraits<Real>::to_double(loss_and_gradient<Real>(con, data, nullptr));
+    by_gamma[g] = std::isfinite(loss) ? nlohmann::json(loss) : nlohmann::json(nullptr);
+    if (std::isfinite(loss) && (best_gamma.empty() || loss < best)) { best = loss; best_gamma = g; }
+  }
+  nlohmann::json constructed = {{"lambda", o.construct_lambda}, {"loss_by_gamma", by_gamma}, {"readout_scale", "n + 1 at the training n"}};
+  if (!best_gamma.empty()) {
+    auto con = constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, parse_setting<Real>(best_gamma), static_cast<int>(o.base.n));
+    auto grad = zeros_like(con.weights);
+    loss_and_gradient<Real>(con, data, &grad);
+    const QDistance qd = q_distance<Real>(eng, con);
+    // A few Adam steps from the construction: if the loss drops, it is not a minimiser.
+    AdamState<Real> adam = adam_start<Real>(con.parameters());
+    for (long long k = 0; k < o.construct_adam_steps; ++k)
+      training_step<Real>(con, adam, AdamSettings{std::stod(o.base.learning_rate)}, data);
+    constructed["loss"] = best;
+    constructed["gamma"] = best_gamma;
+    constructed["gradient_norm"] = gradient_norm<Real>(grad);
+    constructed["adam_steps"] = o.construct_adam_steps;
+    constructed["loss_after_adam_steps"] = ScalarTraits<Real>::to_double(loss_and_gradient<Real>(con, data, nullptr));
+    constructed["trained_loss"] = runs["engineered"].front().final_loss;
+    constructed["q_distance"] = qd.relative;
+    constructed["q_distance_per_layer"] = qd.per_layer;
+    constructed["heads_swapped"] = qd.swapped;
+  } else {
+    constructed["loss"] = nullptr;
+    constructed["q_distance"] = q_distance<Real>(eng, constructed_model<Real>(eng.shape, eng.layers(), eng.mixing, lambda, Real(1), static_cast<int>(o.base.n))).relative;
+  }
+  result["constructed"] = constructed;
+  write_file_atomically(o.out, result.dump(1) + "\n", o.force);
+  return kExitOk;
+}
+
+}  // namespace otv::cli

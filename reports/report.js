@@ -150,7 +150,7 @@
           width: 195, height: 200,
           mark: { type: 'line', point: { size: 12 } },
           encoding: {
-            x: { field: 'layer', type: 'quantitative', title: 'layer' },
+            x: { field: 'layer', type: 'quantitative', scale: { type: 'log' }, title: 'layer' },
             y: logAxis('error', 'max |Z - GD|'),
             color: { field: 'precision', type: 'nominal', title: 'scalar' },
             tooltip: [{ field: 'variant' }, { field: 'precision' }, { field: 'layer' }, { field: 'error', format: '.3e' }, { field: 'tolerance', format: '.3e' }],

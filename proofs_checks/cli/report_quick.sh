@@ -18,7 +18,7 @@ rejects() {  # rejects DESCRIPTION ARGS...: exit code 2 and one line on stderr
 }
 
 mkdir -p "$out"
-rm -f "$out/report.html" "$out/report.json" "$out/report.breakdown.jsonl"
+rm -f "$out/report.html" "$out/report.json" "$out/report.breakdown.jsonl" "$out"/interrupted.*
 check "quick report runs" "$otv" report --profile quick --out "$out/report.html" --force
 check "report.json is beside report.html" test -s "$out/report.json" -a -s "$out/report.html"
 
@@ -69,6 +69,7 @@ rejects "an unknown profile" --profile huge --out "$out/x.html"
 rejects "overwriting without --force" --profile quick --out "$out/report.html"
 rejects "an --out ending in .json" --out "$out/x.json"
 rejects "a missing --from file" --from "$out/none.json" --out "$out/x.html"
+rejects "a missing --breakdown sweep file" --breakdown "$out/none.jsonl" --out "$out/x.html"
 # SIGINT while the audit runs: exit code 3 and nothing written.
 count=$((count + 1))
 "$otv" report --out "$out/interrupted.html" 2>/dev/null &

@@ -74,7 +74,7 @@ void print_verdicts(const json& data) {
 
 void register_report(CLI::App& app, Registry& r) {
   struct Choices {
-    std::string out, profile = "quick", assets, docs, ablation, from;
+    std::string out, profile = "quick", assets, docs, ablation, breakdown, from;
     long long jobs = std::max(1u, std::thread::hardware_concurrency());
     bool force = false, json = false;
   };
@@ -87,6 +87,8 @@ void register_report(CLI::App& app, Registry& r) {
   cmd->add_option("--assets", c->assets, "directory with template.html, report.css, report.js and node_modules (default: the source tree's reports/)");
   cmd->add_option("--docs", c->docs, "directory with findings.md and construction.md (default: the source tree's docs/)");
   cmd->add_option("--ablation", c->ablation, "training ablation to show (default: reports/models/ablation.json when present)");
+  cmd->add_option("--breakdown", c->breakdown,
+                  "use this breakdown sweep result (JSON lines, e.g. from otverify breakdown or merge) instead of running the profile's sweep");
   cmd->add_option("--from", c->from, "render the HTML from an existing report JSON instead of running the audit");
   cmd->add_flag("--json", c->json, "print the verdicts as JSON instead of a table");
   cmd->footer("Example: otverify report --profile quick --out report.html\n"
@@ -98,11 +100,13 @@ void register_report(CLI::App& app, Registry& r) {
     fs::path data_path = html_path, sweep_path = html_path;
     data_path.replace_extension(".json");
     sweep_path.replace_extension(".breakdown.jsonl");
+    if (!c->breakdown.empty()) sweep_path = c->breakdown;
     if (data_path == html_path) throw InputError("--out must not end in .json (the data is written there)");
     require_writable(c->out, c->force);
     if (c->from.empty()) {
       require_writable(data_path.string(), c->force);
-      require_writable(sweep_path.string(), c->force);
+      if (c->breakdown.empty()) require_writable(sweep_path.string(), c->force);
+      else read_results(c->breakdown);  // a bad sweep file is bad input, before any work
     }
     const std::string assets_dir = c->assets.empty() ? default_reports_dir() : c->assets;
     const ReportAssets assets = load_report_assets(assets_dir);
@@ -125,7 +129,7 @@ void register_report(CLI::App& app, Registry& r) {
 
       install_interrupt_handlers();
       const auto profile = c->profile == "full" ? ReportProfile::full : ReportProfile::quick;
-      const auto plan = audit_plan(profile, sweep_path.string(), property_tests, static_cast<int>(c->jobs));
+      const auto plan = audit_plan(profile, sweep_path.string(), !c->breakdown.empty(), property_tests, static_cast<int>(c->jobs));
       json steps = run_audit(plan, self, static_cast<int>(c->jobs));
       if (steps.contains("interrupted")) {
         std::cerr << "otverify: interrupted; no report written\n";
@@ -137,6 +141,7 @@ void register_report(CLI::App& app, Registry& r) {
       if (c->force) invocation.args.push_back("--force");
       if (!c->assets.empty()) invocation.args.insert(invocation.args.end(), {"--assets", c->assets});
       if (!c->ablation.empty()) invocation.args.insert(invocation.args.end(), {"--ablation", c->ablation});
+      if (!c->breakdown.empty()) invocation.args.insert(invocation.args.end(), {"--breakdown", c->breakdown});
       json provenance = build_provenance();
       provenance["command_line"] = command_line(invocation);
       provenance["profile"] = c->profile;

@@ -152,7 +152,8 @@ std::string command_line(const AuditStep& step) {
   return s;
 }
 
-std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& breakdown_out, const std::string& property_tests, int jobs) {
+std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& breakdown_file, bool reuse_breakdown, const std::string& property_tests,
+                                  int jobs) {
   const bool full = profile == ReportProfile::full;
   const std::string t1_layers = full ? "2000" : "50";
   std::vector<AuditStep> steps;
@@ -190,11 +191,15 @@ std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& brea
     steps.push_back({fmt::format("patterns.{}", e.id),
                      {"run", "--x", e.x, "--y", e.y_paper, "--layers", "600", "--patterns-at", "0,1,10,30,100,300,600", "--json"}});
   }
-  // The breakdown map: a small grid (quick) or the default sweep (full).
-  std::vector<std::string> sweep{"breakdown"};
-  if (!full) sweep.insert(sweep.end(), {"--n", "4,16", "--scalars", "float,double,long-double", "--points", "10", "--layers", "50", "--bisect", "2"});
-  sweep.insert(sweep.end(), {"--jobs", std::to_string(jobs), "--out", breakdown_out, "--force", "--json"});
-  steps.push_back({"breakdown", sweep, true});
+  // The breakdown map: a small grid (quick) or the default sweep (full), or a given sweep result.
+  if (reuse_breakdown) {
+    steps.push_back({"breakdown", {"merge", breakdown_file, "--json"}});
+  } else {
+    std::vector<std::string> sweep{"breakdown"};
+    if (!full) sweep.insert(sweep.end(), {"--n", "4,16", "--scalars", "float,double,long-double", "--points", "10", "--layers", "50", "--bisect", "2"});
+    sweep.insert(sweep.end(), {"--jobs", std::to_string(jobs), "--out", breakdown_file, "--force", "--json"});
+    steps.push_back({"breakdown", sweep, true});
+  }
   // The Hilbert-metric facts: the RapidCheck properties, when built.
   if (!property_tests.empty()) steps.push_back({"hilbert", {"[hilbert]", "-r", "xml"}, false, true, property_tests});
   return steps;

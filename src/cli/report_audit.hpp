@@ -22,8 +22,10 @@ struct AuditStep {
       : id(std::move(id_)), args(std::move(args_)), exclusive(exclusive_), optional(optional_), program(std::move(program_)) {}
 };
 
-// The steps of a profile. breakdown_out: the JSON-lines file the breakdown sweep writes.
-std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& breakdown_out, const std::string& property_tests, int jobs);
+// The steps of a profile. breakdown_file: the JSON-lines file the breakdown sweep
+// writes or, when reuse_breakdown, an existing sweep result that is only read (merge).
+std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& breakdown_file, bool reuse_breakdown, const std::string& property_tests,
+                                  int jobs);
 
 // The command line of a step as a user would type it (otverify ..., shell-quoted).
 std::string command_line(const AuditStep& step);

@@ -63,11 +63,12 @@ std::string self_executable() {
 }
 
 void print_verdicts(const json& data) {
-  fmt::print("otverify report ({} profile, {:.0f} s)\n", data["provenance"]["profile"].get<std::string>(),
-             data["provenance"]["duration_seconds"].get<double>());
+  const json& p = data["provenance"];
+  fmt::print("otverify report ({} profile, {} s)\n", text_of(p.value("profile", json("?"))), text_of(p.value("duration_seconds", json("?"))));
   for (const auto& v : data["verdicts"])
-    fmt::print("  {:<24} {:<22} {}\n", v["id"].get<std::string>(), v["verdict"].get<std::string>(), v["reason"].get<std::string>());
-  fmt::print("wrote {} and {}\n", data["provenance"]["html"].get<std::string>(), data["provenance"]["data"].get<std::string>());
+    if (v.is_object())
+      fmt::print("  {:<24} {:<22} {}\n", text_of(v.value("id", json(""))), text_of(v.value("verdict", json(""))), text_of(v.value("reason", json(""))));
+  fmt::print("wrote {} and {}\n", text_of(p["html"]), text_of(p["data"]));
 }
 
 }  // namespace
@@ -114,8 +115,9 @@ void register_report(CLI::App& app, Registry& r) {
     json data;
     if (!c->from.empty()) {
       data = read_json_file(c->from, "report data");
-      if (!data.is_object() || !data.contains("provenance") || !data.contains("verdicts"))
-        throw InputError("report data " + c->from + " lacks provenance or verdicts");
+      if (!data.is_object() || !data.contains("provenance") || !data["provenance"].is_object() || !data.contains("verdicts") ||
+          !data["verdicts"].is_array())
+        throw InputError("report data " + c->from + " lacks a provenance object or a verdicts array");
     } else {
       const auto start = std::chrono::steady_clock::now();
       const std::string self = self_executable();

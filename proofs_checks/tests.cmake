@@ -16,3 +16,9 @@ add_test(NAME cli/output_files COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/output
 set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/train cli/determinism
                      cli/version_help_strict cli/output_files PROPERTIES LABELS "cli")
 include(${CMAKE_CURRENT_LIST_DIR}/sanitize.cmake)
+# otverify report: the quick profile once (fixture), then headless Chromium on its HTML.
+add_test(NAME report/quick COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/report_quick.sh $<TARGET_FILE:otverify> ${CMAKE_BINARY_DIR}/report-test)
+add_test(NAME report/browser COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/report_browser.sh $<TARGET_FILE:otverify> ${CMAKE_BINARY_DIR}/report-test
+         ${CMAKE_SOURCE_DIR}/reports)
+set_tests_properties(report/quick PROPERTIES LABELS "report;cli" FIXTURES_SETUP otv_report)
+set_tests_properties(report/browser PROPERTIES LABELS "report;cli" FIXTURES_REQUIRED otv_report)

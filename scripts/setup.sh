@@ -4,8 +4,10 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build libboost-dev libmpfr-dev libgmp-dev libmpfi-dev
           libeigen3-dev librapidcheck-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev
-          libbenchmark-dev python3 python3-numpy python3-mpmath
+          libbenchmark-dev python3 python3-numpy python3-mpmath chromium
           clang libclang-rt-14-dev)  # fuzz/: libFuzzer with ASan + UBSan
+# otverify report's front-end (Vega-Lite, inlined) and its browser check need node and npm.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,4 +18,10 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The report's front-end libraries, from the npm registry at the versions of reports/package-lock.json.
+reports_dir="$(cd "$(dirname "$0")/../reports" && pwd)"
+if [ ! -d "$reports_dir/node_modules" ]; then
+  echo "setup: npm ci in reports/"
+  (cd "$reports_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -34,6 +34,7 @@ void register_theorem2(CLI::App& app, Registry& r);
 void register_breakdown(CLI::App& app, Registry& r);
 void register_merge(CLI::App& app, Registry& r);
 void register_train(CLI::App& app, Registry& r);  // train, eval, ablation
+void register_report(CLI::App& app, Registry& r);
 
 // A JSON value as text: strings unquoted, everything else dumped.
 std::string text_of(const nlohmann::json& v);

@@ -46,9 +46,14 @@ void register_run(CLI::App& app, Registry& r) {
   auto choice = std::make_shared<ModelChoice>();
   auto* cmd = app.add_subcommand("run", "run the constructed transformer on one instance and read out the transport");
   add_model_options(cmd, *run, *choice);
-  cmd->footer("Example: otverify run --x 0.5,0.75,0.25,0 --y 0,0.25,0.5,0.75 --scalar mpfr:256 --layers 2000");
-  r.push_back({cmd, [run, choice] {
+  auto patterns_at = std::make_shared<std::string>();
+  cmd->add_option("--patterns-at", *patterns_at,
+                  "comma list of layers k in [0, layers]: report A^(k) (head 1, data block) and P_lambda*, P* (as in the paper's Figures 1-2)");
+  cmd->footer("Example: otverify run --x 0.5,0.75,0.25,0 --y 0,0.25,0.5,0.75 --scalar mpfr:256 --layers 2000\n"
+              "         otverify run --generator paper --n 8 --layers 600 --patterns-at 1,300,600 --json");
+  r.push_back({cmd, [run, choice, patterns_at] {
     const auto spec = resolve(*run, *choice);
+    run->patterns_at = parse_layer_list(*patterns_at);
     run->validate();
     require_memory(spec, {run->text.n(), run->text.d()}, "otverify run");
     const json j = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::run(*run); });

@@ -68,7 +68,7 @@ json fit_rates(const std::vector<std::array<double, 3>>& points) {
   const double sigma2 = res.squaredNorm() / dof;
   const Eigen::MatrixXd cov = sigma2 * XtX.inverse();
   return {{"exponent_l", beta(0)}, {"exponent_l_stderr", std::sqrt(cov(0, 0))}, {"exponent_n", beta(1)},
-          {"exponent_n_stderr", std::sqrt(cov(1, 1))}, {"points", points.size()}};
+          {"exponent_n_stderr", std::sqrt(cov(1, 1))}, {"log_intercept", beta(2)}, {"points", points.size()}};
 }
 
 void print_theorem2_text(const json& j) {
@@ -150,6 +150,9 @@ void register_theorem2(CLI::App& app, Registry& r) {
         }
       if (points.size() < 4) throw otv::InputError("--rates needs --layers >= 32 for a fit");
       json f = fit_rates(points);
+      json data = json::array();  // the fitted points, for plotting (otverify report)
+      for (const auto& p : points) data.push_back({{"layers", p[0]}, {"n", p[1]}, {"measured", p[2]}});
+      f["data"] = data;
       const double bn = f["exponent_n"].get<double>(), sn = f["exponent_n_stderr"].get<double>();
       const double bl = f["exponent_l"].get<double>();
       std::string conclusion = fmt::format(

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   register_breakdown(app, commands);
   register_merge(app, commands);
   register_train(app, commands);
+  register_report(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -1,5 +1,6 @@
 #pragma once
 // Definitions of ModelCommands; included only by the generated instantiation units.
+#include <algorithm>
 #include <cmath>
 
 #include "cli/model_commands.hpp"
@@ -8,6 +9,7 @@
 #include "otv/exact_ot.hpp"
 #include "otv/prompt.hpp"
 #include "otv/readout.hpp"
+#include "otv/sinkhorn.hpp"
 #include "otv/theorem1.hpp"
 #include "otv/theorem2.hpp"
 
@@ -22,6 +24,10 @@ template <class Real> Real positive_parameter(const std::string& text, const cha
     throw InputError(std::string(name) + " = " + text + " is not positive in " + ScalarTraits<Real>::name());
   return r;
 }
+
+// Sinkhorn's iterations per rung of the reference ladder; a rung that does not
+// reach its tolerance within them is reported as not converged.
+inline constexpr int kMaxSinkhornIterations = 20000;
 
 template <class Real> std::size_t count_nonfinite(const Matrix<Real>& m) {
   std::size_t k = 0;
@@ -43,13 +49,20 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
   // Breakdown is a result: record the first layer whose output is not finite.
   long long first_nonfinite_layer = -1;
   Matrix<Real> Z = make_prompt<Real>(inst, c);
+  nlohmann::json patterns = nlohmann::json::array();  // --patterns-at: A^(k), the head-1 data block acting on Z^(k) (eq. 10)
+  auto record_pattern = [&](long long k) {
+    if (std::find(o.patterns_at.begin(), o.patterns_at.end(), k) == o.patterns_at.end()) return;
+    patterns.push_back({{"layer", k}, {"head1", json_matrix<Real>(data_block<Real>(tf.attentions(Z, static_cast<int>(k))[0].pattern))}});
+  };
   for (long long l = 0; l < o.layers; ++l) {
+    record_pattern(l);
     Z = tf.step(Z, static_cast<int>(l));
     if (first_nonfinite_layer < 0 && count_nonfinite<Real>(Z) > 0) first_nonfinite_layer = l + 1;
   }
   // Every result must carry the precision of the scope (Boost's variable precision).
   if (T::precision_of(Z(n, c.u)) != T::bits() || T::precision_of(Z(0, c.v)) != T::bits())
     throw std::logic_error("result precision " + std::to_string(T::precision_of(Z(n, c.u))) + " bits, expected " + std::to_string(T::bits()));
+  record_pattern(o.layers);
   // Patterns A^(L) of the final state Z^(L) (eq. 10 uses the state they act on).
   const auto att = tf.attentions(Z, static_cast<int>(o.layers));
   const Matrix<Real> est = readout<Real>(att[1].pattern, inst.x);
@@ -89,6 +102,20 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
   j["attention_last"] = json_matrix<Real>(data_block<Real>(att[0].pattern));
   j["marginal_error"] = {{"rows", json_value<Real>(row_err)}, {"cols", json_value<Real>(col_err)}};
   if (T::is_interval) j["max_enclosure_width"] = json_value<Real>(max_width);
+  if (!o.patterns_at.empty()) {
+    // What the patterns approach (Theorem 2): P_lambda* (eq. 3) and P* (eq. 2), both
+    // scaled by n so that rows sum to 1 like the data block A^(k).
+    const Matrix<Real> C = cost_matrix<Real>(inst);
+    const Real tolerance = ldexp(Real(1), -static_cast<int>(T::bits() / 2));
+    const SinkhornResult<Real> s = sinkhorn_log_scaled<Real>(C, lambda, tolerance, kMaxSinkhornIterations);
+    Matrix<Real> p_star = Matrix<Real>::Zero(n, n);
+    const Assignment as = exact_ot<Real>(inst);
+    for (Eigen::Index i = 0; i < n; ++i) p_star(i, as[static_cast<std::size_t>(i)]) = 1;
+    j["patterns"] = patterns;
+    j["p_lambda_star"] = json_matrix<Real>(Matrix<Real>(s.plan * Real(n)));
+    j["p_lambda_star_converged"] = s.converged;
+    j["p_star"] = json_matrix<Real>(p_star);
+  }
   j["breakdown"] = {{"nonfinite_entries", nonfinite},
                     {"first_nonfinite_layer", first_nonfinite_layer < 0 ? nlohmann::json(nullptr) : nlohmann::json(first_nonfinite_layer)}};
   return j;
@@ -137,10 +164,6 @@ template <class Real> nlohmann::json ModelCommands<Real>::theorem1(const RunOpti
   j["first_failing_layer"] = trace.first_failing_layer < 0 ? nlohmann::json(nullptr) : nlohmann::json(trace.first_failing_layer);
   return j;
 }
-
-// Sinkhorn's iterations per rung of the reference ladder; a rung that does not
-// reach its tolerance within them is reported as not converged.
-inline constexpr int kMaxSinkhornIterations = 20000;
 
 template <class Real> nlohmann::json ModelCommands<Real>::optimal_scaling(const RunOptions& o, const InstanceText& text) {
   using T = ScalarTraits<Real>;

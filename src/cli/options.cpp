@@ -88,7 +88,23 @@ void RunOptions::validate() {
   if (!is_positive_decimal(gamma)) throw InputError("gamma must be > 0 (got " + gamma + ")");
   if (layers < 0) throw InputError("layers must be >= 0 (got " + std::to_string(layers) + ")");
   if (layers > kMaxLayers) throw InputError("layers " + std::to_string(layers) + " exceeds the limit " + std::to_string(kMaxLayers));
+  for (long long k : patterns_at)
+    if (k < 0 || k > layers) throw InputError("--patterns-at layer " + std::to_string(k) + " is outside [0, " + std::to_string(layers) + "]");
   text = load_instance(instance);
+}
+
+std::vector<long long> parse_layer_list(const std::string& text) {
+  std::vector<long long> layers;
+  if (trim(text).empty()) return layers;
+  for (const auto& item : split(text, ',')) {
+    const std::string t = trim(item);
+    long long k = -1;
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), k);
+    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || k < 0 || k > kMaxLayers)
+      throw InputError("layer list: '" + t + "' is not an integer in [0, " + std::to_string(kMaxLayers) + "]");
+    layers.push_back(k);
+  }
+  return layers;
 }
 
 void apply_replay(const std::string& replay, Theorem1Options& o) {

@@ -2,6 +2,7 @@
 // Options shared by the otverify subcommands, validated before any work.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "otv/construction.hpp"
 #include "otv/instance.hpp"
@@ -43,10 +44,14 @@ struct RunOptions {
   Variant variant = Variant::paper;
   Softmax softmax = Softmax::stable;
   InstanceText text;  // filled by validate()
+  std::vector<long long> patterns_at;  // run --patterns-at: layers k whose head-1 pattern A^(k) is reported
   void validate();
 };
 
 Softmax parse_softmax(const std::string& s);
+
+// A comma list of layer indices in [0, kMaxLayers] (e.g. --patterns-at 1,300,600); empty text: none.
+std::vector<long long> parse_layer_list(const std::string& text);
 
 // otverify theorem1: RunOptions plus random trials, a precision ladder and an
 // interval certificate.

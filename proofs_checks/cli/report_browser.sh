@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Headless Chromium opens the quick report (from report_quick.sh) from a file URL:
+# no console error, every figure drawn; screenshot OUT_DIR/report.png. Then the same
+# for a report rendered (--from) from data full of hostile strings and with the
+# sample training ablation: every hostile string shows literally, nothing executes.
+# Usage: report_browser.sh OTVERIFY OUT_DIR REPORTS_DIR
+set -u
+otv="$1"; out="$2"; reports="$3"
+fixtures="$(cd "$(dirname "$0")/fixtures" && pwd)"
+fail=0
+node "$reports/check_report.mjs" "$out/report.html" "$out/report.png" || fail=1
+
+hostile_dir="$out/hostile"
+mkdir -p "$hostile_dir"
+hostile_html="$hostile_dir/a<b>&'\"name.html"
+/usr/bin/python3 - "$out/report.json" "$fixtures/ablation_sample.json" "$hostile_dir/data.json" <<'PY' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["ablation"] = json.load(open(sys.argv[2]))
+evil = "</script><script>alert('claim')</script><!--"
+j["verdicts"][0]["claim"] = evil
+j["verdicts"][0]["reason"] = "<img src=x onerror=alert('reason') id=injected>&amp; \u2028line\u2029sep"
+j["verdicts"][0]["evidence"] = "javascript:alert(1)"
+j["findings"][0]["title"] = "<b data-injected>bold?</b>"
+j["findings"][0]["reproducers"] = ["otverify run --x '</script><svg onload=alert(4)>'"]
+j["provenance"]["command_line"] = "otverify report --out '\"><script>alert(5)</script>'"
+first = next(iter(j["steps"]))
+j["steps"][first]["command"] = "otverify </script><iframe id=injected src=javascript:alert(6)>"
+json.dump(j, open(sys.argv[3], "w"))
+PY
+"$otv" report --from "$hostile_dir/data.json" --out "$hostile_html" --force >/dev/null || fail=1
+if [ -f "$hostile_html" ]; then
+  # Only the five script elements of the template (three libraries, data, app) exist.
+  n=$(grep -o -i '<script' "$hostile_html" | wc -l)
+  [ "$n" -eq 5 ] || { echo "FAIL: $n script tags in the hostile report"; fail=1; }
+  node "$reports/check_report.mjs" "$hostile_html" "$hostile_dir/report.png" \
+    --expect-text "</script><script>alert('claim')</script><!--" \
+    --expect-text "<img src=x onerror=alert('reason') id=injected>&amp;" \
+    --expect-text "<b data-injected>bold?</b>" \
+    --expect-text "otverify run --x '</script><svg onload=alert(4)>'" \
+    --expect-text "otverify report --out '\"><script>alert(5)</script>'" \
+    --expect-text "Ratio of final losses" || fail=1
+else
+  fail=1
+fi
+[ "$fail" -eq 0 ] && echo "browser checks passed"
+exit "$fail"

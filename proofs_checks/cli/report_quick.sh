@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# otverify report --profile quick end to end: writes OUT_DIR/report.html and its data
+# (the fixture the browser check reuses), then checks the data and bad input.
+# Usage: report_quick.sh OTVERIFY OUT_DIR
+set -u
+otv="$1"; out="$2"
+fail=0; count=0
+check() {  # check DESCRIPTION COMMAND...: the command must succeed
+  local what="$1"; shift
+  count=$((count + 1))
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=$((fail + 1)); fi
+}
+rejects() {  # rejects DESCRIPTION ARGS...: exit code 2 and one line on stderr
+  local what="$1"; shift
+  count=$((count + 1))
+  local err; err=$("$otv" report "$@" 2>&1 >/dev/null); local rc=$?
+  if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then echo "ok: rejects $what"; else echo "FAIL: $what (exit $rc: $err)"; fail=$((fail + 1)); fi
+}
+
+mkdir -p "$out"
+rm -f "$out/report.html" "$out/report.json" "$out/report.breakdown.jsonl" "$out"/interrupted.*
+check "quick report runs" "$otv" report --profile quick --out "$out/report.html" --force
+check "report.json is beside report.html" test -s "$out/report.json" -a -s "$out/report.html"
+
+check "verdicts: every claim, each with an allowed verdict, reason and evidence section" /usr/bin/python3 - "$out/report.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+allowed = {"holds", "fails", "holds with caveat", "cannot be checked here"}
+sections = {"theorem1", "sink", "theorem2", "rates", "sorting", "patterns", "breakdown", "hilbert", "ablation"}
+v = {r["id"]: r for r in j["verdicts"]}
+need = ["theorem1-paper", "theorem1-notebook", "theorem1-corrected", "theorem1-relu-reset", "proof-eq9", "proof-sink",
+        "theorem2-bound", "theorem2-precondition", "rate", "sorting-n4", "sorting-n8", "small-lambda", "hilbert", "prompt-engineering"]
+assert all(k in v for k in need), [k for k in need if k not in v]
+assert all(r["verdict"] in allowed and r["reason"] and r["evidence"] in sections for r in j["verdicts"])
+# What the suite has established (docs/findings.md): F1/F2 and the corrections.
+assert v["theorem1-paper"]["verdict"] == "fails" and v["theorem1-notebook"]["verdict"] == "fails"
+assert v["theorem1-relu-reset"]["verdict"] == "holds" and v["proof-eq9"]["verdict"] == "holds"
+assert v["proof-sink"]["verdict"] == "fails"
+assert v["prompt-engineering"]["verdict"] == ("cannot be checked here" if j["ablation"] is None else v["prompt-engineering"]["verdict"])
+PY
+
+check "every step ran, names its regenerating command, and the figures' data is there" /usr/bin/python3 - "$out/report.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+s = j["steps"]
+assert all(r["command"].startswith(("otverify ", "/")) and "result" in r for r in s.values()), [k for k, r in s.items() if "result" not in r]
+p = s["patterns.n4"]["result"]
+assert [q["layer"] for q in p["patterns"]] == [0, 1, 10, 30, 100, 300, 600]
+# Rows of n P_lambda* sum to 1 within n times Sinkhorn's stopping tolerance 2^-26 (double).
+assert all(abs(sum(row) - 1) <= 4 * 2**-26 for row in p["p_lambda_star"]) and sorted(map(sum, p["p_star"])) == [1.0] * 4
+assert len(s["theorem2.rates"]["result"]["rates"]["data"]) == s["theorem2.rates"]["result"]["rates"]["points"]
+assert len(j["breakdown_cells"]) > 0 and j["steps"]["breakdown"]["result"]["thresholds"]
+assert {f["id"] for f in j["findings"]} >= {"F1", "F2", "F3", "F4", "F5", "R1", "R6"}
+assert any("--replay" in r for f in j["findings"] if f["id"] == "F2" for r in f["reproducers"])
+pv = j["provenance"]
+assert all(pv[k] for k in ["version", "commit", "compiler", "date", "command_line"]) and pv["duration_seconds"] > 0
+assert all(k in pv["libraries"] for k in ["Boost", "MPFR", "MPFI", "GMP", "Eigen"])
+PY
+
+check "the HTML is self-contained (no external scripts, styles or images) and has one data block" /usr/bin/python3 - "$out/report.html" <<'PY'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+markup = re.sub(r"<script[^>]*>.*?</script>", "", h, flags=re.S | re.I)  # the page outside its (inlined) scripts
+assert not re.search(r'<(script|link|img|iframe)[^>]*\s(src|href)\s*=', markup, re.I)
+assert h.count('id="otv-data"') == 1 and len(re.findall(r"<script", h, re.I)) == 5
+PY
+
+rejects "an unknown profile" --profile huge --out "$out/x.html"
+rejects "overwriting without --force" --profile quick --out "$out/report.html"
+rejects "an --out ending in .json" --out "$out/x.json"
+rejects "a missing --from file" --from "$out/none.json" --out "$out/x.html"
+rejects "a missing --breakdown sweep file" --breakdown "$out/none.jsonl" --out "$out/x.html"
+# SIGINT while the audit runs: exit code 3 and nothing written.
+count=$((count + 1))
+"$otv" report --out "$out/interrupted.html" 2>/dev/null &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"; rc=$?
+if [ "$rc" -eq 3 ] && [ ! -e "$out/interrupted.html" ] && [ ! -e "$out/interrupted.json" ]; then echo "ok: SIGINT exits 3 and writes no report"
+else echo "FAIL: SIGINT gave exit $rc"; fail=$((fail + 1)); fi
+rm -f "$out/interrupted.breakdown.jsonl"
+echo "$((count - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]

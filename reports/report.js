@@ -1,0 +1,493 @@
+// otverify report: builds the page from the JSON data block. Every string from the
+// data reaches the page as text (textContent, SVG text through Vega), never as markup.
+(function () {
+  'use strict';
+
+  const data = JSON.parse(document.getElementById('otv-data').textContent);
+  const steps = data.steps || {};
+  const root = document.getElementById('report');
+  const embeds = [];
+  const VEGA_LITE = 'https://vega.github.io/schema/vega-lite/v5.json';
+
+  // ------------------------------------------------------------------ helpers
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') node.className = v;
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) {
+      if (c === null || c === undefined) continue;
+      node.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    }
+    return node;
+  }
+
+  // Numbers in the data are JSON numbers, or decimal strings for wide types
+  // ("nan", "inf", "[lo, hi]" for intervals: the midpoint is plotted).
+  function num(v) {
+    if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+    if (typeof v !== 'string') return null;
+    const parts = v.replace(/[[\]]/g, '').split(',').map(Number);
+    const x = parts.length === 2 ? (parts[0] + parts[1]) / 2 : parts[0];
+    return Number.isFinite(x) ? x : null;
+  }
+  // Long runs are thinned for drawing (the JSON beside the report keeps every layer):
+  // the first 20 layers, then about 200 evenly spaced, and the last.
+  const drawn = (layer, last) => layer <= 20 || layer === last || layer % Math.max(1, Math.ceil(last / 200)) === 0;
+  const positive = (v) => { const x = num(v); return x !== null && x > 0 ? x : null; };
+  const fmt = (v, digits = 3) => { const x = num(v); return x === null ? String(v) : (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5) ? x.toExponential(digits - 1) : x.toPrecision(digits)); };
+  const safeId = (s) => (typeof s === 'string' && /^[a-z0-9-]+$/.test(s) ? s : null);
+  const result = (id) => (steps[id] && steps[id].result) || null;
+
+  function verdictBadge(v) {
+    const cls = { 'holds': 'holds', 'fails': 'fails', 'holds with caveat': 'caveat' }[v] || 'unchecked';
+    return el('span', { class: 'verdict ' + cls }, String(v));
+  }
+
+  function regenerate(ids, extra) {
+    const box = el('div', { class: 'regenerate' }, 'Regenerate with:');
+    for (const id of ids) if (steps[id]) box.appendChild(el('code', { class: 'command' }, steps[id].command));
+    for (const c of extra || []) box.appendChild(el('code', { class: 'command' }, c));
+    return box;
+  }
+
+  function section(id, title, intro) {
+    const s = el('section', { id }, el('h2', {}, title));
+    if (intro) s.appendChild(el('p', {}, intro));
+    root.appendChild(s);
+    document.getElementById('toc').appendChild(el('a', { href: '#' + id }, title));
+    return s;
+  }
+
+  function table(headers, rows) {
+    const t = el('table', {}, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))));
+    const body = el('tbody');
+    for (const r of rows) body.appendChild(el('tr', {}, ...r.map((c) => (c instanceof Node ? el('td', {}, c) : el('td', { class: typeof c === 'number' ? 'num' : '' }, c === null || c === undefined ? '' : String(c))))));
+    t.appendChild(body);
+    return t;
+  }
+
+  // A Vega-Lite figure: hover shows values, the action menu exports SVG or PNG.
+  function figure(parent, title, caption, spec, stepIds, extraCommands) {
+    const chart = el('div', { class: 'chart' });
+    const box = el('div', { class: 'figure' }, el('h3', {}, title), chart, el('p', { class: 'caption' }, caption), regenerate(stepIds, extraCommands));
+    parent.appendChild(box);
+    const full = Object.assign({ $schema: VEGA_LITE, config: { view: { stroke: '#d9dee8' }, axis: { labelFontSize: 11, titleFontSize: 12 } } }, spec);
+    const p = vegaEmbed(chart, full, { renderer: 'svg', tooltip: true, actions: { export: true, source: false, compiled: false, editor: false } })
+      .catch((e) => {
+        chart.appendChild(el('p', { class: 'error' }, 'figure failed: ' + e.message));
+        throw new Error(title + ': ' + e.message);
+      });
+    embeds.push(p);
+  }
+
+  function missing(parent, what) {
+    parent.appendChild(el('p', { class: 'muted' }, what));
+  }
+
+  const logAxis = (field, title) => ({ field, type: 'quantitative', scale: { type: 'log' }, title, axis: { format: '.0e' } });
+
+  // ------------------------------------------------------------------ header
+
+  const prov = data.provenance || {};
+  root.appendChild(el('p', { class: 'muted' },
+    `otverify ${prov.version || '?'} (commit ${prov.commit || '?'}${prov.commit_dirty ? ', with uncommitted changes' : ''}), ` +
+    `${prov.profile || '?'} profile, ${prov.date || '?'}, ${fmt(prov.duration_seconds, 3)} s.`));
+
+  // ------------------------------------------------------------------ verdicts
+
+  {
+    const s = section('verdicts', 'Verdicts', 'Each claim of the paper, its verdict on the evidence below, and why. Verdicts: holds, fails, holds with caveat, cannot be checked here.');
+    const rows = (data.verdicts || []).map((v) => {
+      const target = safeId(v.evidence);
+      return [el('span', {}, v.claim), verdictBadge(v.verdict), el('span', {}, v.reason),
+        target ? el('a', { href: '#' + target }, 'evidence') : el('span', {}, '')];
+    });
+    s.appendChild(table(['Claim', 'Verdict', 'Reason', ''], rows));
+  }
+
+  // ------------------------------------------------------------------ findings
+
+  {
+    const s = section('findings', 'Findings', 'Counterexamples, typos and repairs of the printed paper (docs/findings.md, docs/construction.md), each with the command that reproduces it.');
+    const list = el('ul', { class: 'findings' });
+    for (const f of data.findings || []) {
+      const item = el('li', {}, el('strong', {}, `${f.id}: ${f.title}`), el('div', {}, f.summary || ''));
+      const reps = f.reproducers || [];
+      if (reps.length) for (const r of reps) item.appendChild(el('code', { class: 'command' }, r));
+      else item.appendChild(el('div', { class: 'muted' }, `no reproducer command; see ${f.source}`));
+      list.appendChild(item);
+    }
+    s.appendChild(list);
+  }
+
+  // ------------------------------------------------------------------ Theorem 1
+
+  const variants = ['paper', 'notebook', 'corrected', 'relu-reset'];
+  {
+    const s = section('theorem1', 'Theorem 1: the transformer runs adaptive gradient descent',
+      'Max over data rows of |Z_u - u_GD| and |Z_v - v_GD| at each layer, on the paper\'s example (lambda = 0.005, gamma = 0.01), per construction variant and scalar type. Exact zeros are not drawn on the log scale.');
+    const rows = [];
+    const ids = [];
+    for (const id of Object.keys(steps)) {
+      const m = /^theorem1\.([a-z-]+)\.([a-z0-9:-]+)$/.exec(id);
+      const r = result(id);
+      if (!m || !r || !Array.isArray(r.per_layer)) continue;
+      ids.push(id);
+      const last = r.per_layer.length ? r.per_layer[r.per_layer.length - 1].layer : 0;
+      for (const p of r.per_layer) {
+        if (!drawn(p.layer, last)) continue;
+        rows.push({ variant: m[1], precision: m[2], layer: p.layer, error: positive(Math.max(num(p.max_u_err) || 0, num(p.max_v_err) || 0)), tolerance: positive(p.tolerance) });
+      }
+    }
+    if (rows.length) {
+      figure(s, 'Per-layer discrepancy against GD', 'Solid: measured discrepancy; the rounding tolerance of docs/error-model.md is in the tooltip. paper and notebook leave GD at layer 2 in every precision (a mathematical discrepancy); corrected and relu-reset stay at rounding level.', {
+        data: { values: rows.filter((r) => r.error !== null) },
+        facet: { column: { field: 'variant', type: 'nominal', sort: variants, title: null } },
+        spec: {
+          width: 195, height: 200,
+          mark: { type: 'line', point: { size: 12 } },
+          encoding: {
+            x: { field: 'layer', type: 'quantitative', scale: { type: 'log' }, title: 'layer' },
+            y: logAxis('error', 'max |Z - GD|'),
+            color: { field: 'precision', type: 'nominal', title: 'scalar' },
+            tooltip: [{ field: 'variant' }, { field: 'precision' }, { field: 'layer' }, { field: 'error', format: '.3e' }, { field: 'tolerance', format: '.3e' }],
+          },
+        },
+      }, ids);
+    } else missing(s, 'The theorem1 steps did not run.');
+
+    const ladder = [];
+    for (const v of variants) {
+      const r = result(`theorem1.${v}.double`);
+      if (!r) continue;
+      for (const e of r.ladder || []) ladder.push({ variant: v, scalar: e.scalar, unit_roundoff: positive(e.unit_roundoff), max_err: positive(e.max_err), slope: r.ladder_slope });
+    }
+    if (ladder.length) {
+      figure(s, 'Precision ladder', 'Max discrepancy over all layers against the unit roundoff u of the scalar type. Slope 1 (error proportional to u) means rounding; a flat line means the discrepancy is mathematical.', {
+        data: { values: ladder.filter((r) => r.max_err !== null && r.unit_roundoff !== null) },
+        width: 420, height: 260,
+        mark: { type: 'line', point: { size: 40 } },
+        encoding: {
+          x: Object.assign(logAxis('unit_roundoff', 'unit roundoff u'), { sort: 'descending' }),
+          y: logAxis('max_err', 'max discrepancy over layers'),
+          color: { field: 'variant', type: 'nominal', sort: variants },
+          strokeDash: { field: 'variant', type: 'nominal', sort: variants },  // paper/notebook and corrected/relu-reset coincide
+          shape: { field: 'variant', type: 'nominal', sort: variants },
+          tooltip: [{ field: 'variant' }, { field: 'scalar' }, { field: 'unit_roundoff', format: '.3e' }, { field: 'max_err', format: '.3e' }, { field: 'slope', format: '.3f', title: 'fitted slope' }],
+        },
+      }, variants.map((v) => `theorem1.${v}.double`));
+    }
+    const cert = result('theorem1.minimal_counterexample');
+    if (cert) {
+      const c = cert.certificate || {};
+      const ce = c.counterexample;
+      s.appendChild(el('h3', {}, 'Minimal counterexample (finding F2)'));
+      s.appendChild(el('p', {}, ce
+        ? `n = 2, layer ${ce.layer}, row ${ce.row}: the transformer's column lies in ${ce.column_enclosure}, the GD iterate in ${ce.gd_enclosure} (mpfi, ${c.bits} bits): disjoint enclosures, so Theorem 1 fails for this instance in exact arithmetic.`
+        : `verdict: ${cert.verdict}; no certified counterexample.`));
+      s.appendChild(regenerate(['theorem1.minimal_counterexample']));
+    }
+  }
+
+  // ------------------------------------------------------------------ sink row
+
+  {
+    const s = section('sink', 'The sink row across layers', 'The proof marks the sink row\'s u, v entries with "?". They move to the fixed point -2 lambda ln n (paper, notebook) and enter every data row\'s softmax with weight exp(v_sink / lambda) (finding F1); corrected and relu-reset keep them at 0.');
+    const rows = [];
+    for (const v of variants) {
+      const r = result(`theorem1.${v}.double`);
+      if (!r) continue;
+      const sink = r.sink || [];
+      const last = sink.length ? sink[sink.length - 1].layer : 0;
+      for (const e of sink) {
+        if (!drawn(e.layer, last)) continue;
+        rows.push({ variant: v, layer: e.layer, entry: 'u', value: num(e.u) });
+        rows.push({ variant: v, layer: e.layer, entry: 'v', value: num(e.v) });
+      }
+    }
+    if (rows.length) {
+      const fixed = -2 * 0.005 * Math.log(4);
+      figure(s, 'Sink row entries u, v', `Paper's example, double. Dashed rule: -2 lambda ln n = ${fixed.toPrecision(6)}.`, {
+        layer: [
+          {
+            data: { values: rows.filter((r) => r.value !== null) },
+            mark: { type: 'line', point: { size: 12 } },
+            encoding: {
+              x: { field: 'layer', type: 'quantitative' },
+              y: { field: 'value', type: 'quantitative', title: 'sink entry' },
+              color: { field: 'variant', type: 'nominal', sort: variants },
+              strokeDash: { field: 'entry', type: 'nominal' },
+              tooltip: [{ field: 'variant' }, { field: 'entry' }, { field: 'layer' }, { field: 'value', format: '.6e' }],
+            },
+          },
+          { data: { values: [{ y: fixed }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#555' }, encoding: { y: { field: 'y', type: 'quantitative' }, tooltip: [{ field: 'y', title: '-2 lambda ln n', format: '.6e' }] } },
+        ],
+        width: 520, height: 260,
+      }, variants.map((v) => `theorem1.${v}.double`));
+    } else missing(s, 'The theorem1 steps did not run.');
+  }
+
+  // ------------------------------------------------------------------ Theorem 2
+
+  {
+    const s = section('theorem2', 'Theorem 2: attention patterns approach P_lambda*',
+      'The head-1 patterns factor as A^(k) = diag(w) Q diag(q); the distance is max(mu(q^(k), q*), mu(w^(k), w*)) in the Hilbert metric, against the bound 36 n^{3/2} e^{r/lambda} sqrt(r) / (sqrt(l)(1 - eta)), valid once l >= 64 n^3 e^{3r/lambda} r.');
+    const m = result('theorem2.main');
+    if (m) {
+      const L = m.layers, logBound = m.log10_bound;
+      const rows = [];
+      let running = Infinity;
+      for (const p of m.per_layer || []) {
+        const d = positive(p.distance);
+        if (d !== null) running = Math.min(running, d);
+        if (!drawn(p.layer, L)) continue;
+        if (d !== null) { rows.push({ layer: p.layer, value: d, series: 'distance at layer k' }); rows.push({ layer: p.layer, value: running, series: 'min over k <= l (measured)' }); }
+        // The bound at depth l scales as 1/sqrt(l); it applies from the precondition's l on.
+        const b = Math.pow(10, logBound) * Math.sqrt(L / p.layer);
+        if (Number.isFinite(b)) rows.push({ layer: p.layer, value: b, series: 'Theorem 2 bound at l', applies: p.layer >= Math.pow(10, m.log10_min_layers_for_precondition) });
+      }
+      const lMin = Math.pow(10, m.log10_min_layers_for_precondition);
+      figure(s, 'Measured distance vs the Theorem 2 bound', `Paper instance n = ${m.n}, lambda = ${fmt(m.lambda)}, gamma = ${fmt(m.gamma)}, ${m.variant} variant. The bound holds with 10^${fmt(m.log10_tightness)} to spare. Dashed rule: the precondition holds from l = ${fmt(lMin, 4)} on.`, {
+        width: 560, height: 280,
+        layer: [
+          {
+            data: { values: rows },
+            mark: { type: 'line' },
+            encoding: {
+              x: { field: 'layer', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'layer l' },
+              y: logAxis('value', 'Hilbert distance to P_lambda*'),
+              color: { field: 'series', type: 'nominal', title: null },
+              tooltip: [{ field: 'series' }, { field: 'layer' }, { field: 'value', format: '.3e' }, { field: 'applies', title: 'precondition holds' }],
+            },
+          },
+          ...(lMin <= L ? [{ data: { values: [{ layer: lMin }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
+            encoding: { x: { field: 'layer', type: 'quantitative' }, tooltip: [{ field: 'layer', title: 'precondition from l', format: '.4s' }] } }] : []),
+        ],
+      }, ['theorem2.main']);
+    }
+    const rows = [];
+    for (const id of ['theorem2.main', 'theorem2.paper_lambda']) {
+      const r = result(id);
+      if (!r) continue;
+      rows.push([fmt(r.lambda), r.layers, fmt(r.r), fmt(r.eta, 6), fmt(r.log_phi), fmt(r.log10_bound), fmt(r.log10_min_layers_for_precondition), r.precondition_holds ? 'yes' : 'no', fmt(r.measured), r.bound_holds ? 'yes' : 'NO', r.reference_converged ? 'yes' : 'no']);
+    }
+    if (rows.length) {
+      s.appendChild(el('h3', {}, 'Bound and precondition'));
+      s.appendChild(table(['lambda', 'l', 'r', 'eta', 'log phi', 'log10 bound', 'log10 l needed', 'precondition', 'measured', 'bound holds', 'reference converged'], rows));
+      s.appendChild(regenerate(['theorem2.main', 'theorem2.paper_lambda']));
+    } else missing(s, 'The theorem2 steps did not run.');
+  }
+
+  // ------------------------------------------------------------------ rates
+
+  {
+    const s = section('rates', 'Rate in n and l', 'Least-squares fit of log(measured distance) = a log(l) + b log(n) + c over paper instances n = 2, 4, 8 (three seeds each), against the paper\'s n^{3/2} l^{-1/2} and the talk\'s n^{1/2} l^{-1/2}.');
+    const r = result('theorem2.rates');
+    const f = r && r.rates;
+    if (f && Array.isArray(f.data)) {
+      const rows = f.data.map((p) => ({ layers: p.layers, n: p.n, value: positive(p.measured), series: 'measured' }));
+      const ns = [...new Set(f.data.map((p) => p.n))];
+      const ls = [...new Set(f.data.map((p) => p.layers))].sort((a, b) => a - b);
+      for (const n of ns) for (const l of ls) rows.push({ layers: l, n, value: Math.exp(f.log_intercept) * Math.pow(l, f.exponent_l) * Math.pow(n, f.exponent_n), series: 'fit' });
+      figure(s, 'Rate fit', `measured ~ l^${fmt(f.exponent_l)} (+-${fmt(f.exponent_l_stderr, 2)}) n^${fmt(f.exponent_n)} (+-${fmt(f.exponent_n_stderr, 2)}) over ${f.points} points. ${f.conclusion || ''}`, {
+        data: { values: rows.filter((x) => x.value !== null) },
+        width: 520, height: 280,
+        encoding: {
+          x: { field: 'layers', type: 'quantitative', scale: { type: 'log' }, title: 'layer l' },
+          y: logAxis('value', 'min over k <= l of the distance'),
+          color: { field: 'n', type: 'nominal' },
+        },
+        layer: [
+          { transform: [{ filter: "datum.series === 'measured'" }], mark: { type: 'point', filled: true }, encoding: { tooltip: [{ field: 'n' }, { field: 'layers' }, { field: 'value', format: '.3e', title: 'measured' }] } },
+          { transform: [{ filter: "datum.series === 'fit'" }], mark: { type: 'line', strokeDash: [4, 3] }, encoding: { tooltip: [{ field: 'n' }, { field: 'layers' }, { field: 'value', format: '.3e', title: 'fit' }] } },
+        ],
+      }, ['theorem2.rates']);
+    } else missing(s, 'The rates step did not run.');
+  }
+
+  // ------------------------------------------------------------------ sorting and patterns
+
+  {
+    const s = section('sorting', 'The paper\'s sorting examples', 'Readout (head-2 pattern applied to x, sink masked, as in the authors\' code) under the paper\'s settings (lambda = 0.005, gamma = 0.01, 2000 layers, y on the grid of the printed sorted list) and the released code\'s (lambda = 0.1, gamma = 0.05, 5000 layers, y_i = i - 1).');
+    const verdicts = Object.fromEntries((data.verdicts || []).map((v) => [v.id, v]));
+    for (const id of ['n4', 'n8']) {
+      const paper = result(`sorting.${id}.paper`), code = result(`sorting.${id}.code`);
+      if (!paper || !code) continue;
+      const v = verdicts['sorting-' + id];
+      s.appendChild(el('h3', {}, v ? v.claim : id));
+      const n = paper.readout.length;
+      const rows = [];
+      for (let i = 0; i < n; ++i) rows.push([i + 1, fmt(paper.sorted[i], 4), fmt(paper.readout[i], 4), fmt(code.readout[i], 4)]);
+      s.appendChild(table(['i', 'sorted x', 'readout, paper settings', 'readout, released code settings'], rows));
+      if (v) s.appendChild(el('p', {}, verdictBadge(v.verdict), ' ', v.reason));
+      s.appendChild(regenerate([`sorting.${id}.paper`, `sorting.${id}.code`]));
+    }
+  }
+
+  function heatmapRows(panels) {
+    const rows = [];
+    panels.forEach((p, order) => p.matrix.forEach((row, i) => row.forEach((v, j) => rows.push({ panel: p.name, order, i: i + 1, j: j + 1, value: num(v) }))));
+    return rows;
+  }
+  function heatmapSpec(rows, size) {
+    return {
+      data: { values: rows },
+      facet: { column: { field: 'panel', type: 'nominal', sort: [...new Set(rows.map((r) => r.panel))], title: null, header: { labelFontSize: 12 } } },
+      spec: {
+        width: size, height: size,
+        mark: 'rect',
+        encoding: {
+          x: { field: 'j', type: 'ordinal', title: 'j' },
+          y: { field: 'i', type: 'ordinal', title: 'i' },
+          color: { field: 'value', type: 'quantitative', scale: { scheme: 'viridis', domain: [0, 1] }, title: 'weight' },
+          tooltip: [{ field: 'panel' }, { field: 'i' }, { field: 'j' }, { field: 'value', format: '.4f' }],
+        },
+      },
+    };
+  }
+
+  {
+    const s = section('patterns', 'Attention patterns across layers (Figures 1-2)', 'Head-1 patterns A^(k) (eq. 10: data block, rows renormalised) of the constructed transformer with the same weights for n = 4 and n = 8, next to P_lambda* (Sinkhorn) and the exact plan P*, both scaled by n so rows sum to 1.');
+    for (const id of ['n4', 'n8']) {
+      const r = result(`patterns.${id}`);
+      if (!r || !Array.isArray(r.patterns)) continue;
+      const panels = r.patterns.map((p) => ({ name: `A^(${p.layer})`, matrix: p.head1 }));
+      panels.push({ name: 'P_lambda*', matrix: r.p_lambda_star }, { name: 'P*', matrix: r.p_star });
+      figure(s, `n = ${r.n}`, `${r.variant} variant, lambda = ${fmt(r.lambda)}, gamma = ${fmt(r.gamma)}, ${r.scalar}. Sinkhorn reference ${r.p_lambda_star_converged ? 'converged' : 'NOT converged'}.`,
+        heatmapSpec(heatmapRows(panels), r.n <= 4 ? 90 : 120), [`patterns.${id}`]);
+    }
+  }
+
+  // ------------------------------------------------------------------ breakdown
+
+  {
+    const s = section('breakdown', 'Numerical breakdown as lambda shrinks', 'Each cell: bits of the scalar type lost in the u, v columns against an mpfr reference (colour), per lambda and n; triangles mark lambda*, the largest lambda at which the head-1 pattern is farther than the tolerance from P_lambda* (docs/error-model.md).');
+    const cells = data.breakdown_cells || [];
+    const b = result('breakdown');
+    if (cells.length) {
+      const rows = cells.map((c) => ({ what: 'cell', lambda: c.lambda, n: c.n, scalar: c.scalar, softmax: c.softmax, bits_lost: num(c.bits_lost), bits: c.bits, distance: num(c.distance_to_optimal), readout_error: num(c.readout_error), kind: c.kind }));
+      for (const t of (b && b.thresholds) || []) if (num(t.lambda_star) !== null) rows.push({ what: 'lambda*', lambda: num(t.lambda_star), n: t.n, scalar: t.scalar, softmax: t.softmax, cause: t.cause });
+      figure(s, 'Breakdown map', `Tolerance ${fmt(b && b.tolerance)} nats. Scalars: ${[...new Set(cells.map((c) => c.scalar))].join(', ')}.`, {
+        data: { values: rows },
+        facet: { row: { field: 'scalar', type: 'nominal', title: null }, column: { field: 'softmax', type: 'nominal', title: 'softmax' } },
+        spec: {
+          width: 360, height: { step: 26 },
+          encoding: {
+            x: { field: 'lambda', type: 'quantitative', scale: { type: 'log' }, title: 'lambda', axis: { format: '.0e' } },
+            y: { field: 'n', type: 'ordinal', title: 'n' },
+          },
+          layer: [
+            { transform: [{ filter: "datum.what === 'cell'" }], mark: { type: 'square', size: 110 },
+              encoding: { color: { field: 'bits_lost', type: 'quantitative', scale: { scheme: 'orangered' }, title: 'bits of error' },
+                tooltip: [{ field: 'scalar' }, { field: 'softmax' }, { field: 'n' }, { field: 'lambda', format: '.3e' }, { field: 'bits_lost', format: '.1f' }, { field: 'distance', format: '.3e', title: 'distance to P_lambda*' }, { field: 'readout_error', format: '.3e' }, { field: 'kind' }] } },
+            { transform: [{ filter: "datum.what === 'lambda*'" }], mark: { type: 'point', shape: 'triangle-down', filled: true, color: '#1d2330', size: 90, yOffset: -9 },
+              encoding: { tooltip: [{ field: 'scalar' }, { field: 'n' }, { field: 'lambda', format: '.3e', title: 'lambda*' }, { field: 'cause' }] } },
+          ],
+        },
+      }, ['breakdown']);
+      const trows = ((b && b.thresholds) || []).map((t) => [t.scalar, t.softmax, t.n, t.lambda_star === null ? 'none' : fmt(t.lambda_star), t.cause || t.status || '', t.lambda_star_numeric === null ? 'none' : fmt(t.lambda_star_numeric)]);
+      if (trows.length) s.appendChild(table(['scalar', 'softmax', 'n', 'lambda*', 'cause', 'numeric-only lambda*'], trows));
+    } else missing(s, 'The breakdown step did not run.');
+  }
+
+  // ------------------------------------------------------------------ Hilbert metric
+
+  {
+    const s = section('hilbert', 'Hilbert-metric facts', 'RapidCheck properties of the Hilbert projective metric and the Birkhoff-Hopf theorem, each in double and mpfr:128 (property_tests/hilbert_properties.cpp).');
+    const h = result('hilbert');
+    if (h && Array.isArray(h.cases) && h.cases.length) {
+      s.appendChild(table(['property', 'result'], h.cases.map((c) => [c.name, verdictBadge(c.success ? 'holds' : 'fails')])));
+      s.appendChild(regenerate(['hilbert']));
+    } else missing(s, 'The property tests are not built here: ninja -C build property_tests, then rerun the report.');
+  }
+
+  // ------------------------------------------------------------------ training ablation
+
+  {
+    const s = section('ablation', 'Prompt engineering (training ablation, Figures 3-4)', 'A transformer of the same architecture trained on random sorting data with the engineered prompt (eq. 6) and with the plain prompt [x, y, 0], same budget and seeds.');
+    const a = data.ablation;
+    if (a && typeof a === 'object') {
+      const curves = [], finals = [];
+      for (const prompt of ['engineered', 'plain']) {
+        const side = a[prompt];
+        if (!side) continue;
+        const seeds = side.seeds || [];
+        (side.loss_curves || []).forEach((curve, k) => {
+          for (const [iter, loss] of curve || []) if (positive(loss) !== null) curves.push({ prompt, seed: String(seeds[k] !== undefined ? seeds[k] : k), iter: num(iter), loss: positive(loss) });
+        });
+        const fl = Array.isArray(side.final_loss) ? side.final_loss : [side.final_loss];
+        fl.forEach((loss, k) => finals.push([prompt, String(seeds[k] !== undefined ? seeds[k] : k), fmt(loss, 4)]));
+      }
+      const cmd = a.command ? [String(a.command)] : [];
+      if (curves.length) {
+        figure(s, 'Training loss', `Ratio of final losses (plain / engineered): ${fmt(a.ratio)}.`, {
+          data: { values: curves }, width: 520, height: 260,
+          mark: { type: 'line', opacity: 0.8 },
+          encoding: {
+            x: { field: 'iter', type: 'quantitative', title: 'iteration' },
+            y: logAxis('loss', 'training loss'),
+            color: { field: 'prompt', type: 'nominal' },
+            detail: { field: 'seed', type: 'nominal' },
+            tooltip: [{ field: 'prompt' }, { field: 'seed' }, { field: 'iter' }, { field: 'loss', format: '.4e' }],
+          },
+        }, [], cmd);
+      }
+      if (finals.length) s.appendChild(table(['prompt', 'seed', 'final loss'], finals));
+      if (a.constructed) s.appendChild(el('p', {}, `Constructed weights of eq. (8) on the same data: loss ${fmt(a.constructed.loss, 4)}; distance between trained and constructed Q (after the natural symmetries): ${fmt(a.constructed.q_distance, 4)}.`));
+      for (const [n, f] of Object.entries(a.figure3 || {})) {
+        if (!f || !Array.isArray(f.patterns)) continue;
+        const panels = f.patterns.map((m, k) => ({ name: `A^(${(f.layers || [])[k]})`, matrix: m }));
+        if (f.p_star) panels.push({ name: 'P*', matrix: f.p_star });
+        figure(s, `Trained patterns, n = ${n}`, 'Attention patterns of the trained model (engineered prompt) across layers, next to the exact plan P* (the paper\'s Figure 3).', heatmapSpec(heatmapRows(panels), 100), [], cmd);
+      }
+      const f4 = a.figure4;
+      if (f4 && f4.engineered && f4.plain && f4.p_star) {
+        const panels = [{ name: 'plain prompt, last layer', matrix: f4.plain.head1 }, { name: 'engineered prompt, last layer', matrix: f4.engineered.head1 }, { name: 'P*', matrix: f4.p_star }];
+        figure(s, `Figure 4: last-layer patterns, n = ${f4.n}`, 'Head-1 attention pattern of the last layer after training without (left) and with (middle) prompt engineering, next to the optimal transport map P* of the same input (the paper\'s Figure 4).',
+          heatmapSpec(heatmapRows(panels), 120), [], cmd);
+      }
+      const gen = a.generalisation;
+      if (gen && typeof gen === 'object') {
+        const grows = [];
+        for (const [prompt, byN] of Object.entries(gen)) for (const [n, g] of Object.entries(byN || {})) grows.push([prompt, n, fmt(g && g.mse_mean, 4), (g && Array.isArray(g.mse) ? g.mse : []).map((x) => fmt(x, 3)).join(', ')]);
+        if (grows.length) {
+          s.appendChild(el('h3', {}, 'Generalisation to other n (readout mean squared error, 100 fresh instances)'));
+          s.appendChild(table(['prompt', 'n', 'mean', 'per seed'], grows));
+        }
+      }
+      if (a.settings) s.appendChild(el('p', { class: 'muted' }, 'Settings: ' + JSON.stringify(a.settings)));
+    } else missing(s, 'Cannot be checked here: no training ablation (reports/models/ablation.json). Produce it with otverify train (issue 7) and rerun the report.');
+  }
+
+  // ------------------------------------------------------------------ provenance
+
+  {
+    const s = section('provenance', 'Provenance', 'What produced this report. Every figure and table above names the command that regenerates it; the full audit log follows.');
+    const libs = Object.entries(prov.libraries || {}).map(([k, v]) => `${k} ${v}`).join(', ');
+    const front = Object.entries(prov.frontend || {}).map(([k, v]) => `${k} ${v}`).join(', ');
+    const kv = [
+      ['otverify', `${prov.version} (${prov.build_type} build)`], ['commit', `${prov.commit}${prov.commit_dirty ? ' (with uncommitted changes)' : ''}`],
+      ['compiler', prov.compiler], ['libraries', libs], ['figures', front], ['command line', prov.command_line], ['profile', prov.profile],
+      ['seeds', prov.seeds], ['date (UTC)', prov.date], ['duration', `${fmt(prov.duration_seconds, 3)} s with ${prov.jobs} jobs`],
+      ['training ablation', prov.ablation || 'none'], ['data', prov.data],
+    ];
+    const t = table(['', ''], kv);
+    t.className = 'kv';
+    s.appendChild(t);
+    s.appendChild(el('h3', {}, 'Audit log'));
+    s.appendChild(table(['step', 'command', 'seconds', 'exit code'], Object.entries(steps).filter(([, v]) => v && typeof v === 'object').map(([id, v]) => [id, el('code', {}, String(v.command)), fmt(v.seconds, 3), String(v.exit_code)])));
+  }
+
+  // ------------------------------------------------------------------ done
+
+  // The browser check waits for this attribute: "ok" when every figure rendered.
+  Promise.allSettled(embeds).then((outcomes) => {
+    const failed = outcomes.filter((o) => o.status === 'rejected');
+    for (const f of failed) console.error(String(f.reason));
+    document.documentElement.setAttribute('data-otv-figures', String(embeds.length));
+    document.documentElement.setAttribute('data-otv-rendered', failed.length ? 'error' : 'ok');
+  });
+})();

@@ -1,0 +1,48 @@
+#pragma once
+// The standard audit behind otverify report: a fixed list of otverify commands
+// (each run as a child process with --json, so every figure carries the exact
+// command that regenerates it) and the verdicts drawn from their results.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace otv::cli {
+
+enum class ReportProfile { quick, full };
+
+struct AuditStep {
+  std::string id;                 // key in the report data ("theorem1.paper", ...)
+  std::vector<std::string> args;  // argv after the program name
+  bool exclusive = false;         // runs alone (it uses every core itself)
+  bool optional = false;          // a failure is recorded, not fatal (e.g. a test binary not built)
+  std::string program;            // empty: this otverify binary
+  AuditStep(std::string id_, std::vector<std::string> args_, bool exclusive_ = false, bool optional_ = false, std::string program_ = {})
+      : id(std::move(id_)), args(std::move(args_)), exclusive(exclusive_), optional(optional_), program(std::move(program_)) {}
+};
+
+// The steps of a profile. breakdown_file: the JSON-lines file the breakdown sweep
+// writes or, when reuse_breakdown, an existing sweep result that is only read (merge).
+std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& breakdown_file, bool reuse_breakdown, const std::string& property_tests,
+                                  int jobs);
+
+// The command line of a step as a user would type it (otverify ..., shell-quoted).
+std::string command_line(const AuditStep& step);
+
+// Runs the steps, up to `jobs` at a time (exclusive steps alone), as child
+// processes; returns {id: {command, seconds, exit_code, result | error}}.
+// Throws InputError/std::runtime_error when a non-optional step fails; returns
+// early with "interrupted": true on SIGINT/SIGTERM.
+nlohmann::json run_audit(const std::vector<AuditStep>& steps, const std::string& self, int jobs);
+
+// The findings (## F<k> in docs/findings.md) and repairs of the printed paper
+// (## R<k> in docs/construction.md), the single sources: id, title, summary and
+// the reproducer command(s) quoted in their text.
+nlohmann::json read_findings(const std::string& docs_dir);
+
+// The verdict table: one row per claim of the paper, from the step results and
+// the training ablation (null when absent).
+nlohmann::json audit_verdicts(const nlohmann::json& steps, const nlohmann::json& ablation);
+
+}  // namespace otv::cli

@@ -445,7 +445,7 @@
       }
       const f4 = a.figure4;
       if (f4 && f4.engineered && f4.plain && f4.p_star) {
-        const panels = [{ name: 'plain prompt, last layer', matrix: f4.plain.head1 }, { name: 'engineered prompt, last layer', matrix: f4.engineered.head1 }, { name: 'P*', matrix: f4.p_star }];
+        const panels = [{ name: 'plain prompt', matrix: f4.plain.head1 }, { name: 'engineered', matrix: f4.engineered.head1 }, { name: 'P*', matrix: f4.p_star }];
         figure(s, `Figure 4: last-layer patterns, n = ${f4.n}`, 'Head-1 attention pattern of the last layer after training without (left) and with (middle) prompt engineering, next to the optimal transport map P* of the same input (the paper\'s Figure 4).',
           heatmapSpec(heatmapRows(panels), 120), [], cmd);
       }

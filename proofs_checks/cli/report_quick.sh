@@ -70,6 +70,13 @@ rejects "overwriting without --force" --profile quick --out "$out/report.html"
 rejects "an --out ending in .json" --out "$out/x.json"
 rejects "a missing --from file" --from "$out/none.json" --out "$out/x.html"
 rejects "a missing --breakdown sweep file" --breakdown "$out/none.jsonl" --out "$out/x.html"
+# run --patterns-at (the heatmaps' data): layers outside [0, --layers] or not integers are bad input.
+for bad in "6" "1,x" "-1"; do
+  count=$((count + 1))
+  if "$otv" run --layers 5 --patterns-at "$bad" >/dev/null 2>&1; [ $? -eq 2 ]; then echo "ok: run rejects --patterns-at $bad"
+  else echo "FAIL: run accepted --patterns-at $bad"; fail=$((fail + 1)); fi
+done
+
 # SIGINT while the audit runs: exit code 3 and nothing written.
 count=$((count + 1))
 "$otv" report --out "$out/interrupted.html" 2>/dev/null &

@@ -50,7 +50,7 @@ assert [q["layer"] for q in p["patterns"]] == [0, 1, 10, 30, 100, 300, 600]
 assert all(abs(sum(row) - 1) <= 4 * 2**-26 for row in p["p_lambda_star"]) and sorted(map(sum, p["p_star"])) == [1.0] * 4
 assert len(s["theorem2.rates"]["result"]["rates"]["data"]) == s["theorem2.rates"]["result"]["rates"]["points"]
 assert len(j["breakdown_cells"]) > 0 and j["steps"]["breakdown"]["result"]["thresholds"]
-assert {f["id"] for f in j["findings"]} >= {"F1", "F2", "F3", "F4", "F5", "R1", "R6"}
+assert {f["id"] for f in j["findings"]} >= {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "T1", "T2", "T3", "R1", "R6"}
 assert any("--replay" in r for f in j["findings"] if f["id"] == "F2" for r in f["reproducers"])
 pv = j["provenance"]
 assert all(pv[k] for k in ["version", "commit", "compiler", "date", "command_line"]) and pv["duration_seconds"] > 0

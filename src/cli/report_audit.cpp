@@ -291,7 +291,7 @@ json run_audit(const std::vector<AuditStep>& steps, const std::string& self, int
 
 json read_findings(const std::string& docs_dir) {
   json out = json::array();
-  static const std::regex heading(R"re(^## ([FR][0-9]+) \S+ (.*)$)re"), command("`(otverify [^`]*)`");
+  static const std::regex heading(R"re(^## ([FRT][0-9]+) \S+ (.*)$)re"), command("`(otverify [^`]*)`");
   for (const char* file : {"findings.md", "construction.md"}) {
     const std::string path = docs_dir + "/" + file;
     std::ifstream in(path);

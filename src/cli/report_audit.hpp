@@ -36,7 +36,7 @@ std::string command_line(const AuditStep& step);
 // early with "interrupted": true on SIGINT/SIGTERM.
 nlohmann::json run_audit(const std::vector<AuditStep>& steps, const std::string& self, int jobs);
 
-// The findings (## F<k> in docs/findings.md) and repairs of the printed paper
+// The findings (## F<k>, T<k> in docs/findings.md) and repairs of the printed paper
 // (## R<k> in docs/construction.md), the single sources: id, title, summary and
 // the reproducer command(s) quoted in their text.
 nlohmann::json read_findings(const std::string& docs_dir);

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cli/breakdown_commands.hpp"
+#include "cli/options.hpp"
 #include "cli/scalar_registry.hpp"
 #include "otv/exact_ot.hpp"
 #include "otv/sinkhorn.hpp"
@@ -136,6 +137,8 @@ unsigned bits_of(const std::string& scalar) {
   return with_scalar(parse_scalar(scalar), []<class Real>() { return ScalarTraits<Real>::bits(); });
 }
 
+constexpr long long kMaxSweepN = 4096;
+
 std::vector<std::string> split_list(const std::string& text, const char* what) {
   std::vector<std::string> out;
   for (const auto& item : split(text, ',')) {
@@ -165,14 +168,7 @@ template <class Pred> long long first_failure(const std::vector<const json*>& ce
 }  // namespace
 
 void SweepOptions::set_lists(const std::string& ns_text, const std::string& scalars_text, const std::string& softmax_text) {
-  ns.clear();
-  for (const auto& t : split_list(ns_text, "--n")) {
-    std::size_t pos = 0;
-    long long n = 0;
-    try { n = std::stoll(t, &pos); } catch (const std::exception&) { pos = 0; }
-    if (pos != t.size()) throw InputError("malformed n '" + t + "' in --n");
-    ns.push_back(n);
-  }
+  ns = parse_integer_list<long long>(ns_text, "--n", 1, kMaxSweepN);
   scalars = split_list(scalars_text, "--scalars");
   for (const auto& s : scalars) parse_scalar(s);
   softmax.clear();
@@ -185,7 +181,7 @@ void SweepOptions::validate() const {
           "need 0 < --lambda-min <= --lambda-max, both finite");
   require(points >= 1 && points <= 1000, "--points must be in [1, 1000]");
   require(points > 1 || lambda_min == lambda_max, "--points 1 needs --lambda-min = --lambda-max");
-  for (long long n : ns) require(n >= 1 && n <= 4096, "every --n must be in [1, 4096], got " + std::to_string(n));
+  for (long long n : ns) require(n >= 1 && n <= kMaxSweepN, fmt::format("every --n must be in [1, {}], got {}", kMaxSweepN, n));
   require(layers >= 1 && layers <= 1000000, "--layers must be in [1, 1000000]");
   require(generator == "paper" || generator == "uniform", "--generator must be paper or uniform");
   require(seeds >= 1 && seeds <= 1000, "--seeds must be in [1, 1000]");

@@ -1,7 +1,7 @@
 // otverify train / eval / ablation: learning the construction (paper Sec. 6).
 #include <fmt/format.h>
 
-#include <charconv>
+#include <limits>
 #include <filesystem>
 #include <iostream>
 
@@ -59,14 +59,7 @@ std::string settings_command(const char* sub, const TrainSettings& s) {
 }
 
 std::vector<std::uint64_t> parse_seeds(const std::string& text) {
-  std::vector<std::uint64_t> seeds;
-  for (const auto& item : split(text, ',')) {
-    const std::string t = trim(item);
-    std::uint64_t v = 0;
-    const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size()) throw InputError("malformed seed '" + t + "' in --seeds");
-    seeds.push_back(v);
-  }
+  const auto seeds = parse_integer_list<std::uint64_t>(text, "--seeds", 0, std::numeric_limits<std::uint64_t>::max());
   if (seeds.empty() || seeds.size() > 100) throw InputError("--seeds must list 1 to 100 seeds");
   return seeds;
 }

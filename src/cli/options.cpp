@@ -93,18 +93,24 @@ void RunOptions::validate() {
   text = load_instance(instance);
 }
 
-std::vector<long long> parse_layer_list(const std::string& text) {
-  std::vector<long long> layers;
-  if (trim(text).empty()) return layers;
+template <class Int> std::vector<Int> parse_integer_list(const std::string& text, const std::string& what, Int lo, Int hi) {
+  std::vector<Int> values;
   for (const auto& item : split(text, ',')) {
     const std::string t = trim(item);
-    long long k = -1;
-    const auto r = std::from_chars(t.data(), t.data() + t.size(), k);
-    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || k < 0 || k > kMaxLayers)
-      throw InputError("layer list: '" + t + "' is not an integer in [0, " + std::to_string(kMaxLayers) + "]");
-    layers.push_back(k);
+    Int v{};
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || v < lo || v > hi)
+      throw InputError(what + ": '" + t + "' is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    values.push_back(v);
   }
-  return layers;
+  return values;
+}
+template std::vector<long long> parse_integer_list(const std::string&, const std::string&, long long, long long);
+template std::vector<std::uint64_t> parse_integer_list(const std::string&, const std::string&, std::uint64_t, std::uint64_t);
+
+std::vector<long long> parse_layer_list(const std::string& text) {
+  if (trim(text).empty()) return {};
+  return parse_integer_list<long long>(text, "layer list", 0, kMaxLayers);
 }
 
 void apply_replay(const std::string& replay, Theorem1Options& o) {

@@ -50,6 +50,10 @@ struct RunOptions {
 
 Softmax parse_softmax(const std::string& s);
 
+// A comma list of integers, each in [lo, hi]; `what` names the option in errors.
+// Instantiated for long long and std::uint64_t (options.cpp).
+template <class Int> std::vector<Int> parse_integer_list(const std::string& text, const std::string& what, Int lo, Int hi);
+
 // A comma list of layer indices in [0, kMaxLayers] (e.g. --patterns-at 1,300,600); empty text: none.
 std::vector<long long> parse_layer_list(const std::string& text);
 

@@ -64,8 +64,11 @@ expect "F7: float breaks at n = 64 by cancellation, double does not" \
 sweep=(--n 16 --scalars float,double --points 8 --layers 40 --bisect 1)
 "$otv" breakdown "${sweep[@]}" --jobs 2 --out "$tmp/full.jsonl" --json >/dev/null 2>&1
 count=$((count + 1))
-timeout --preserve-status -s INT 2 "$otv" breakdown "${sweep[@]}" --jobs 1 --out "$tmp/part.jsonl" >/dev/null 2>&1
-rc=$?
+# SIGINT once the first cell is on disk: a fixed delay raced with the sweep's speed.
+"$otv" breakdown "${sweep[@]}" --jobs 1 --out "$tmp/part.jsonl" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 600); do [ -s "$tmp/part.jsonl" ] && break; sleep 0.05; done
+kill -INT "$pid" 2>/dev/null; wait "$pid"; rc=$?
 if [ "$rc" -eq 3 ]; then echo "ok: SIGINT -> exit 3 with $(wc -l <"$tmp/part.jsonl") cells kept"; else echo "FAIL: SIGINT exit $rc"; fail=$((fail + 1)); fi
 count=$((count + 1))
 "$otv" breakdown "${sweep[@]}" --jobs 1 --out "$tmp/part.jsonl" --resume >/dev/null 2>&1
@@ -119,4 +122,16 @@ bad "resume without out"      breakdown --resume
 bad "tolerance 0"             breakdown --tolerance 0
 bad "merge: missing file"     merge "$tmp/none.jsonl"
 bad "merge: malformed lines"  merge "$tmp/bad.jsonl"
+# A real cell with one field of the wrong kind (a float where an integer goes was
+# undefined behaviour in the conversion; fuzz_result_lines found it).
+mutate='
+import json, sys
+c = json.loads(open(sys.argv[1]).readline()); c[sys.argv[2]] = json.loads(sys.argv[3])
+print(json.dumps(c))
+'
+for field_value in "n 6.66e86" "layers -1e300" "nan_entries 1.5" "seed -3" "seed 1e30" "underflowed_rows 18446744073709551615" "lambda 0" 'gamma_ratio "x"'; do
+  /usr/bin/python3 -c "$mutate" "$tmp/all.jsonl" $field_value >"$tmp/mutant.jsonl"
+  bad "merge: a cell with $field_value" merge "$tmp/mutant.jsonl"
+  bad "resume: a cell with $field_value" breakdown "${grid[@]}" --out "$tmp/mutant.jsonl" --resume
+done
 finish

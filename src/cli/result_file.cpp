@@ -37,18 +37,29 @@ std::vector<json> parse_results(std::istream& in, const std::string& source) {
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) throw InputError(fmt::format("{}:{}: not a JSON object", source, number_of_line));
     try {
+      // Types and ranges before anything converts: nlohmann's get<integer> of a
+      // float out of range is undefined behaviour (found by fuzz_result_lines).
+      // The ranges matter too: --resume reruns bisection cells with the n,
+      // scalar and lambda read here, and the table adds counts.
+      auto fail = [&](const char* field, const char* what) {
+        throw InputError(fmt::format("{}:{}: {} = {} {}", source, number_of_line, field, j.at(field).dump(), what));
+      };
+      auto integer_in = [&](const char* field, long long lo, long long hi) {
+        const json& v = j.at(field);
+        if (!v.is_number_integer()) fail(field, "is not an integer");
+        if (v.is_number_unsigned() ? v.get<unsigned long long>() > static_cast<unsigned long long>(hi) : !(v.get<long long>() >= lo && v.get<long long>() <= hi))
+          fail(field, "is out of range");
+      };
+      integer_in("n", 1, static_cast<long long>(kMaxPoints));
+      integer_in("layers", 0, kMaxLayers);
+      for (const char* count : {"nan_entries", "inf_entries", "underflowed_rows"}) integer_in(count, 0, 1LL << 52);
+      if (!j.at("seed").is_number_unsigned()) fail("seed", "is not an unsigned integer");
+      const json& lambda = j.at("lambda");
+      if (!lambda.is_number() || !(lambda.get<double>() >= std::numeric_limits<double>::min() && lambda.get<double>() <= std::numeric_limits<double>::max()))
+        fail("lambda", "is not a positive finite number");
+      if (!j.at("gamma_ratio").is_number()) fail("gamma_ratio", "is not a number");
       (void)j.at("key").get<std::string>();
       (void)curve_key(j);
-      // Ranges too: --resume reruns bisection cells with the n, scalar and
-      // lambda read here, and the table adds counts.
-      auto in_range = [&](const char* field, auto lo, auto hi) {
-        const auto v = j.at(field).get<decltype(lo)>();
-        if (!(v >= lo && v <= hi)) throw InputError(fmt::format("{}:{}: {} = {} is out of range", source, number_of_line, field, j.at(field).dump()));
-      };
-      in_range("n", 1LL, static_cast<long long>(kMaxPoints));
-      in_range("layers", 0LL, kMaxLayers);
-      in_range("lambda", std::numeric_limits<double>::min(), std::numeric_limits<double>::max());
-      for (const char* count : {"nan_entries", "inf_entries", "underflowed_rows"}) in_range(count, 0LL, 1LL << 52);
       parse_scalar(j.at("scalar").get<std::string>());
       for (const char* m : metrics) (void)metric(j, m);
       for (const char* c : copied) (void)j.at(c);

@@ -70,6 +70,8 @@ rejects "overwriting without --force" --profile quick --out "$out/report.html"
 rejects "an --out ending in .json" --out "$out/x.json"
 rejects "a missing --from file" --from "$out/none.json" --out "$out/x.html"
 rejects "a missing --breakdown sweep file" --breakdown "$out/none.jsonl" --out "$out/x.html"
+echo '{"engineered": 5, "plain": {}}' >"$out/bad-ablation.json"
+rejects "an --ablation file that is not an ablation" --ablation "$out/bad-ablation.json" --out "$out/x.html"
 # run --patterns-at (the heatmaps' data): layers outside [0, --layers] or not integers are bad input.
 for bad in "6" "1,x" "-1"; do
   count=$((count + 1))

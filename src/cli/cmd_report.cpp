@@ -127,6 +127,10 @@ void register_report(CLI::App& app, Registry& r) {
       const fs::path ablation_path = c->ablation.empty() ? fs::path(assets_dir) / "models" / "ablation.json" : fs::path(c->ablation);
       json ablation = nullptr;
       if (!c->ablation.empty() || fs::exists(ablation_path, ec)) ablation = read_json_file(ablation_path, "training ablation");
+      // Checked before the audit runs, so a wrong file costs no time.
+      if (!ablation.is_null() && !(ablation.is_object() && ablation.contains("engineered") && ablation["engineered"].is_object() &&
+                                   ablation.contains("plain") && ablation["plain"].is_object()))
+        throw InputError("training ablation " + ablation_path.string() + " is not an otverify ablation (no 'engineered' and 'plain' objects)");
       const json findings = read_findings(c->docs.empty() ? (fs::path(default_reports_dir()).parent_path() / "docs").string() : c->docs);
 
       install_interrupt_handlers();

@@ -66,8 +66,10 @@ check "no subcommand"
 check "memory: n = 100000 in double"       run --generator paper --n 100000 --layers 1
 check "memory: mpfr:1000000 at n = 2000"   run --generator paper --n 2000 --scalar mpfr:1000000 --layers 1
 check "memory: theorem1 ladder, n = 4096"  theorem1 --generator paper --n 4096 --layers 10 --ladder double,mpfr:1000000
+check "memory: breakdown reference at n = 4096 for mpfr:100000" breakdown --n 4096 --scalars mpfr:100000 --points 1 --lambda-min 0.1 --lambda-max 0.1 --jobs 1
 export OTV_MEMORY_AVAILABLE=100000
 check "memory: n = 64 with 100 kB available" run --generator paper --n 64 --layers 1
+check "memory: breakdown at n = 64 with 100 kB available" breakdown --n 64 --scalars double --points 1 --lambda-min 0.1 --lambda-max 0.1 --jobs 1
 unset OTV_MEMORY_AVAILABLE
 # Fuzzing regressions (fuzz/corpus): a 100000-digit number overflowed std::regex's stack.
 check "100000-digit number"     run --x "$(head -c 100000 /dev/zero | tr '\0' 1),1" --y 0,1

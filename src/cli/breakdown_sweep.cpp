@@ -11,6 +11,7 @@
 
 #include "cli/breakdown_commands.hpp"
 #include "cli/options.hpp"
+#include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 #include "otv/exact_ot.hpp"
 #include "otv/sinkhorn.hpp"
@@ -213,6 +214,16 @@ std::vector<Group> grid_groups(const SweepOptions& o) {
       for (long long s = 1; s <= o.seeds; ++s) groups.push_back({lambda, n, static_cast<std::uint64_t>(s), "grid", cells});
     }
   return groups;
+}
+
+std::uint64_t worker_peak_bytes(const SweepOptions& o) {
+  unsigned p_max = 0;
+  for (const auto& s : o.scalars) p_max = std::max(p_max, bits_of(s));
+  const ScalarSpec rung{ScalarSpec::Kind::mpfr, 2 * (p_max + 32)};
+  const long long n = *std::max_element(o.ns.begin(), o.ns.end());
+  // The rung's forward pass, and the scores at layers 1 and L of it and of the
+  // rung before, kept as decimal strings for the comparison.
+  return estimate_bytes(rung, {static_cast<std::size_t>(n), 1, 0, 0}) + decimal_strings_bytes(rung.bits, 4 * static_cast<std::uint64_t>(n * n));
 }
 
 void run_group(const SweepOptions& o, const Group& g, const std::function<void(const json&)>& emit) {

@@ -60,12 +60,21 @@ std::uint64_t available_memory() {
   return 0;
 }
 
-void require_memory(const ScalarSpec& spec, const MemoryUse& use, const std::string& what) {
-  const std::uint64_t need = estimate_bytes(spec, use), have = available_memory();
+void require_bytes(std::uint64_t need, const std::string& what, const std::string& advice) {
+  const std::uint64_t have = available_memory();
   if (have > 0 && need > have)
-    throw InputError(fmt::format("{} needs about {} (n = {}, {} bytes per scalar, {} stored layers) but {} are available; "
-                                 "reduce --n, the precision or --layers",
-                                 what, size_text(need), use.n, scalar_bytes(spec), use.per_layer_records, size_text(have)));
+    throw InputError(fmt::format("{} needs about {} but {} are available; {}", what, size_text(need), size_text(have), advice));
+}
+
+void require_memory(const ScalarSpec& spec, const MemoryUse& use, const std::string& what) {
+  require_bytes(estimate_bytes(spec, use),
+                fmt::format("{} (n = {}, {} bytes per scalar, {} stored layers)", what, use.n, scalar_bytes(spec), use.per_layer_records),
+                "reduce --n, the precision or --layers");
+}
+
+std::uint64_t decimal_strings_bytes(unsigned bits, std::uint64_t count) {
+  // std::string (32 bytes) + heap block (16) + digits (bits log10 2) + sign, point, exponent.
+  return count * (48 + static_cast<std::uint64_t>(bits * 0.30103) + 8);
 }
 
 }  // namespace otv::cli

@@ -29,4 +29,10 @@ std::uint64_t available_memory();
 // the estimate exceeds it; does nothing when the memory available is unknown.
 void require_memory(const ScalarSpec& spec, const MemoryUse& use, const std::string& what);
 
+// The same for a byte count estimated elsewhere; `advice` ends the message.
+void require_bytes(std::uint64_t need, const std::string& what, const std::string& advice);
+
+// Bytes of `count` numbers kept as round-trip decimal strings of a `bits`-bit type.
+std::uint64_t decimal_strings_bytes(unsigned bits, std::uint64_t count);
+
 }  // namespace otv::cli

@@ -216,14 +216,17 @@ std::vector<Group> grid_groups(const SweepOptions& o) {
   return groups;
 }
 
-std::uint64_t worker_peak_bytes(const SweepOptions& o) {
+void require_sweep_memory(const SweepOptions& o, long long jobs) {
   unsigned p_max = 0;
   for (const auto& s : o.scalars) p_max = std::max(p_max, bits_of(s));
   const ScalarSpec rung{ScalarSpec::Kind::mpfr, 2 * (p_max + 32)};
   const long long n = *std::max_element(o.ns.begin(), o.ns.end());
   // The rung's forward pass, and the scores at layers 1 and L of it and of the
   // rung before, kept as decimal strings for the comparison.
-  return estimate_bytes(rung, {static_cast<std::size_t>(n), 1, 0, 0}) + decimal_strings_bytes(rung.bits, 4 * static_cast<std::uint64_t>(n * n));
+  const std::uint64_t worker = estimate_bytes(rung, {static_cast<std::size_t>(n), 1, 0, 0}) +
+                               decimal_strings_bytes(rung.bits, 4 * static_cast<std::uint64_t>(n * n));
+  require_bytes(static_cast<std::uint64_t>(jobs) * worker, fmt::format("breakdown with {} worker(s) at n = {}", jobs, n),
+                "reduce --n, the precision or --jobs");
 }
 
 void run_group(const SweepOptions& o, const Group& g, const std::function<void(const json&)>& emit) {

@@ -56,10 +56,11 @@ std::string cell_key(const SweepOptions& o, double lambda, long long n, std::uin
 
 std::vector<Group> grid_groups(const SweepOptions& o);
 
-// Peak memory of one worker on the sweep's largest n: the reference ladder's
-// second rung, 2 (p_max + 32) bits, which every ladder runs. A ladder that
-// needs further doublings needs more; the guard cannot know that beforehand.
-std::uint64_t worker_peak_bytes(const SweepOptions& o);
+// Memory guard (InputError) for `jobs` workers, each at the sweep's largest n
+// on the reference ladder's second rung, 2 (p_max + 32) bits, which every
+// ladder runs. A ladder that needs further doublings needs more; the guard
+// cannot know that beforehand.
+void require_sweep_memory(const SweepOptions& o, long long jobs);
 
 // Runs one group: P_lambda*, the reference ladder, then each cell; emit() gets
 // one JSON object per finished cell. Meant to run in a child process (Boost's

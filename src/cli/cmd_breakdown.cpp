@@ -20,7 +20,6 @@
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
-#include "cli/resource_guard.hpp"
 
 namespace otv::cli {
 namespace {
@@ -240,9 +239,7 @@ void register_breakdown(CLI::App& app, Registry& r) {
     o.variant = parse_variant(c->variant);
     o.validate();
     if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
-    require_bytes(static_cast<std::uint64_t>(c->jobs) * worker_peak_bytes(o),
-                  fmt::format("breakdown with {} worker(s) at n = {}", c->jobs, *std::max_element(o.ns.begin(), o.ns.end())),
-                  "reduce --n, the precision or --jobs");
+    require_sweep_memory(o, c->jobs);
     if (c->resume && c->out.empty()) throw InputError("--resume needs --out");
     if (c->resume && c->force) throw InputError("--resume and --force exclude each other");
     const Shard shard = c->shard.empty() ? Shard{} : parse_shard(c->shard);

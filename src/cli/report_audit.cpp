@@ -538,7 +538,7 @@ json audit_verdicts(const json& steps, const json& ablation) {
     // final_loss: one value per seed (a single number for one seed).
     auto losses = [&](const char* prompt) {
       std::vector<double> v;
-      const json& f = ablation.contains(prompt) ? ablation[prompt].value("final_loss", json(nullptr)) : json(nullptr);
+      const json f = ablation.at(prompt).value("final_loss", json(nullptr));
       if (f.is_array()) for (const auto& l : f) v.push_back(number(l));
       else if (!f.is_null()) v.push_back(number(f));
       return v;

@@ -42,7 +42,8 @@ nlohmann::json run_audit(const std::vector<AuditStep>& steps, const std::string&
 nlohmann::json read_findings(const std::string& docs_dir);
 
 // The verdict table: one row per claim of the paper, from the step results and
-// the training ablation (null when absent).
+// the training ablation (null when absent; else objects 'engineered' and
+// 'plain', as otverify report checks when it reads the file).
 nlohmann::json audit_verdicts(const nlohmann::json& steps, const nlohmann::json& ablation);
 
 }  // namespace otv::cli

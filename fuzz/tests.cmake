@@ -8,7 +8,7 @@ set(OTV_FUZZ_SEED 1 CACHE STRING "libFuzzer -seed in the test suite (fixed so a 
 option(OTV_FUZZ_SOAK "register fuzz-soak/<target> tests (label soak): random seed, OTV_FUZZ_SOAK_SECONDS each" OFF)
 set(OTV_FUZZ_SOAK_SECONDS 600 CACHE STRING "seconds each fuzzer runs under the label soak")
 set(OTV_FUZZ_BUILD ${CMAKE_BINARY_DIR}/build-fuzz)
-add_test(NAME fuzz/build COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/build_fuzzers.sh ${OTV_FUZZ_BUILD} ${OTV_CLANGXX} ${CCACHE_PROGRAM})
+add_test(NAME fuzz/build COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/build_fuzzers.sh ${OTV_FUZZ_BUILD} ${OTV_CLANGXX} ${OTV_COMPILER_LAUNCHER})
 set_tests_properties(fuzz/build PROPERTIES LABELS "fuzz" FIXTURES_SETUP otv_fuzz_build TIMEOUT 900)
 foreach(t inline_points csv_points result_lines model_json)
   add_test(NAME fuzz/${t} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_fuzzer.sh ${OTV_FUZZ_BUILD}/fuzz_${t}

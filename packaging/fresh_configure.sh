@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The fresh machine's configure: optional tools hidden (ccache, Google Benchmark), as on a
-# Debian 12 machine where scripts/setup.sh installed only what otverify requires.
+# The fresh machine's configure: optional tools hidden (ccache, Google Benchmark, MPI), as
+# on a Debian 12 machine where only what otverify requires is installed.
 # Fails when a placeholder of a tool that was not found (<VAR>-NOTFOUND) reaches a test
 # command, a build rule or the compiler launcher -- the bug that failed fuzz/build and
 # packaging/install_consumer on machines without ccache.
@@ -10,7 +10,8 @@ src=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake -S "$src" -B "$tmp/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOTV_USE_CCACHE=OFF \
-  -DCMAKE_DISABLE_FIND_PACKAGE_benchmark=ON >"$tmp/configure.log" 2>&1 || { cat "$tmp/configure.log"; exit 1; }
+  -DCMAKE_DISABLE_FIND_PACKAGE_benchmark=ON -DCMAKE_DISABLE_FIND_PACKAGE_MPI=ON >"$tmp/configure.log" 2>&1 ||
+  { cat "$tmp/configure.log"; exit 1; }
 fail=0
 leaks=$(grep -rn --include=CTestTestfile.cmake --include=build.ninja -e '-NOTFOUND' "$tmp/build" || true)
 if [ -n "$leaks" ]; then
@@ -28,4 +29,9 @@ else
 fi
 ntests=$(ctest --test-dir "$tmp/build" -N | sed -n 's/^Total Tests: //p')
 if [ "${ntests:-0}" -gt 0 ]; then echo "ok: $ntests tests registered"; else echo "FAIL: no tests registered"; fail=1; fi
+if grep -q '^OTV_MPI:BOOL=OFF' "$tmp/build/CMakeCache.txt" && cmake --build "$tmp/build" --target otv_mpi_world >"$tmp/mpi.log" 2>&1; then
+  echo "ok: without MPI the build turns MPI off and its stand-in compiles"
+else
+  echo "FAIL: the build without MPI"; cat "$tmp/mpi.log" 2>/dev/null | tail -5; fail=1
+fi
 exit $fail

@@ -15,6 +15,10 @@ add_test(NAME cli/version_help_strict COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli
 add_test(NAME cli/output_files COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/output_files.sh $<TARGET_FILE:otverify>)
 set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/train cli/determinism
                      cli/version_help_strict cli/output_files PROPERTIES LABELS "cli")
+if(OTV_MPI)  # mpirun as root and 3 ranks on 2 cores: the script sets what Open MPI needs
+  add_test(NAME cli/mpi COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/mpi.sh $<TARGET_FILE:otverify>)
+  set_tests_properties(cli/mpi PROPERTIES LABELS "cli;mpi" TIMEOUT 600)
+endif()
 include(${CMAKE_CURRENT_LIST_DIR}/sanitize.cmake)
 # otverify report: the quick profile once (fixture), then headless Chromium on its HTML.
 add_test(NAME report/quick COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/report_quick.sh $<TARGET_FILE:otverify> ${CMAKE_BINARY_DIR}/report-test)

@@ -216,6 +216,51 @@ std::vector<Group> grid_groups(const SweepOptions& o) {
   return groups;
 }
 
+std::string group_to_text(const Group& g) {
+  json cells = json::array();
+  for (const auto& c : g.cells) cells.push_back({c.scalar, softmax_name(c.softmax)});
+  return json{{"lambda", g.lambda}, {"n", g.n}, {"seed", g.seed}, {"kind", g.kind}, {"cells", cells}}.dump();
+}
+
+Group group_from_text(const std::string& text) {
+  const json j = json::parse(text);
+  Group g{j.at("lambda").get<double>(), j.at("n").get<long long>(), j.at("seed").get<std::uint64_t>(), j.at("kind").get<std::string>(), {}};
+  for (const auto& c : j.at("cells"))
+    g.cells.push_back({c.at(0).get<std::string>(), c.at(1).get<std::string>() == "stable" ? Softmax::stable : Softmax::naive});
+  return g;
+}
+
+namespace {
+// Seconds per cell per layer per n^2 relative to double, from the default sweep (n = 64):
+// float 0.8, long double 5.8, float128 62, mpfr:128 82, the mpfr reference ladder (160 and
+// 320 bits) 240. MPFR's cost grows about linearly in the bits above 128.
+double relative_cost(const ScalarSpec& s) {
+  switch (s.kind) {
+    case ScalarSpec::Kind::float_:
+    case ScalarSpec::Kind::double_: return 1;
+    case ScalarSpec::Kind::long_double: return 6;
+    case ScalarSpec::Kind::float128: return 60;
+    case ScalarSpec::Kind::bin_float_50: return 100;
+    case ScalarSpec::Kind::bin_float_100: return 200;
+    case ScalarSpec::Kind::mpfr: return 80 * std::max(1.0, s.bits / 128.0);
+    case ScalarSpec::Kind::mpfi: return 160 * std::max(1.0, s.bits / 128.0);
+  }
+  return 1;
+}
+}  // namespace
+
+double estimated_cost(const SweepOptions& o, const Group& g) {
+  unsigned p_max = 0;
+  double cells = 0;
+  for (const auto& c : g.cells) {
+    p_max = std::max(p_max, bits_of(c.scalar));
+    cells += relative_cost(parse_scalar(c.scalar));
+  }
+  // The reference ladder runs at least two rungs: p_max + 32 bits and twice that.
+  const double reference = relative_cost({ScalarSpec::Kind::mpfr, p_max + 32}) + relative_cost({ScalarSpec::Kind::mpfr, 2 * (p_max + 32)});
+  return static_cast<double>(o.layers) * static_cast<double>(g.n * g.n) * (reference + cells);
+}
+
 void require_sweep_memory(const SweepOptions& o, long long jobs) {
   unsigned p_max = 0;
   for (const auto& s : o.scalars) p_max = std::max(p_max, bits_of(s));

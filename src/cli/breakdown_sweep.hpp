@@ -56,6 +56,16 @@ std::string cell_key(const SweepOptions& o, double lambda, long long n, std::uin
 
 std::vector<Group> grid_groups(const SweepOptions& o);
 
+// A group as one line of text and back (the task farm hands groups to other processes
+// and ranks; lambda round-trips exactly).
+std::string group_to_text(const Group& g);
+Group group_from_text(const std::string& text);
+
+// Relative cost of a group, for ordering work only: layers x n^2 x (the reference
+// ladder + each cell), with per-type weights measured in the default sweep (seconds per
+// cell per layer per n^2, double = 1).
+double estimated_cost(const SweepOptions& o, const Group& g);
+
 // Memory guard (InputError) for `jobs` workers, each at the sweep's largest n
 // on the reference ladder's second rung, 2 (p_max + 32) bits, which every
 // ladder runs. A ladder that needs further doublings needs more; the guard

@@ -1,25 +1,21 @@
-// otverify breakdown and otverify merge: the lambda sweep in worker processes
-// (Boost's precision is process-wide), results appended as JSON lines as each
-// cell finishes, --resume, --shard, bisection of lambda*, and the threshold table.
+// otverify breakdown and otverify merge: the lambda sweep on the task farm (worker
+// processes on every MPI rank), results appended by rank 0 as JSON lines as each cell
+// finishes, --resume, --shard, bisection of lambda*, and the threshold table.
 #include <fmt/format.h>
-#include <poll.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
-#include <thread>
 
 #include "cli/app_support.hpp"
 #include "cli/breakdown_sweep.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/mpi_world.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
+#include "cli/task_farm.hpp"
 
 namespace otv::cli {
 namespace {
@@ -96,88 +92,21 @@ class ResultSink {
   std::set<std::string> keys_;
 };
 
-struct Worker {
-  pid_t pid;
-  int fd;
-  std::string buffer;
-};
-
-// Runs the groups in up to `jobs` child processes; each child writes one JSON
-// line per finished cell to its pipe. Returns false if interrupted.
-bool run_pool(const SweepOptions& o, const std::vector<Group>& groups, long long jobs, ResultSink& sink, Progress& progress) {
-  std::vector<Worker> active;
-  std::size_t next = 0;
-  std::string child_error;
-  auto stop_all = [&] {
-    for (auto& w : active) ::kill(w.pid, SIGTERM);
-    for (auto& w : active) { ::close(w.fd); ::waitpid(w.pid, nullptr, 0); }
-    active.clear();
+TaskRunner group_runner(const SweepOptions& o) {
+  return [&o](const std::string& payload, const std::function<void(const std::string&)>& emit) {
+    run_group(o, group_from_text(payload), [&](const json& cell) { emit(cell.dump()); });
   };
-  while (next < groups.size() || !active.empty()) {
-    if (interrupted()) { stop_all(); return false; }
-    while (static_cast<long long>(active.size()) < jobs && next < groups.size() && child_error.empty()) {
-      int fds[2];
-      if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-      std::fflush(nullptr);
-      const pid_t pid = ::fork();
-      if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-      if (pid == 0) {
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-        ::close(fds[0]);
-        auto write_line = [&](const json& j) {
-          const std::string line = j.dump() + "\n";
-          for (std::size_t off = 0; off < line.size();) {
-            const ssize_t w = ::write(fds[1], line.data() + off, line.size() - off);
-            if (w <= 0) ::_exit(1);
-            off += static_cast<std::size_t>(w);
-          }
-        };
-        int status = 0;
-        try {
-          run_group(o, groups[next], write_line);
-        } catch (const std::exception& e) {
-          write_line({{"error", e.what()}});
-          status = 1;
-        }
-        ::close(fds[1]);
-        ::_exit(status);
-      }
-      ::close(fds[1]);
-      active.push_back({pid, fds[0], {}});
-      ++next;
-    }
-    std::vector<pollfd> polls;
-    for (const auto& w : active) polls.push_back({w.fd, POLLIN, 0});
-    if (::poll(polls.data(), polls.size(), 200) < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
-    for (std::size_t k = 0; k < polls.size(); ++k) {
-      if (!(polls[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      Worker& w = active[k];
-      char buf[65536];
-      const ssize_t r = ::read(w.fd, buf, sizeof buf);
-      if (r > 0) {
-        w.buffer.append(buf, static_cast<std::size_t>(r));
-        for (auto nl = w.buffer.find('\n'); nl != std::string::npos; nl = w.buffer.find('\n')) {
-          const json j = json::parse(w.buffer.substr(0, nl));
-          w.buffer.erase(0, nl + 1);
-          if (j.contains("error")) child_error = j["error"].get<std::string>();
-          else { sink.add(j); progress.advance(); }
-        }
-      } else if (r == 0 || (r < 0 && errno != EINTR)) {
-        ::close(w.fd);
-        int status = 0;
-        ::waitpid(w.pid, &status, 0);
-        if (child_error.empty() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-          if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM)) { w.pid = -1; continue; }
-          child_error = "a worker process ended abnormally (status " + std::to_string(status) + ")";
-        }
-        w.pid = -1;
-      }
-    }
-    std::erase_if(active, [](const Worker& w) { return w.pid < 0; });
-    if (!child_error.empty() && active.empty()) throw std::runtime_error("breakdown cell failed: " + child_error);
-  }
-  return !interrupted();
+}
+
+// Runs the groups on the task farm (child processes on every rank), each finished cell
+// into the sink. Returns false if interrupted.
+bool run_groups(const SweepOptions& o, const std::vector<Group>& groups, long long jobs, ResultSink& sink, Progress& progress) {
+  std::vector<Task> tasks;
+  for (const auto& g : groups) tasks.push_back({group_to_text(g), estimated_cost(o, g)});
+  return run_tasks(tasks, jobs, group_runner(o), [&](const std::string& line) {
+    sink.add(json::parse(line));
+    progress.advance();
+  });
 }
 
 long long cells_in(const std::vector<Group>& groups) {
@@ -206,7 +135,7 @@ void register_breakdown(CLI::App& app, Registry& r) {
     SweepOptions sweep;
     std::string ns = "4,16,64", scalars = "float,double,long-double,float128,mpfr:128", softmax = "stable,naive", variant = "paper";
     std::string out, shard;
-    long long jobs = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));
+    long long jobs = default_jobs();
     bool resume = false, force = false, json = false;
   };
   auto c = std::make_shared<Choices>();
@@ -225,7 +154,7 @@ void register_breakdown(CLI::App& app, Registry& r) {
   cmd->add_option("--tolerance", c->sweep.tolerance,
                   "breakdown when the head-1 pattern is farther than this from P_lambda* in the Hilbert metric, in nats (default 1e-2)");
   cmd->add_option("--bisect", c->sweep.bisect_steps, "bisection rounds refining each lambda* (default 3)");
-  cmd->add_option("--jobs", c->jobs, "worker processes (default: all cores)");
+  cmd->add_option("--jobs", c->jobs, "worker processes per rank (default: the node's cores / its MPI ranks)");
   cmd->add_option("--out", c->out, "append results as JSON lines to this file as cells finish");
   cmd->add_flag("--resume", c->resume, "continue --out: skip the cells it already holds");
   cmd->add_flag("--force", c->force, "overwrite an existing --out");
@@ -235,39 +164,58 @@ void register_breakdown(CLI::App& app, Registry& r) {
               "Causes: exp-overflow, row-underflow, non-finite, cancellation, accumulation, too-few-layers, other (docs/error-model.md).");
   r.push_back({cmd, [c] {
     SweepOptions& o = c->sweep;
-    o.set_lists(c->ns, c->scalars, c->softmax);
-    o.variant = parse_variant(c->variant);
-    o.validate();
-    if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
-    require_sweep_memory(o, c->jobs);
-    if (c->resume && c->out.empty()) throw InputError("--resume needs --out");
-    if (c->resume && c->force) throw InputError("--resume and --force exclude each other");
-    const Shard shard = c->shard.empty() ? Shard{} : parse_shard(c->shard);
-    install_interrupt_handlers();
-    ResultSink sink(c->out, c->force, c->resume);
+    // Every rank checks the same options; rank 0 alone opens --out. One rank's bad input
+    // stops them all, and rank 0 prints it.
+    std::optional<ResultSink> sink;
+    Shard shard;
+    std::string problem;
+    try {
+      o.set_lists(c->ns, c->scalars, c->softmax);
+      o.variant = parse_variant(c->variant);
+      o.validate();
+      if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
+      require_sweep_memory(o, c->jobs * mpi::local_size());
+      if (c->resume && c->out.empty()) throw InputError("--resume needs --out");
+      if (c->resume && c->force) throw InputError("--resume and --force exclude each other");
+      if (!c->shard.empty()) shard = parse_shard(c->shard);
+      install_interrupt_handlers();
+      if (mpi::rank() == 0) sink.emplace(c->out, c->force, c->resume);
+    } catch (const InputError& e) {
+      problem = e.what();
+    }
+    if (!mpi::all_ok(problem.empty(), &problem)) {
+      if (mpi::rank() == 0) throw InputError(problem);
+      return kExitBadInput;
+    }
+    if (mpi::rank() != 0) {
+      serve_tasks(c->jobs, group_runner(o));
+      return interrupted() ? kExitInterrupted : kExitOk;
+    }
+    const FarmSession session;
 
     std::vector<Group> grid;
     const auto all = grid_groups(o);
     for (std::size_t k = 0; k < all.size(); ++k)
       if (static_cast<long long>(k) % shard.count == shard.index) grid.push_back(all[k]);
-    grid = pending(o, grid, sink);
+    grid = pending(o, grid, *sink);
     bool complete = true;
     {
       Progress progress("breakdown grid", cells_in(grid));
-      complete = run_pool(o, grid, c->jobs, sink, progress);
+      complete = run_groups(o, grid, c->jobs, *sink, progress);
     }
     for (long long round = 0; complete && c->shard.empty() && round < o.bisect_steps; ++round) {
-      const auto groups = bisection_groups(o, sink.results());
+      const auto groups = bisection_groups(o, sink->results());
       if (groups.empty()) break;
       Progress progress(fmt::format("bisection {}/{}", round + 1, o.bisect_steps), cells_in(groups));
-      complete = run_pool(o, groups, c->jobs, sink, progress);
+      complete = run_groups(o, groups, c->jobs, *sink, progress);
     }
     if (!complete) {
-      std::cerr << "otverify: interrupted; " << sink.results().size() << " cells are in " << (c->out.empty() ? "no file (no --out)" : c->out)
+      std::cerr << "otverify: interrupted" << (mpi::size() > 1 ? " (SIGINT/SIGTERM, or mpirun ended the job: a rank died)" : "") << "; "
+                << sink->results().size() << " cells are in " << (c->out.empty() ? "no file (no --out)" : c->out)
                 << (c->out.empty() ? "" : "; rerun with --resume to continue") << "\n";
       return kExitInterrupted;
     }
-    emit(summary(sink.results(), o.tolerance, c->out), c->json, [](const json& j) { print_threshold_table(j["thresholds"]); });
+    emit(summary(sink->results(), o.tolerance, c->out), c->json, [](const json& j) { print_threshold_table(j["thresholds"]); });
     return kExitOk;
   }});
 }

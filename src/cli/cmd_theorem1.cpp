@@ -5,9 +5,13 @@
 #include <random>
 
 #include "cli/app_support.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/model_commands.hpp"
+#include "cli/mpi_world.hpp"
+#include "cli/progress.hpp"
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
+#include "cli/task_farm.hpp"
 
 namespace otv::cli {
 namespace {
@@ -118,33 +122,81 @@ void register_theorem1(CLI::App& app, Registry& r) {
   cmd->add_flag("--certify", t1->certify, "also run both computations in mpfi interval arithmetic");
   cmd->add_option("--certify-bits", t1->certify_bits, "mpfi precision for --certify (default 128 + 2 x layers)");
   cmd->add_option("--replay", t1->replay, "rerun one case, e.g. 'generator=uniform,n=3,d=1,seed=7,lambda=0.01,gamma=0.01,layers=5,variant=paper'");
+  auto jobs = std::make_shared<long long>(default_jobs());
+  cmd->add_option("--jobs", *jobs, "worker processes per rank for --trials (default: the node's cores / its MPI ranks)");
   auto strict = std::make_shared<bool>(false);
   cmd->add_flag("--strict", *strict, "exit with code 1 when the verdict is 'fails' (Theorem 1 does not hold)");
   cmd->footer("Example: otverify theorem1 --variant paper --layers 50 --certify");
-  r.push_back({cmd, [t1, choice, strict] {
-    const auto spec = resolve(t1->run, *choice);
-    t1->validate();
-    // Every scalar the decision runs in: base, ladder and certificate, one at a time.
-    const bool trials = t1->trials > 0;
-    const MemoryUse use{trials ? static_cast<std::size_t>(t1->max_n) : t1->run.text.n(),
-                        trials ? static_cast<std::size_t>(t1->run.instance.d) : t1->run.text.d(), 0, t1->run.layers};
-    require_memory(spec, use, "otverify theorem1");
-    for (const auto& name : otv::split(t1->ladder, ',')) require_memory(parse_scalar(otv::trim(name)), use, "otverify theorem1 --ladder");
-    if (t1->certify) require_memory({ScalarSpec::Kind::mpfi, certify_bits(*t1)}, use, "otverify theorem1 --certify");
+  r.push_back({cmd, [t1, choice, strict, jobs] {
+    // Every rank checks the same options; one rank's bad input stops them all.
+    ScalarSpec spec;
+    std::string problem;
+    try {
+      spec = resolve(t1->run, *choice);
+      t1->validate();
+      if (*jobs < 1 || *jobs > 256) throw InputError("--jobs must be in [1, 256]");
+      if (mpi::size() > 1 && t1->trials == 0) throw InputError("under MPI theorem1 needs --trials (one instance runs in one process)");
+      // Every scalar the decision runs in: base, ladder and certificate, one at a time, in
+      // each of the node's worker processes.
+      const bool trials = t1->trials > 0;
+      const MemoryUse use{trials ? static_cast<std::size_t>(t1->max_n) : t1->run.text.n(),
+                          trials ? static_cast<std::size_t>(t1->run.instance.d) : t1->run.text.d(), 0, t1->run.layers};
+      require_memory(spec, use, "otverify theorem1");
+      for (const auto& name : otv::split(t1->ladder, ',')) require_memory(parse_scalar(otv::trim(name)), use, "otverify theorem1 --ladder");
+      if (t1->certify) require_memory({ScalarSpec::Kind::mpfi, certify_bits(*t1)}, use, "otverify theorem1 --certify");
+    } catch (const InputError& e) {
+      problem = e.what();
+    }
+    if (!mpi::all_ok(problem.empty(), &problem)) {
+      if (mpi::rank() == 0) throw InputError(problem);
+      return kExitBadInput;
+    }
     json j;
     if (t1->trials == 0) {
       j = decide_theorem1(*t1, spec, t1->run.text, true);
     } else {
-      // Random trials: uniform instances with n drawn from [1, max_n].
+      // Random trials: uniform instances with n drawn from [1, max_n], drawn here in order
+      // and decided on the task farm (any order, any rank); the answer is assembled in order.
+      const auto d = static_cast<std::size_t>(t1->run.instance.d);
+      const TaskRunner decide = [&](const std::string& payload, const std::function<void(const std::string&)>& emit) {
+        const json task = json::parse(payload);
+        const json r = decide_theorem1(*t1, spec, otv::uniform_instance(task["n"].get<std::size_t>(), d, task["seed"].get<std::uint64_t>()), false);
+        emit(json{{"k", task["k"]}, {"result", r}}.dump());
+      };
+      if (mpi::rank() != 0) {
+        install_interrupt_handlers();
+        serve_tasks(*jobs, decide);
+        return interrupted() ? kExitInterrupted : kExitOk;
+      }
       std::mt19937_64 rng(t1->run.instance.seed);
-      json trials = json::array();
-      json counts = {{"holds", 0}, {"rounding-only", 0}, {"fails", 0}};
-      json worst = nullptr, worst_case = nullptr;
+      std::vector<Task> tasks;
+      std::vector<std::pair<std::size_t, std::uint64_t>> drawn;
       for (long long k = 0; k < t1->trials; ++k) {
         const auto n = static_cast<std::size_t>(1 + rng() % static_cast<std::uint64_t>(t1->max_n));
         const std::uint64_t seed = rng();
-        const auto d = static_cast<std::size_t>(t1->run.instance.d);
-        json r = decide_theorem1(*t1, spec, otv::uniform_instance(n, d, seed), false);
+        drawn.emplace_back(n, seed);
+        tasks.push_back({json{{"k", k}, {"n", n}, {"seed", seed}}.dump(), static_cast<double>(n * n)});
+      }
+      std::vector<json> results(tasks.size());
+      {
+        install_interrupt_handlers();
+        const FarmSession session;
+        Progress progress("theorem1 trials", t1->trials);
+        const bool complete = run_tasks(tasks, *jobs, decide, [&](const std::string& line) {
+          json t = json::parse(line);
+          results[t["k"].get<std::size_t>()] = std::move(t["result"]);
+        }, [&] { progress.advance(); });
+        if (!complete) {
+          std::cerr << "otverify: interrupted; no result (rerun the trials)\n";
+          return kExitInterrupted;
+        }
+      }
+      json trials = json::array();
+      json counts = {{"holds", 0}, {"rounding-only", 0}, {"fails", 0}};
+      json worst = nullptr, worst_case = nullptr;
+      for (std::size_t k = 0; k < results.size(); ++k) {
+        const json& r = results[k];
+        const auto [n, seed] = drawn[k];
         const std::string verdict = r["verdict"];
         counts[verdict] = counts[verdict].get<int>() + 1;
         const std::string replay = fmt::format("generator=uniform,n={},d={},seed={},lambda={},gamma={},layers={},variant={}", n, d, seed,

@@ -2,15 +2,30 @@
 #include <iostream>
 
 #include "cli/app_support.hpp"
+#include "cli/mpi_world.hpp"
 #include "otv/error.hpp"
 #include "otv_build_info.hpp"  // generated at build time (cmake/build_info.cmake)
 
+namespace {
+// The subcommands that spread their work over MPI ranks; any other runs in one process.
+bool runs_under_mpi(const CLI::App& app) {
+  for (const char* name : {"breakdown", "theorem1"})
+    if (app.get_subcommand(name)->parsed()) return true;
+  return false;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace otv::cli;
+  mpi::init(&argc, &argv);
+  const struct Finalize {
+    ~Finalize() { mpi::finalize(); }
+  } finalize;
   CLI::App app{"otverify: does a transformer with hand-built weights solve entropic optimal transport?"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("otverify ") + OTV_VERSION + " (commit " + OTV_GIT_COMMIT +
-                                        (OTV_GIT_DIRTY ? ", with uncommitted changes" : "") + ")");
+                                        (OTV_GIT_DIRTY ? ", with uncommitted changes" : "") + ")" +
+                                        (mpi::built_with_mpi() ? "\nMPI: yes (mpirun otverify breakdown | theorem1 --trials)" : "\nMPI: no"));
   Registry commands;
   register_run(app, commands);
   register_theorem1(app, commands);
@@ -33,6 +48,14 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
 
+  if (const std::string problem = mpi::launch_problem(); !problem.empty()) {
+    std::cerr << "otverify: error: " << problem << "\n";
+    return kExitBadInput;
+  }
+  if (mpi::size() > 1 && !runs_under_mpi(app)) {
+    if (mpi::rank() == 0) std::cerr << "otverify: error: only breakdown and theorem1 --trials run under MPI; start this command without mpirun\n";
+    return kExitBadInput;
+  }
   try {
     for (const auto& c : commands)
       if (c.app->parsed()) return c.run();
@@ -40,7 +63,8 @@ int main(int argc, char** argv) {
     std::cerr << "otverify: error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "otverify: internal error: " << e.what() << "\n";
+    std::cerr << "otverify: internal error" << (mpi::size() > 1 ? " on rank " + std::to_string(mpi::rank()) : "") << ": " << e.what() << "\n";
+    if (mpi::size() > 1) mpi::abort(kExitInternal);  // the other ranks may be waiting for this one
     return kExitInternal;
   }
   return kExitInternal;

@@ -62,7 +62,7 @@ import re, sys
 h = open(sys.argv[1], encoding="utf-8").read()
 markup = re.sub(r"<script[^>]*>.*?</script>", "", h, flags=re.S | re.I)  # the page outside its (inlined) scripts
 assert not re.search(r'<(script|link|img|iframe)[^>]*\s(src|href)\s*=', markup, re.I)
-assert h.count('id="otv-data"') == 1 and len(re.findall(r"<script", h, re.I)) == 5
+assert h.count('id="otv-data"') == 1 and len(re.findall(r"<script", h, re.I)) == 7
 PY
 
 rejects "an unknown profile" --profile huge --out "$out/x.html"

@@ -118,6 +118,10 @@ void register_report(CLI::App& app, Registry& r) {
       if (!data.is_object() || !data.contains("provenance") || !data["provenance"].is_object() || !data.contains("verdicts") ||
           !data["verdicts"].is_array())
         throw InputError("report data " + c->from + " lacks a provenance object or a verdicts array");
+      // Rendered all the same: the page names both versions instead of drawing wrong figures.
+      if (data.value("schema", json("none")) != kReportSchema)
+        std::cerr << "otverify: warning: report data " << c->from << " has schema " << text_of(data.value("schema", json("none")))
+                  << "; this otverify draws " << kReportSchema << " (the page will say so)\n";
     } else {
       const auto start = std::chrono::steady_clock::now();
       const std::string self = self_executable();
@@ -158,7 +162,7 @@ void register_report(CLI::App& app, Registry& r) {
       provenance["seeds"] = "instances: the paper's printed examples; generator 'paper' seed 1 (theorem2), seeds 1-3 (--rates), seeds 1 (breakdown); "
                             "RapidCheck: OTV_RC_SEED or its fixed default";
       provenance["ablation"] = ablation.is_null() ? json(nullptr) : json(ablation_path.string());
-      data = {{"schema", "otverify-report/1"}, {"provenance", provenance}, {"verdicts", audit_verdicts(steps, ablation)},
+      data = {{"schema", kReportSchema}, {"provenance", provenance}, {"layout", audit_layout(profile)}, {"verdicts", audit_verdicts(steps, ablation)},
               {"findings", findings}, {"steps", steps}, {"ablation", ablation}, {"breakdown_cells", breakdown_cells(sweep_path.string())}};
     }
     data["provenance"]["html"] = html_path.filename().string();

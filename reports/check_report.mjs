@@ -43,7 +43,7 @@ const browser = await chromium.launch({
 async function open(width) {
   const at = `at ${width} px: `;
   const page = await browser.newPage({ viewport: { width, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${at}console error: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${at}console error: ${m.text().slice(0, 300)}`); });
   page.on('pageerror', (e) => problems.push(`${at}page error: ${e.message}`));
   page.on('dialog', async (d) => { problems.push(`${at}dialog opened (injected script?): ${d.message()}`); await d.dismiss(); });
   page.on('request', (r) => { if (!/^(file|data|blob):/.test(r.url())) problems.push(`${at}network request: ${r.url()}`); });
@@ -69,12 +69,19 @@ async function open(width) {
     const viewport = document.documentElement.clientWidth;
     const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '') +
       (e.closest('.figure') && e.closest('.figure').querySelector('h3') ? ` in figure "${e.closest('.figure').querySelector('h3').textContent}"` : '');
+    // Content clipped by an ancestor (KaTeX draws long SVG strokes inside a clipping
+    // box, a visually hidden table head) does not widen the page.
+    const clipped = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+        if (getComputedStyle(a).overflowX !== 'visible') return a.getBoundingClientRect().right <= viewport + 1;
+      return false;
+    };
     const overflowing = [];
     for (const e of document.querySelectorAll('body *')) {
       const style = getComputedStyle(e);
-      if (/(auto|scroll|hidden)/.test(style.overflowX) && e.scrollWidth > e.clientWidth + 1)
+      if (/(auto|scroll)/.test(style.overflowX) && e.scrollWidth > e.clientWidth + 1)
         overflowing.push(`${name(e)} scrolls sideways (content ${e.scrollWidth} px in ${e.clientWidth} px)`);
-      else if (e.getBoundingClientRect().right > viewport + 1 && !e.parentElement.closest('[data-overflow-named]')) {
+      else if (e.getBoundingClientRect().right > viewport + 1 && !clipped(e) && !e.parentElement.closest('[data-overflow-named]')) {
         e.setAttribute('data-overflow-named', '');
         overflowing.push(`${name(e)} ends at ${Math.round(e.getBoundingClientRect().right)} px`);
       }

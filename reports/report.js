@@ -144,8 +144,9 @@
     return Math.max(200, root.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 2 * 13);
   };
   const narrow = () => available() < 560;
-  // Panels of size `panel` (plus `extra` px for axis labels) that fit side by side.
-  const columnsFor = (panel, extra, most) => Math.max(1, Math.min(most, Math.floor((available() - 120) / (panel + extra))));
+  // How many panels `panel` px wide fit side by side (a wrapped facet draws the y axis
+  // once per row: about 70 px, the legend about 120 px, `gap` px between panels).
+  const columnsFor = (panel, gap, most) => Math.max(1, Math.min(most, Math.floor((available() - 190) / (panel + gap))));
   const legendOrient = () => (narrow() ? 'bottom' : 'right');
 
   // A Vega-Lite figure: hover shows values, the action menu exports SVG or PNG. A
@@ -177,6 +178,11 @@
   function missing(parent, what) {
     parent.appendChild(el('p', { class: 'muted' }, what));
   }
+
+  // Point symbols for series that may coincide, and a legend label naming each.
+  const SYMBOLS = [['circle', '\u25cb'], ['square', '\u25a1'], ['triangle-up', '\u25b3'], ['diamond', '\u25c7'], ['cross', '+']];
+  const symbolLabels = (names) => names.reduceRight((rest, name, k) =>
+    `datum.label === ${JSON.stringify(name)} ? ${JSON.stringify(name + ' ' + SYMBOLS[k % SYMBOLS.length][1])} : ${rest}`, 'datum.label');
 
   const logAxis = (field, title) => ({ field, type: 'quantitative', scale: { type: 'log' }, title, axis: { format: '.0e' } });
 
@@ -239,23 +245,27 @@
     }
     if (rows.length) {
       const scalars = [...new Set(rows.map((r) => r.scalar))];
-      const panel = narrow() ? available() - 90 : 230;
-      const scalarScale = { field: 'scalar', type: 'nominal', sort: scalars, title: 'scalar' };
+      const layers = rows.map((r) => r.layer);
+      const panel = narrow() ? available() - 100 : 210;
+      // One colour and one hollow symbol per scalar type (hollow, so that coinciding
+      // points stay visible); the colour legend names the symbol too.
+      const scalarScale = { field: 'scalar', type: 'nominal', sort: scalars, title: 'scalar', legend: { labelExpr: symbolLabels(scalars) } };
+      const scalarShape = { field: 'scalar', type: 'nominal', sort: scalars, scale: { range: SYMBOLS.map((x) => x[0]) }, legend: null };
       figure(s, 'Per-layer discrepancy against GD',
         'Solid lines and points: the measured discrepancy, one colour and symbol per scalar type; dotted lines in the same colour: that type\'s rounding tolerance (docs/error-model.md). ' +
         'paper and notebook leave GD at layer 2 in every precision (a mathematical discrepancy: the scalar types\' lines lie on one another); corrected and relu-reset stay below their tolerances.', {
           data: { values: rows },
           facet: { field: 'variant', type: 'nominal', sort: variants, title: null, header: { labelFontSize: 12 } },
-          columns: columnsFor(panel, 70, variants.length),
+          columns: columnsFor(panel, 24, variants.length),
           spec: {
             width: panel, height: 190,
-            encoding: { x: { field: 'layer', type: 'quantitative', scale: { type: 'log' }, title: 'layer' } },
+            encoding: { x: { field: 'layer', type: 'quantitative', scale: { type: 'log', domain: [Math.min(...layers), Math.max(...layers)], nice: false }, title: 'layer' } },
             layer: [
               { transform: [{ filter: 'datum.tolerance !== null' }], mark: { type: 'line', strokeDash: [1, 3], strokeWidth: 1.5 },
                 encoding: { y: logAxis('tolerance', 'max |Z - GD|'), color: scalarScale,
                   tooltip: [{ field: 'variant' }, { field: 'scalar' }, { field: 'layer' }, { field: 'tolerance', format: '.3e' }] } },
-              { transform: [{ filter: 'datum.error !== null' }], mark: { type: 'line', point: { size: 28, filled: true }, strokeWidth: 1.5 },
-                encoding: { y: logAxis('error', 'max |Z - GD|'), color: scalarScale, shape: scalarScale,
+              { transform: [{ filter: 'datum.error !== null' }], mark: { type: 'line', point: { size: 36, filled: false, strokeWidth: 1.3 }, strokeWidth: 1.5 },
+                encoding: { y: logAxis('error', 'max |Z - GD|'), color: scalarScale, shape: scalarShape,
                   tooltip: [{ field: 'variant' }, { field: 'scalar' }, { field: 'layer' }, { field: 'error', format: '.3e' }, { field: 'tolerance', format: '.3e' }] } },
             ],
           },
@@ -274,7 +284,7 @@
       figure(s, 'Precision ladder', 'Max discrepancy over all layers against the unit roundoff $u$ of the scalar type, one panel per variant. Slope 1 (error proportional to $u$) means rounding; a flat line means the discrepancy is mathematical.', {
         data: { values: ladder.filter((r) => r.max_err !== null && r.unit_roundoff !== null) },
         facet: { field: 'variant', type: 'nominal', sort: variants, title: null, header: { labelFontSize: 12 } },
-        columns: columnsFor(panel, 70, variants.length),
+        columns: columnsFor(panel, 24, variants.length),
         spec: {
           width: panel, height: 180,
           mark: { type: 'line', point: { size: 40, filled: true } },
@@ -316,27 +326,29 @@
     }
     if (rows.length) {
       const fixed = t1.sink_fixed_point;
-      const panel = narrow() ? available() - 100 : 230;
-      const entry = { field: 'entry', type: 'nominal', title: 'sink entry', scale: { range: ['#1f5fbf', '#d9480f'] } };
-      figure(s, 'Sink row entries u, v', `Paper's example (${exampleText}), double, one panel per variant; $u$: circles, solid; $v$: crosses, dashed (where they coincide both show). Dashed grey rule: $-2\\lambda \\ln n = ${fixed.toPrecision(6)}$.`, {
+      const panel = narrow() ? available() - 100 : 210;
+      const entry = { field: 'entry', type: 'nominal', title: 'sink entry', scale: { domain: ['u', 'v'], range: ['#1f5fbf', '#d9480f'] } };
+      // u: solid line, small dots; v: dashed line, rings around them: equal entries stay visible.
+      const series = (name, mark) => ({
+        transform: [{ filter: `datum.entry === '${name}'` }],
+        mark,
+        encoding: {
+          x: { field: 'layer', type: 'quantitative' },
+          y: { field: 'value', type: 'quantitative', title: 'sink entry' },
+          color: entry,
+          tooltip: [{ field: 'variant' }, { field: 'entry' }, { field: 'layer' }, { field: 'value', format: '.6e' }],
+        },
+      });
+      figure(s, 'Sink row entries u, v', `Paper's example (${exampleText}), double, one panel per variant; $u$: solid line, dots; $v$: dashed line, rings (where $u = v$ the rings circle the dots). Dashed grey rule: $-2\\lambda \\ln n = ${fixed.toPrecision(6)}$.`, {
         data: { values: rows.filter((r) => r.value !== null) },
         facet: { field: 'variant', type: 'nominal', sort: variants, title: null, header: { labelFontSize: 12 } },
-        columns: columnsFor(panel, 80, variants.length),
+        columns: columnsFor(panel, 24, variants.length),
         spec: {
           width: panel, height: 170,
           layer: [
             { mark: { type: 'rule', strokeDash: [4, 4], color: '#777' }, encoding: { y: { datum: fixed, type: 'quantitative' } } },
-            {
-              mark: { type: 'line', point: { size: 30 }, strokeWidth: 1.5 },
-              encoding: {
-                x: { field: 'layer', type: 'quantitative' },
-                y: { field: 'value', type: 'quantitative', title: 'sink entry' },
-                color: entry,
-                shape: { field: 'entry', type: 'nominal', title: 'sink entry', scale: { range: ['circle', 'cross'] } },
-                strokeDash: { field: 'entry', type: 'nominal', title: 'sink entry', scale: { range: [[1, 0], [5, 3]] } },
-                tooltip: [{ field: 'variant' }, { field: 'entry' }, { field: 'layer' }, { field: 'value', format: '.6e' }],
-              },
-            },
+            series('u', { type: 'line', strokeWidth: 1.5, point: { size: 16, filled: true } }),
+            series('v', { type: 'line', strokeWidth: 1.5, strokeDash: [5, 3], point: { size: 70, filled: false, strokeWidth: 1.2 } }),
           ],
         },
       }, variants.map((v) => t1.double[v]));
@@ -417,7 +429,7 @@
           color: { field: 'n', type: 'nominal', sort: ns },
         },
         layer: [
-          { transform: [{ filter: "datum.series === 'measured'" }], mark: { type: 'point', filled: true, clip: false }, encoding: { shape: { field: 'n', type: 'nominal', sort: ns }, tooltip: [{ field: 'n' }, { field: 'layers' }, { field: 'value', format: '.3e', title: 'measured' }] } },
+          { transform: [{ filter: "datum.series === 'measured'" }], mark: { type: 'point', filled: true, size: 45, clip: false }, encoding: { tooltip: [{ field: 'n' }, { field: 'layers' }, { field: 'value', format: '.3e', title: 'measured' }] } },
           { transform: [{ filter: "datum.series === 'fit'" }], mark: { type: 'line', strokeDash: [4, 3] }, encoding: { tooltip: [{ field: 'n' }, { field: 'layers' }, { field: 'value', format: '.3e', title: 'fit' }] } },
         ],
       }, [t2.rates]);
@@ -458,7 +470,7 @@
     return {
       data: { values: rows },
       facet: { field: 'panel', type: 'nominal', sort: names, title: null, header: { labelFontSize: 12 } },
-      columns: columnsFor(panel, 36, names.length),
+      columns: columnsFor(panel, 16, names.length),
       spec: {
         width: panel, height: panel,
         mark: 'rect',
@@ -496,7 +508,7 @@
       const softmaxes = [...new Set(cells.map((c) => c.softmax))];
       const panel = Math.min(360, available() - 130);
       // Both softmax modes side by side when they fit, else one panel with the rows offset.
-      const byColumn = softmaxes.length > 1 && columnsFor(panel, 60, 2) > 1;
+      const byColumn = softmaxes.length > 1 && columnsFor(panel, 24, 2) > 1;
       figure(s, 'Breakdown map', `Tolerance ${fmt(b && b.tolerance)} nats. Scalars: ${[...new Set(cells.map((c) => c.scalar))].join(', ')}.`, {
         data: { values: rows },
         facet: {

@@ -7,7 +7,8 @@
 // escaped twice, or not unescaped where it was read) unless it is part of a
 // string given with --expect-text (data that holds the entity literally).
 // With --expect-error TEXT the page must instead refuse its data with TEXT
-// (a report.json of another schema version).
+// (a report.json of another schema version). Printed (print media), every figure
+// must show as its static image and no interactive chart may remain.
 //
 //   node reports/check_report.mjs REPORT.html SCREENSHOT.png [--expect-text TEXT]... [--expect-error TEXT]
 import { chromium } from 'playwright-core';
@@ -98,6 +99,17 @@ async function open(width) {
       overflowing,
     };
   });
+  // Printed, each figure is its static image (loaded, within the page) and no chart.
+  await page.emulateMedia({ media: 'print' });
+  state.print = await page.evaluate(() => {
+    const images = [...document.querySelectorAll('.figure .print-image img')];
+    return {
+      images: images.filter((i) => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0 &&
+        i.getBoundingClientRect().right <= document.documentElement.clientWidth + 1).length,
+      charts: [...document.querySelectorAll('.figure .chart')].filter((c) => c.getBoundingClientRect().height > 0).length,
+    };
+  });
+  await page.emulateMedia({ media: 'screen' });
   return { page, state };
 }
 
@@ -117,6 +129,8 @@ try {
           problems.push(`${at}figure "${f.title}" is empty (svg ${f.hasSvg}, canvas ${f.hasCanvas}, ${f.width}x${f.height}, ${f.marks} marks)`);
       }
       if (state.verdictRows === 0) problems.push(`${at}empty verdict table`);
+      if (state.print.images !== state.figures.length || state.print.charts !== 0)
+        problems.push(`${at}printed: ${state.print.images} of ${state.figures.length} figures as images, ${state.print.charts} interactive charts shown`);
     }
     if (state.injected > 0) problems.push(`${at}markup from the data reached the DOM`);
     if (state.pageWidth > state.viewport + 1) problems.push(`${at}the page is ${state.pageWidth} px wide`);

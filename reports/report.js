@@ -145,9 +145,9 @@
   };
   const narrow = () => available() < 560;
   // How many panels `panel` px wide fit side by side (a wrapped facet draws the y axis
-  // once per row: about 70 px, the legend about 120 px, `gap` px between panels).
-  const columnsFor = (panel, gap, most) => Math.max(1, Math.min(most, Math.floor((available() - 190) / (panel + gap))));
-  const legendOrient = () => (narrow() ? 'bottom' : 'right');
+  // once per row: about 70 px, the legend about 120 px unless it is below, `gap` px
+  // between panels).
+  const columnsFor = (panel, gap, most) => Math.max(1, Math.min(most, Math.floor((available() - (narrow() ? 70 : 190)) / (panel + gap))));
 
   // A Vega-Lite figure: hover shows values, the action menu exports SVG or PNG. A
   // static copy (an SVG image, scaled to the paper) replaces the chart when printed.
@@ -160,7 +160,7 @@
     parent.appendChild(box);
     const full = Object.assign({
       $schema: VEGA_LITE,
-      config: { view: { stroke: '#d9dee8' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { orient: legendOrient() } },
+      config: { view: { stroke: '#d9dee8' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: narrow() ? { orient: 'bottom', direction: 'vertical', labelLimit: available() - 40 } : { orient: 'right' } },
     }, spec);
     if (full.width === 'container') full.autosize = { type: 'fit-x', contains: 'padding' };
     const p = vegaEmbed(chart, full, { renderer: 'svg', tooltip: true, actions: { export: true, source: false, compiled: false, editor: false } })
@@ -466,7 +466,7 @@
   // Panels of at most `size` px, as many side by side as the page's width holds.
   function heatmapSpec(rows, size) {
     const names = [...new Set(rows.map((r) => r.panel))];
-    const panel = Math.min(size, Math.max(70, available() - 150));
+    const panel = narrow() ? Math.min(size, Math.floor((available() - 70) / 2) - 16) : size;
     return {
       data: { values: rows },
       facet: { field: 'panel', type: 'nominal', sort: names, title: null, header: { labelFontSize: 12 } },

@@ -54,7 +54,15 @@ async function open(width) {
   } catch (e) {
     problems.push(`${at}the page did not finish rendering: ${e.message.split('\n')[0]}`);
   }
-  const state = await page.evaluate(() => {
+  const state = await page.evaluate(async () => {
+    // Mathematics is typeset in KaTeX's own fonts (inlined as data: URLs): they must load.
+    await document.fonts.ready;
+    const fonts = [...document.fonts];
+    const math = {
+      formulas: document.querySelectorAll('.katex').length,
+      loaded: fonts.filter((f) => f.status === 'loaded' && f.family.startsWith('KaTeX')).length,
+      failed: fonts.filter((f) => f.status === 'error').map((f) => f.family),
+    };
     const figures = [...document.querySelectorAll('.figure')].map((f) => {
       const title = f.querySelector('h3') ? f.querySelector('h3').textContent : '?';
       const svg = f.querySelector('.chart svg');
@@ -94,6 +102,7 @@ async function open(width) {
       verdictRows: document.querySelectorAll('#verdicts tbody tr').length,
       text: document.body.innerText,
       injected: document.querySelectorAll('[data-injected], #injected, a[href^="javascript" i], a[href^="data" i]').length,
+      math,
       pageWidth: document.documentElement.scrollWidth,
       viewport,
       overflowing,
@@ -133,6 +142,8 @@ try {
         problems.push(`${at}printed: ${state.print.images} of ${state.figures.length} figures as images, ${state.print.charts} interactive charts shown`);
     }
     if (state.injected > 0) problems.push(`${at}markup from the data reached the DOM`);
+    if (state.math.failed.length || (state.math.formulas > 0 && state.math.loaded === 0))
+      problems.push(`${at}KaTeX's fonts did not load (${state.math.formulas} formulas, failed: ${state.math.failed.join(', ') || 'none'})`);
     if (state.pageWidth > state.viewport + 1) problems.push(`${at}the page is ${state.pageWidth} px wide`);
     for (const o of state.overflowing.slice(0, 8)) problems.push(`${at}${o}`);
     if (state.overflowing.length > 8) problems.push(`${at}... and ${state.overflowing.length - 8} more boxes overflow`);

@@ -90,10 +90,13 @@ void register_report(CLI::App& app, Registry& r) {
   cmd->add_option("--ablation", c->ablation, "training ablation to show (default: reports/models/ablation.json when present)");
   cmd->add_option("--breakdown", c->breakdown,
                   "use this breakdown sweep result (JSON lines, e.g. from otverify breakdown or merge) instead of running the profile's sweep");
-  cmd->add_option("--from", c->from, "render the HTML from an existing report JSON instead of running the audit");
+  cmd->add_option("--from", c->from,
+                  "render the HTML from an existing report JSON instead of running the audit (schema otverify-report/2, reports/README.md; "
+                  "data of another version renders as a page that says so)");
   cmd->add_flag("--json", c->json, "print the verdicts as JSON instead of a table");
   cmd->footer("Example: otverify report --profile quick --out report.html\n"
-              "Verdicts: holds, fails, holds with caveat, cannot be checked here; each links to its evidence.");
+              "Verdicts: holds, fails, holds with caveat, cannot be checked here; each links to its evidence.\n"
+              "The page works offline, reads on a phone and prints (each figure as a static image).");
   r.push_back({cmd, [c] {
     if (c->profile != "quick" && c->profile != "full") throw InputError("--profile must be quick or full (got '" + c->profile + "')");
     if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");

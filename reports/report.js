@@ -160,7 +160,7 @@
     parent.appendChild(box);
     const full = Object.assign({
       $schema: VEGA_LITE,
-      config: { view: { stroke: '#d9dee8' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: narrow() ? { orient: 'bottom', direction: 'vertical', labelLimit: available() - 40 } : { orient: 'right' } },
+      config: { view: { stroke: '#d9dee8' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: narrow() ? { orient: 'bottom', symbolDirection: 'vertical', gradientDirection: 'horizontal', labelLimit: available() - 40 } : { orient: 'right' } },
     }, spec);
     if (full.width === 'container') full.autosize = { type: 'fit-x', contains: 'padding' };
     const p = vegaEmbed(chart, full, { renderer: 'svg', tooltip: true, actions: { export: true, source: false, compiled: false, editor: false } })
@@ -509,7 +509,9 @@
       const panel = Math.min(360, available() - 130);
       // Both softmax modes side by side when they fit, else one panel with the rows offset.
       const byColumn = softmaxes.length > 1 && columnsFor(panel, 24, 2) > 1;
-      figure(s, 'Breakdown map', `Tolerance ${fmt(b && b.tolerance)} nats. Scalars: ${[...new Set(cells.map((c) => c.scalar))].join(', ')}.`, {
+      const modes = [...softmaxes].sort();
+      const offsetNote = !byColumn && modes.length > 1 ? ` The softmax modes share each panel: per $n$, the upper row is ${modes[0]}, the lower ${modes[1]}.` : '';
+      figure(s, 'Breakdown map', `Tolerance ${fmt(b && b.tolerance)} nats. Scalars: ${[...new Set(cells.map((c) => c.scalar))].join(', ')}.${offsetNote}`, {
         data: { values: rows },
         facet: {
           row: { field: 'scalar', type: 'nominal', title: null },
@@ -524,7 +526,7 @@
           layer: [
             { transform: [{ filter: "datum.what === 'cell'" }], mark: { type: 'square', size: 110 },
               encoding: { color: { field: 'bits_lost', type: 'quantitative', scale: { scheme: 'orangered' }, title: 'bits of error' },
-                ...(!byColumn && softmaxes.length > 1 ? { yOffset: { field: 'softmax', type: 'nominal' } } : {}),
+                ...(!byColumn && softmaxes.length > 1 ? { yOffset: { field: 'softmax', type: 'nominal', sort: modes } } : {}),
                 tooltip: [{ field: 'scalar' }, { field: 'softmax' }, { field: 'n' }, { field: 'lambda', format: '.3e' }, { field: 'bits_lost', format: '.1f' }, { field: 'distance', format: '.3e', title: 'distance to P_lambda*' }, { field: 'readout_error', format: '.3e' }, { field: 'kind' }] } },
             { transform: [{ filter: "datum.what === 'lambda*'" }], mark: { type: 'point', shape: 'triangle-down', filled: true, color: '#1d2330', size: 90, yOffset: -9 },
               encoding: { tooltip: [{ field: 'scalar' }, { field: 'n' }, { field: 'lambda', format: '.3e', title: 'lambda*' }, { field: 'cause' }] } },

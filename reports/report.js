@@ -1,13 +1,72 @@
-// otverify report: builds the page from the JSON data block. Every string from the
-// data reaches the page as text (textContent, SVG text through Vega), never as markup.
+// otverify report: builds the page from the JSON data block (its layout is
+// reports/README.md, version SCHEMA). Every string from the data reaches the page as
+// text (textContent, SVG text through Vega), never as markup, except through
+// markdown(): markdown-it with raw HTML disabled (so it escapes every <, >, &, ")
+// and KaTeX without trust, whose output is the only HTML the page inserts.
 (function () {
   'use strict';
 
+  const SCHEMA = 'otverify-report/2';
   const data = JSON.parse(document.getElementById('otv-data').textContent);
-  const steps = data.steps || {};
   const root = document.getElementById('report');
   const embeds = [];
   const VEGA_LITE = 'https://vega.github.io/schema/vega-lite/v5.json';
+
+  function done(state, figures) {
+    document.documentElement.setAttribute('data-otv-figures', String(figures));
+    document.documentElement.setAttribute('data-otv-rendered', state);
+  }
+
+  if (!data || data.schema !== SCHEMA || !data.layout) {
+    const found = data && typeof data.schema === 'string' ? `"${data.schema}"` : 'no schema version';
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.textContent = `This page reads report data of schema ${SCHEMA}; its data has ${found}. ` +
+      'Render the data with the otverify that wrote it (otverify report --from DATA.json --out page.html), or rerun otverify report.';
+    root.appendChild(p);
+    console.warn(p.textContent);
+    done('error', 0);
+    return;
+  }
+  const steps = data.steps || {};
+  const layout = data.layout;
+
+  // Markdown (CommonMark without raw HTML: markup in the text is shown as text, and
+  // markdown-it refuses javascript: and data: links) with $...$ and $$...$$
+  // mathematics typeset by KaTeX (trust off: no \href, \url or HTML extensions).
+  const md = window.markdownit({ html: false, linkify: false, typographer: false });
+  md.inline.ruler.after('escape', 'math', (state, silent) => {
+    const src = state.src, start = state.pos;
+    if (src[start] !== '$') return false;
+    const display = src[start + 1] === '$';
+    const open = display ? 2 : 1;
+    // As in pandoc: no space after the opening $, none before the closing one, no digit
+    // after it ("costs $5 and $6" is not mathematics).
+    if (/\s/.test(src[start + open] || ' ')) return false;
+    let end = start + open;
+    for (;;) {
+      end = src.indexOf(display ? '$$' : '$', end);
+      if (end < 0) return false;
+      if (src[end - 1] !== '\\' && !/\s/.test(src[end - 1]) && (display || !/[0-9]/.test(src[end + 1] || ''))) break;
+      end += 1;
+    }
+    if (!silent) {
+      const token = state.push('math', 'math', 0);
+      token.content = src.slice(start + open, end);
+      token.markup = display ? '$$' : '$';
+    }
+    state.pos = end + open;
+    return true;
+  });
+  md.renderer.rules.math = (tokens, k) => window.katex.renderToString(tokens[k].content,
+    { displayMode: tokens[k].markup === '$$', throwOnError: false, output: 'html', trust: false, strict: 'ignore' });
+
+  function markdown(text, inline) {
+    const node = document.createElement(inline ? 'span' : 'div');
+    node.className = 'md';
+    node.innerHTML = inline ? md.renderInline(String(text)) : md.render(String(text));  // the sanitising renderer's output only
+    return node;
+  }
 
   // ------------------------------------------------------------------ helpers
 
@@ -53,29 +112,62 @@
     return box;
   }
 
+  // intro: the page's own text, markdown with $mathematics$.
   function section(id, title, intro) {
     const s = el('section', { id }, el('h2', {}, title));
-    if (intro) s.appendChild(el('p', {}, intro));
+    if (intro) s.appendChild(markdown(intro));
     root.appendChild(s);
     document.getElementById('toc').appendChild(el('a', { href: '#' + id }, title));
     return s;
   }
 
-  function table(headers, rows) {
-    const t = el('table', {}, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))));
+  // Cells: strings (text), numbers, or nodes. On a narrow screen each row is shown as
+  // a card; data-label carries the column's header there (report.css).
+  function table(headers, rows, cls) {
+    const t = el('table', cls ? { class: cls } : {}, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))));
     const body = el('tbody');
-    for (const r of rows) body.appendChild(el('tr', {}, ...r.map((c) => (c instanceof Node ? el('td', {}, c) : el('td', { class: typeof c === 'number' ? 'num' : '' }, c === null || c === undefined ? '' : String(c))))));
+    for (const r of rows) {
+      body.appendChild(el('tr', {}, ...r.map((c, k) => {
+        const label = { 'data-label': headers[k] || '' };
+        if (c instanceof Node) return el('td', label, c);
+        return el('td', Object.assign(label, typeof c === 'number' ? { class: 'num' } : {}), c === null || c === undefined ? '' : String(c));
+      })));
+    }
     t.appendChild(body);
     return t;
   }
 
-  // A Vega-Lite figure: hover shows values, the action menu exports SVG or PNG.
+  // The width a figure can use: the text column (main's width less its padding) less
+  // the figure box's padding and border (report.css).
+  const available = () => {
+    const style = getComputedStyle(root);
+    return Math.max(200, root.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 2 * 13);
+  };
+  const narrow = () => available() < 560;
+  // How many panels `panel` px wide fit side by side (a wrapped facet draws the y axis
+  // once per row: about 70 px, the legend about 120 px unless it is below, `gap` px
+  // between panels).
+  const columnsFor = (panel, gap, most) => Math.max(1, Math.min(most, Math.floor((available() - (narrow() ? 70 : 190)) / (panel + gap))));
+
+  // A Vega-Lite figure: hover shows values, the action menu exports SVG or PNG. A
+  // static copy (an SVG image, scaled to the paper) replaces the chart when printed.
   function figure(parent, title, caption, spec, stepIds, extraCommands) {
     const chart = el('div', { class: 'chart' });
-    const box = el('div', { class: 'figure' }, el('h3', {}, title), chart, el('p', { class: 'caption' }, caption), regenerate(stepIds, extraCommands));
+    const printed = el('div', { class: 'print-image' });
+    const cap = markdown(caption);
+    cap.classList.add('caption');
+    const box = el('div', { class: 'figure' }, el('h3', {}, title), chart, printed, cap, regenerate(stepIds, extraCommands));
     parent.appendChild(box);
-    const full = Object.assign({ $schema: VEGA_LITE, config: { view: { stroke: '#d9dee8' }, axis: { labelFontSize: 11, titleFontSize: 12 } } }, spec);
+    const full = Object.assign({
+      $schema: VEGA_LITE,
+      config: { view: { stroke: '#d9dee8' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: narrow() ? { orient: 'bottom', symbolDirection: 'vertical', gradientDirection: 'horizontal', labelLimit: available() - 40 } : { orient: 'right' } },
+    }, spec);
+    if (full.width === 'container') full.autosize = { type: 'fit-x', contains: 'padding' };
     const p = vegaEmbed(chart, full, { renderer: 'svg', tooltip: true, actions: { export: true, source: false, compiled: false, editor: false } })
+      .then((res) => res.view.toImageURL('svg').then((url) => {
+        printed.appendChild(el('img', { src: url, alt: title }));
+        return res;
+      }))
       .catch((e) => {
         chart.appendChild(el('p', { class: 'error' }, 'figure failed: ' + e.message));
         throw new Error(title + ': ' + e.message);
@@ -86,6 +178,11 @@
   function missing(parent, what) {
     parent.appendChild(el('p', { class: 'muted' }, what));
   }
+
+  // Point symbols for series that may coincide, and a legend label naming each.
+  const SYMBOLS = [['circle', '\u25cb'], ['square', '\u25a1'], ['triangle-up', '\u25b3'], ['diamond', '\u25c7'], ['cross', '+']];
+  const symbolLabels = (names) => names.reduceRight((rest, name, k) =>
+    `datum.label === ${JSON.stringify(name)} ? ${JSON.stringify(name + ' ' + SYMBOLS[k % SYMBOLS.length][1])} : ${rest}`, 'datum.label');
 
   const logAxis = (field, title) => ({ field, type: 'quantitative', scale: { type: 'log' }, title, axis: { format: '.0e' } });
 
@@ -102,10 +199,10 @@
     const s = section('verdicts', 'Verdicts', 'Each claim of the paper, its verdict on the evidence below, and why. Verdicts: holds, fails, holds with caveat, cannot be checked here.');
     const rows = (data.verdicts || []).map((v) => {
       const target = safeId(v.evidence);
-      return [el('span', {}, v.claim), verdictBadge(v.verdict), el('span', {}, v.reason),
+      return [markdown(v.claim, true), verdictBadge(v.verdict), el('span', {}, v.reason),
         target ? el('a', { href: '#' + target }, 'evidence') : el('span', {}, '')];
     });
-    s.appendChild(table(['Claim', 'Verdict', 'Reason', ''], rows));
+    s.appendChild(table(['Claim', 'Verdict', 'Reason', 'Evidence'], rows, 'verdicts'));
   }
 
   // ------------------------------------------------------------------ findings
@@ -114,7 +211,9 @@
     const s = section('findings', 'Findings', 'Counterexamples, typos and repairs of the printed paper (docs/findings.md, docs/construction.md), each with the command that reproduces it.');
     const list = el('ul', { class: 'findings' });
     for (const f of data.findings || []) {
-      const item = el('li', {}, el('strong', {}, `${f.id}: ${f.title}`), el('div', {}, f.summary || ''));
+      const heading = el('strong', {}, `${f.id}: `);
+      heading.appendChild(markdown(f.title, true));
+      const item = el('li', {}, heading, markdown(f.summary || ''));
       const reps = f.reproducers || [];
       if (reps.length) for (const r of reps) item.appendChild(el('code', { class: 'command' }, r));
       else item.appendChild(el('div', { class: 'muted' }, `no reproducer command; see ${f.source}`));
@@ -125,62 +224,79 @@
 
   // ------------------------------------------------------------------ Theorem 1
 
-  const variants = ['paper', 'notebook', 'corrected', 'relu-reset'];
+  const variants = layout.variants;
+  const t1 = layout.theorem1;
+  const example = t1.instance;
+  const exampleText = `$n = ${example.n}$, $\\lambda = ${example.lambda}$, $\\gamma = ${example.gamma}$`;
   {
     const s = section('theorem1', 'Theorem 1: the transformer runs adaptive gradient descent',
-      'Max over data rows of |Z_u - u_GD| and |Z_v - v_GD| at each layer, on the paper\'s example (lambda = 0.005, gamma = 0.01), per construction variant and scalar type. Exact zeros are not drawn on the log scale.');
+      `Max over data rows of $|Z_u - u_{GD}|$ and $|Z_v - v_{GD}|$ at each layer, on the paper's example (${exampleText}), per construction variant and scalar type. Exact zeros are not drawn on the log scale.`);
     const rows = [];
     const ids = [];
-    for (const id of Object.keys(steps)) {
-      const m = /^theorem1\.([a-z-]+)\.([a-z0-9:-]+)$/.exec(id);
-      const r = result(id);
-      if (!m || !r || !Array.isArray(r.per_layer)) continue;
-      ids.push(id);
+    for (const { variant, scalar, step } of t1.per_layer) {
+      const r = result(step);
+      if (!r || !Array.isArray(r.per_layer)) continue;
+      ids.push(step);
       const last = r.per_layer.length ? r.per_layer[r.per_layer.length - 1].layer : 0;
       for (const p of r.per_layer) {
         if (!drawn(p.layer, last)) continue;
-        rows.push({ variant: m[1], precision: m[2], layer: p.layer, error: positive(Math.max(num(p.max_u_err) || 0, num(p.max_v_err) || 0)), tolerance: positive(p.tolerance) });
+        rows.push({ variant, scalar, layer: p.layer, error: positive(Math.max(num(p.max_u_err) || 0, num(p.max_v_err) || 0)), tolerance: positive(p.tolerance) });
       }
     }
     if (rows.length) {
-      figure(s, 'Per-layer discrepancy against GD', 'Solid: measured discrepancy; the rounding tolerance of docs/error-model.md is in the tooltip. paper and notebook leave GD at layer 2 in every precision (a mathematical discrepancy); corrected and relu-reset stay at rounding level.', {
-        data: { values: rows.filter((r) => r.error !== null) },
-        facet: { column: { field: 'variant', type: 'nominal', sort: variants, title: null } },
-        spec: {
-          width: 195, height: 200,
-          mark: { type: 'line', point: { size: 12 } },
-          encoding: {
-            x: { field: 'layer', type: 'quantitative', scale: { type: 'log' }, title: 'layer' },
-            y: logAxis('error', 'max |Z - GD|'),
-            color: { field: 'precision', type: 'nominal', title: 'scalar' },
-            tooltip: [{ field: 'variant' }, { field: 'precision' }, { field: 'layer' }, { field: 'error', format: '.3e' }, { field: 'tolerance', format: '.3e' }],
+      const scalars = [...new Set(rows.map((r) => r.scalar))];
+      const layers = rows.map((r) => r.layer);
+      const panel = narrow() ? available() - 100 : 210;
+      // One colour and one hollow symbol per scalar type (hollow, so that coinciding
+      // points stay visible); the colour legend names the symbol too.
+      const scalarScale = { field: 'scalar', type: 'nominal', sort: scalars, title: 'scalar', legend: { labelExpr: symbolLabels(scalars) } };
+      const scalarShape = { field: 'scalar', type: 'nominal', sort: scalars, scale: { range: SYMBOLS.map((x) => x[0]) }, legend: null };
+      figure(s, 'Per-layer discrepancy against GD',
+        'Solid lines and points: the measured discrepancy, one colour and symbol per scalar type; dotted lines in the same colour: that type\'s rounding tolerance (docs/error-model.md). ' +
+        'paper and notebook leave GD at layer 2 in every precision (a mathematical discrepancy: the scalar types\' lines lie on one another); corrected and relu-reset stay below their tolerances.', {
+          data: { values: rows },
+          facet: { field: 'variant', type: 'nominal', sort: variants, title: null, header: { labelFontSize: 12 } },
+          columns: columnsFor(panel, 24, variants.length),
+          spec: {
+            width: panel, height: 190,
+            encoding: { x: { field: 'layer', type: 'quantitative', scale: { type: 'log', domain: [Math.min(...layers), Math.max(...layers)], nice: false }, title: 'layer' } },
+            layer: [
+              { transform: [{ filter: 'datum.tolerance !== null' }], mark: { type: 'line', strokeDash: [1, 3], strokeWidth: 1.5 },
+                encoding: { y: logAxis('tolerance', 'max |Z - GD|'), color: scalarScale,
+                  tooltip: [{ field: 'variant' }, { field: 'scalar' }, { field: 'layer' }, { field: 'tolerance', format: '.3e' }] } },
+              { transform: [{ filter: 'datum.error !== null' }], mark: { type: 'line', point: { size: 36, filled: false, strokeWidth: 1.3 }, strokeWidth: 1.5 },
+                encoding: { y: logAxis('error', 'max |Z - GD|'), color: scalarScale, shape: scalarShape,
+                  tooltip: [{ field: 'variant' }, { field: 'scalar' }, { field: 'layer' }, { field: 'error', format: '.3e' }, { field: 'tolerance', format: '.3e' }] } },
+            ],
           },
-        },
-      }, ids);
+        }, ids);
     } else missing(s, 'The theorem1 steps did not run.');
 
     const ladder = [];
     for (const v of variants) {
-      const r = result(`theorem1.${v}.double`);
+      const r = result(t1.double[v]);
       if (!r) continue;
       for (const e of r.ladder || []) ladder.push({ variant: v, scalar: e.scalar, unit_roundoff: positive(e.unit_roundoff), max_err: positive(e.max_err), slope: r.ladder_slope });
     }
     if (ladder.length) {
-      figure(s, 'Precision ladder', 'Max discrepancy over all layers against the unit roundoff u of the scalar type. Slope 1 (error proportional to u) means rounding; a flat line means the discrepancy is mathematical.', {
+      // One panel per variant: paper/notebook and corrected/relu-reset coincide and would hide each other.
+      const panel = narrow() ? available() - 90 : 200;
+      figure(s, 'Precision ladder', 'Max discrepancy over all layers against the unit roundoff $u$ of the scalar type, one panel per variant. Slope 1 (error proportional to $u$) means rounding; a flat line means the discrepancy is mathematical.', {
         data: { values: ladder.filter((r) => r.max_err !== null && r.unit_roundoff !== null) },
-        width: 420, height: 260,
-        mark: { type: 'line', point: { size: 40 } },
-        encoding: {
-          x: Object.assign(logAxis('unit_roundoff', 'unit roundoff u'), { sort: 'descending' }),
-          y: logAxis('max_err', 'max discrepancy over layers'),
-          color: { field: 'variant', type: 'nominal', sort: variants },
-          strokeDash: { field: 'variant', type: 'nominal', sort: variants },  // paper/notebook and corrected/relu-reset coincide
-          shape: { field: 'variant', type: 'nominal', sort: variants },
-          tooltip: [{ field: 'variant' }, { field: 'scalar' }, { field: 'unit_roundoff', format: '.3e' }, { field: 'max_err', format: '.3e' }, { field: 'slope', format: '.3f', title: 'fitted slope' }],
+        facet: { field: 'variant', type: 'nominal', sort: variants, title: null, header: { labelFontSize: 12 } },
+        columns: columnsFor(panel, 24, variants.length),
+        spec: {
+          width: panel, height: 180,
+          mark: { type: 'line', point: { size: 40, filled: true } },
+          encoding: {
+            x: Object.assign(logAxis('unit_roundoff', 'unit roundoff u'), { sort: 'descending' }),
+            y: logAxis('max_err', 'max discrepancy'),
+            tooltip: [{ field: 'variant' }, { field: 'scalar' }, { field: 'unit_roundoff', format: '.3e' }, { field: 'max_err', format: '.3e' }, { field: 'slope', format: '.3f', title: 'fitted slope' }],
+          },
         },
-      }, variants.map((v) => `theorem1.${v}.double`));
+      }, variants.map((v) => t1.double[v]));
     }
-    const cert = result('theorem1.minimal_counterexample');
+    const cert = result(t1.minimal_counterexample);
     if (cert) {
       const c = cert.certificate || {};
       const ce = c.counterexample;
@@ -188,17 +304,17 @@
       s.appendChild(el('p', {}, ce
         ? `n = 2, layer ${ce.layer}, row ${ce.row}: the transformer's column lies in ${ce.column_enclosure}, the GD iterate in ${ce.gd_enclosure} (mpfi, ${c.bits} bits): disjoint enclosures, so Theorem 1 fails for this instance in exact arithmetic.`
         : `verdict: ${cert.verdict}; no certified counterexample.`));
-      s.appendChild(regenerate(['theorem1.minimal_counterexample']));
+      s.appendChild(regenerate([t1.minimal_counterexample]));
     }
   }
 
   // ------------------------------------------------------------------ sink row
 
   {
-    const s = section('sink', 'The sink row across layers', 'The proof marks the sink row\'s u, v entries with "?". They move to the fixed point -2 lambda ln n (paper, notebook) and enter every data row\'s softmax with weight exp(v_sink / lambda) (finding F1); corrected and relu-reset keep them at 0.');
+    const s = section('sink', 'The sink row across layers', 'The proof marks the sink row\'s $u$, $v$ entries with "?". They move to the fixed point $-2\\lambda \\ln n$ (paper, notebook) and enter every data row\'s softmax with weight $e^{v_{sink}/\\lambda}$ (finding F1); corrected and relu-reset keep them at 0.');
     const rows = [];
     for (const v of variants) {
-      const r = result(`theorem1.${v}.double`);
+      const r = result(t1.double[v]);
       if (!r) continue;
       const sink = r.sink || [];
       const last = sink.length ? sink[sink.length - 1].layer : 0;
@@ -209,33 +325,44 @@
       }
     }
     if (rows.length) {
-      const fixed = -2 * 0.005 * Math.log(4);
-      figure(s, 'Sink row entries u, v', `Paper's example, double. Dashed rule: -2 lambda ln n = ${fixed.toPrecision(6)}.`, {
-        layer: [
-          {
-            data: { values: rows.filter((r) => r.value !== null) },
-            mark: { type: 'line', point: { size: 12 } },
-            encoding: {
-              x: { field: 'layer', type: 'quantitative' },
-              y: { field: 'value', type: 'quantitative', title: 'sink entry' },
-              color: { field: 'variant', type: 'nominal', sort: variants },
-              strokeDash: { field: 'entry', type: 'nominal' },
-              tooltip: [{ field: 'variant' }, { field: 'entry' }, { field: 'layer' }, { field: 'value', format: '.6e' }],
-            },
-          },
-          { data: { values: [{ y: fixed }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#555' }, encoding: { y: { field: 'y', type: 'quantitative' }, tooltip: [{ field: 'y', title: '-2 lambda ln n', format: '.6e' }] } },
-        ],
-        width: 520, height: 260,
-      }, variants.map((v) => `theorem1.${v}.double`));
+      const fixed = t1.sink_fixed_point;
+      const panel = narrow() ? available() - 100 : 210;
+      const entry = { field: 'entry', type: 'nominal', title: 'sink entry', scale: { domain: ['u', 'v'], range: ['#1f5fbf', '#d9480f'] } };
+      // u: solid line, small dots; v: dashed line, rings around them: equal entries stay visible.
+      const series = (name, mark) => ({
+        transform: [{ filter: `datum.entry === '${name}'` }],
+        mark,
+        encoding: {
+          x: { field: 'layer', type: 'quantitative' },
+          y: { field: 'value', type: 'quantitative', title: 'sink entry' },
+          color: entry,
+          tooltip: [{ field: 'variant' }, { field: 'entry' }, { field: 'layer' }, { field: 'value', format: '.6e' }],
+        },
+      });
+      figure(s, 'Sink row entries u, v', `Paper's example (${exampleText}), double, one panel per variant; $u$: solid line, dots; $v$: dashed line, rings (where $u = v$ the rings circle the dots). Dashed grey rule: $-2\\lambda \\ln n = ${fixed.toPrecision(6)}$.`, {
+        data: { values: rows.filter((r) => r.value !== null) },
+        facet: { field: 'variant', type: 'nominal', sort: variants, title: null, header: { labelFontSize: 12 } },
+        columns: columnsFor(panel, 24, variants.length),
+        spec: {
+          width: panel, height: 170,
+          layer: [
+            { mark: { type: 'rule', strokeDash: [4, 4], color: '#777' }, encoding: { y: { datum: fixed, type: 'quantitative' } } },
+            series('u', { type: 'line', strokeWidth: 1.5, point: { size: 16, filled: true } }),
+            series('v', { type: 'line', strokeWidth: 1.5, strokeDash: [5, 3], point: { size: 70, filled: false, strokeWidth: 1.2 } }),
+          ],
+        },
+      }, variants.map((v) => t1.double[v]));
     } else missing(s, 'The theorem1 steps did not run.');
   }
 
   // ------------------------------------------------------------------ Theorem 2
 
+  const t2 = layout.theorem2;
   {
     const s = section('theorem2', 'Theorem 2: attention patterns approach P_lambda*',
-      'The head-1 patterns factor as A^(k) = diag(w) Q diag(q); the distance is max(mu(q^(k), q*), mu(w^(k), w*)) in the Hilbert metric, against the bound 36 n^{3/2} e^{r/lambda} sqrt(r) / (sqrt(l)(1 - eta)), valid once l >= 64 n^3 e^{3r/lambda} r.');
-    const m = result('theorem2.main');
+      'The head-1 patterns factor as $A^{(k)} = \\operatorname{diag}(w)\\, Q \\operatorname{diag}(q)$; the distance is $\\max(\\mu(q^{(k)}, q^*), \\mu(w^{(k)}, w^*))$ in the Hilbert metric, against the bound ' +
+      '$36\\, n^{3/2} e^{r/\\lambda} \\sqrt{r} / (\\sqrt{l}\\,(1 - \\eta))$, valid once $l \\ge 64\\, n^3 e^{3r/\\lambda} r$.');
+    const m = result(t2.main);
     if (m) {
       const L = m.layers, logBound = m.log10_bound;
       const rows = [];
@@ -250,8 +377,8 @@
         if (Number.isFinite(b)) rows.push({ layer: p.layer, value: b, series: 'Theorem 2 bound at l', applies: p.layer >= Math.pow(10, m.log10_min_layers_for_precondition) });
       }
       const lMin = Math.pow(10, m.log10_min_layers_for_precondition);
-      figure(s, 'Measured distance vs the Theorem 2 bound', `Paper instance n = ${m.n}, lambda = ${fmt(m.lambda)}, gamma = ${fmt(m.gamma)}, ${m.variant} variant. The bound holds with 10^${fmt(m.log10_tightness)} to spare. Dashed rule: the precondition holds from l = ${fmt(lMin, 4)} on.`, {
-        width: 560, height: 280,
+      figure(s, 'Measured distance vs the Theorem 2 bound', `Paper instance $n = ${m.n}$, $\\lambda = ${fmt(m.lambda)}$, $\\gamma = ${fmt(m.gamma)}$, ${m.variant} variant. The bound holds with $10^{${fmt(m.log10_tightness)}}$ to spare. Dashed rule: the precondition holds from $l = ${fmt(lMin, 4)}$ on.`, {
+        width: 'container', height: 280,
         layer: [
           {
             data: { values: rows },
@@ -266,10 +393,10 @@
           ...(lMin <= L ? [{ data: { values: [{ layer: lMin }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
             encoding: { x: { field: 'layer', type: 'quantitative' }, tooltip: [{ field: 'layer', title: 'precondition from l', format: '.4s' }] } }] : []),
         ],
-      }, ['theorem2.main']);
+      }, [t2.main]);
     }
     const rows = [];
-    for (const id of ['theorem2.main', 'theorem2.paper_lambda']) {
+    for (const id of [t2.main, t2.paper_lambda]) {
       const r = result(id);
       if (!r) continue;
       rows.push([fmt(r.lambda), r.layers, fmt(r.r), fmt(r.eta, 6), fmt(r.log_phi), fmt(r.log10_bound), fmt(r.log10_min_layers_for_precondition), r.precondition_holds ? 'yes' : 'no', fmt(r.measured), r.bound_holds ? 'yes' : 'NO', r.reference_converged ? 'yes' : 'no']);
@@ -277,53 +404,57 @@
     if (rows.length) {
       s.appendChild(el('h3', {}, 'Bound and precondition'));
       s.appendChild(table(['lambda', 'l', 'r', 'eta', 'log phi', 'log10 bound', 'log10 l needed', 'precondition', 'measured', 'bound holds', 'reference converged'], rows));
-      s.appendChild(regenerate(['theorem2.main', 'theorem2.paper_lambda']));
+      s.appendChild(regenerate([t2.main, t2.paper_lambda]));
     } else missing(s, 'The theorem2 steps did not run.');
   }
 
   // ------------------------------------------------------------------ rates
 
   {
-    const s = section('rates', 'Rate in n and l', 'Least-squares fit of log(measured distance) = a log(l) + b log(n) + c over paper instances n = 2, 4, 8 (three seeds each), against the paper\'s n^{3/2} l^{-1/2} and the talk\'s n^{1/2} l^{-1/2}.');
-    const r = result('theorem2.rates');
+    const s = section('rates', 'Rate in n and l', 'Least-squares fit of $\\log(\\text{measured distance}) = a \\log l + b \\log n + c$ over paper instances, against the paper\'s $n^{3/2} l^{-1/2}$ and the talk\'s $n^{1/2} l^{-1/2}$.');
+    const r = result(t2.rates);
     const f = r && r.rates;
     if (f && Array.isArray(f.data)) {
       const rows = f.data.map((p) => ({ layers: p.layers, n: p.n, value: positive(p.measured), series: 'measured' }));
-      const ns = [...new Set(f.data.map((p) => p.n))];
+      const ns = [...new Set(f.data.map((p) => p.n))].sort((a, b) => a - b);
       const ls = [...new Set(f.data.map((p) => p.layers))].sort((a, b) => a - b);
       for (const n of ns) for (const l of ls) rows.push({ layers: l, n, value: Math.exp(f.log_intercept) * Math.pow(l, f.exponent_l) * Math.pow(n, f.exponent_n), series: 'fit' });
-      figure(s, 'Rate fit', `measured ~ l^${fmt(f.exponent_l)} (+-${fmt(f.exponent_l_stderr, 2)}) n^${fmt(f.exponent_n)} (+-${fmt(f.exponent_n_stderr, 2)}) over ${f.points} points. ${f.conclusion || ''}`, {
+      figure(s, 'Rate fit', `Measured $\\sim l^{${fmt(f.exponent_l)}\\,(\\pm ${fmt(f.exponent_l_stderr, 2)})}\\, n^{${fmt(f.exponent_n)}\\,(\\pm ${fmt(f.exponent_n_stderr, 2)})}$ over ${f.points} points (n = ${ns.join(', ')}). Points: measured; dashed lines: the fit. ${f.conclusion || ''}`, {
         data: { values: rows.filter((x) => x.value !== null) },
-        width: 520, height: 280,
+        width: 'container', height: 280,
         encoding: {
-          x: { field: 'layers', type: 'quantitative', scale: { type: 'log' }, title: 'layer l' },
+          // The data's own range of l (a nice log scale would stretch 8..64 to 1..100).
+          x: { field: 'layers', type: 'quantitative', scale: { type: 'log', domain: [ls[0], ls[ls.length - 1]], nice: false }, title: 'layer l', axis: { values: ls } },
           y: logAxis('value', 'min over k <= l of the distance'),
-          color: { field: 'n', type: 'nominal' },
+          color: { field: 'n', type: 'nominal', sort: ns },
         },
         layer: [
-          { transform: [{ filter: "datum.series === 'measured'" }], mark: { type: 'point', filled: true }, encoding: { tooltip: [{ field: 'n' }, { field: 'layers' }, { field: 'value', format: '.3e', title: 'measured' }] } },
+          { transform: [{ filter: "datum.series === 'measured'" }], mark: { type: 'point', filled: true, size: 45, clip: false }, encoding: { tooltip: [{ field: 'n' }, { field: 'layers' }, { field: 'value', format: '.3e', title: 'measured' }] } },
           { transform: [{ filter: "datum.series === 'fit'" }], mark: { type: 'line', strokeDash: [4, 3] }, encoding: { tooltip: [{ field: 'n' }, { field: 'layers' }, { field: 'value', format: '.3e', title: 'fit' }] } },
         ],
-      }, ['theorem2.rates']);
+      }, [t2.rates]);
     } else missing(s, 'The rates step did not run.');
   }
 
   // ------------------------------------------------------------------ sorting and patterns
 
+  const sorting = layout.sorting;
   {
-    const s = section('sorting', 'The paper\'s sorting examples', 'Readout (head-2 pattern applied to x, sink masked, as in the authors\' code) under the paper\'s settings (lambda = 0.005, gamma = 0.01, 2000 layers, y on the grid of the printed sorted list) and the released code\'s (lambda = 0.1, gamma = 0.05, 5000 layers, y_i = i - 1).');
+    const ps = sorting.settings.paper, cs = sorting.settings.code;
+    const s = section('sorting', 'The paper\'s sorting examples', 'Readout (head-2 pattern applied to $x$, sink masked, as in the authors\' code) under the paper\'s settings ' +
+      `($\\lambda = ${ps.lambda}$, $\\gamma = ${ps.gamma}$, ${ps.layers} layers, $y$ on the grid of the printed sorted list) and the released code's ($\\lambda = ${cs.lambda}$, $\\gamma = ${cs.gamma}$, ${cs.layers} layers, $y_i = i - 1$).`);
     const verdicts = Object.fromEntries((data.verdicts || []).map((v) => [v.id, v]));
-    for (const id of ['n4', 'n8']) {
-      const paper = result(`sorting.${id}.paper`), code = result(`sorting.${id}.code`);
+    for (const e of sorting.examples) {
+      const paper = result(e.paper), code = result(e.code);
       if (!paper || !code) continue;
-      const v = verdicts['sorting-' + id];
-      s.appendChild(el('h3', {}, v ? v.claim : id));
+      const v = verdicts[e.verdict];
+      s.appendChild(el('h3', {}, v ? markdown(v.claim, true) : e.id));
       const n = paper.readout.length;
       const rows = [];
       for (let i = 0; i < n; ++i) rows.push([i + 1, fmt(paper.sorted[i], 4), fmt(paper.readout[i], 4), fmt(code.readout[i], 4)]);
       s.appendChild(table(['i', 'sorted x', 'readout, paper settings', 'readout, released code settings'], rows));
       if (v) s.appendChild(el('p', {}, verdictBadge(v.verdict), ' ', v.reason));
-      s.appendChild(regenerate([`sorting.${id}.paper`, `sorting.${id}.code`]));
+      s.appendChild(regenerate([e.paper, e.code]));
     }
   }
 
@@ -332,12 +463,16 @@
     panels.forEach((p, order) => p.matrix.forEach((row, i) => row.forEach((v, j) => rows.push({ panel: p.name, order, i: i + 1, j: j + 1, value: num(v) }))));
     return rows;
   }
+  // Panels of at most `size` px, as many side by side as the page's width holds.
   function heatmapSpec(rows, size) {
+    const names = [...new Set(rows.map((r) => r.panel))];
+    const panel = narrow() ? Math.min(size, Math.floor((available() - 70) / 2) - 16) : size;
     return {
       data: { values: rows },
-      facet: { column: { field: 'panel', type: 'nominal', sort: [...new Set(rows.map((r) => r.panel))], title: null, header: { labelFontSize: 12 } } },
+      facet: { field: 'panel', type: 'nominal', sort: names, title: null, header: { labelFontSize: 12 } },
+      columns: columnsFor(panel, 16, names.length),
       spec: {
-        width: size, height: size,
+        width: panel, height: panel,
         mark: 'rect',
         encoding: {
           x: { field: 'j', type: 'ordinal', title: 'j' },
@@ -350,31 +485,40 @@
   }
 
   {
-    const s = section('patterns', 'Attention patterns across layers (Figures 1-2)', 'Head-1 patterns A^(k) (eq. 10: data block, rows renormalised) of the constructed transformer with the same weights for n = 4 and n = 8, next to P_lambda* (Sinkhorn) and the exact plan P*, both scaled by n so rows sum to 1.');
-    for (const id of ['n4', 'n8']) {
-      const r = result(`patterns.${id}`);
+    const s = section('patterns', 'Attention patterns across layers (Figures 1-2)', 'Head-1 patterns $A^{(k)}$ (eq. 10: data block, rows renormalised) of the constructed transformer with the same weights for each printed example, next to $P_\\lambda^*$ (Sinkhorn) and the exact plan $P^*$, both scaled by $n$ so rows sum to 1.');
+    for (const e of sorting.examples) {
+      const r = result(e.patterns);
       if (!r || !Array.isArray(r.patterns)) continue;
       const panels = r.patterns.map((p) => ({ name: `A^(${p.layer})`, matrix: p.head1 }));
       panels.push({ name: 'P_lambda*', matrix: r.p_lambda_star }, { name: 'P*', matrix: r.p_star });
-      figure(s, `n = ${r.n}`, `${r.variant} variant, lambda = ${fmt(r.lambda)}, gamma = ${fmt(r.gamma)}, ${r.scalar}. Sinkhorn reference ${r.p_lambda_star_converged ? 'converged' : 'NOT converged'}.`,
-        heatmapSpec(heatmapRows(panels), r.n <= 4 ? 90 : 120), [`patterns.${id}`]);
+      figure(s, `n = ${r.n}`, `${r.variant} variant, $\\lambda = ${fmt(r.lambda)}$, $\\gamma = ${fmt(r.gamma)}$, ${r.scalar}. Sinkhorn reference ${r.p_lambda_star_converged ? 'converged' : 'NOT converged'}.`,
+        heatmapSpec(heatmapRows(panels), r.n <= 4 ? 90 : 120), [e.patterns]);
     }
   }
 
   // ------------------------------------------------------------------ breakdown
 
   {
-    const s = section('breakdown', 'Numerical breakdown as lambda shrinks', 'Each cell: bits of the scalar type lost in the u, v columns against an mpfr reference (colour), per lambda and n; triangles mark lambda*, the largest lambda at which the head-1 pattern is farther than the tolerance from P_lambda* (docs/error-model.md).');
+    const s = section('breakdown', 'Numerical breakdown as lambda shrinks', 'Each cell: bits of the scalar type lost in the $u$, $v$ columns against an mpfr reference (colour), per $\\lambda$ and $n$; triangles mark $\\lambda^*$, the largest $\\lambda$ at which the head-1 pattern is farther than the tolerance from $P_\\lambda^*$ (docs/error-model.md).');
     const cells = data.breakdown_cells || [];
-    const b = result('breakdown');
+    const b = result(layout.breakdown);
     if (cells.length) {
       const rows = cells.map((c) => ({ what: 'cell', lambda: c.lambda, n: c.n, scalar: c.scalar, softmax: c.softmax, bits_lost: num(c.bits_lost), bits: c.bits, distance: num(c.distance_to_optimal), readout_error: num(c.readout_error), kind: c.kind }));
       for (const t of (b && b.thresholds) || []) if (num(t.lambda_star) !== null) rows.push({ what: 'lambda*', lambda: num(t.lambda_star), n: t.n, scalar: t.scalar, softmax: t.softmax, cause: t.cause });
-      figure(s, 'Breakdown map', `Tolerance ${fmt(b && b.tolerance)} nats. Scalars: ${[...new Set(cells.map((c) => c.scalar))].join(', ')}.`, {
+      const softmaxes = [...new Set(cells.map((c) => c.softmax))];
+      const panel = Math.min(360, available() - 130);
+      // Both softmax modes side by side when they fit, else one panel with the rows offset.
+      const byColumn = softmaxes.length > 1 && columnsFor(panel, 24, 2) > 1;
+      const modes = [...softmaxes].sort();
+      const offsetNote = !byColumn && modes.length > 1 ? ` The softmax modes share each panel: per $n$, the upper row is ${modes[0]}, the lower ${modes[1]}.` : '';
+      figure(s, 'Breakdown map', `Tolerance ${fmt(b && b.tolerance)} nats. Scalars: ${[...new Set(cells.map((c) => c.scalar))].join(', ')}.${offsetNote}`, {
         data: { values: rows },
-        facet: { row: { field: 'scalar', type: 'nominal', title: null }, column: { field: 'softmax', type: 'nominal', title: 'softmax' } },
+        facet: {
+          row: { field: 'scalar', type: 'nominal', title: null },
+          ...(byColumn ? { column: { field: 'softmax', type: 'nominal', title: 'softmax' } } : {}),
+        },
         spec: {
-          width: 360, height: { step: 26 },
+          width: panel, height: { step: 26 },
           encoding: {
             x: { field: 'lambda', type: 'quantitative', scale: { type: 'log' }, title: 'lambda', axis: { format: '.0e' } },
             y: { field: 'n', type: 'ordinal', title: 'n' },
@@ -382,12 +526,13 @@
           layer: [
             { transform: [{ filter: "datum.what === 'cell'" }], mark: { type: 'square', size: 110 },
               encoding: { color: { field: 'bits_lost', type: 'quantitative', scale: { scheme: 'orangered' }, title: 'bits of error' },
+                ...(!byColumn && softmaxes.length > 1 ? { yOffset: { field: 'softmax', type: 'nominal', sort: modes } } : {}),
                 tooltip: [{ field: 'scalar' }, { field: 'softmax' }, { field: 'n' }, { field: 'lambda', format: '.3e' }, { field: 'bits_lost', format: '.1f' }, { field: 'distance', format: '.3e', title: 'distance to P_lambda*' }, { field: 'readout_error', format: '.3e' }, { field: 'kind' }] } },
             { transform: [{ filter: "datum.what === 'lambda*'" }], mark: { type: 'point', shape: 'triangle-down', filled: true, color: '#1d2330', size: 90, yOffset: -9 },
               encoding: { tooltip: [{ field: 'scalar' }, { field: 'n' }, { field: 'lambda', format: '.3e', title: 'lambda*' }, { field: 'cause' }] } },
           ],
         },
-      }, ['breakdown']);
+      }, [layout.breakdown]);
       const trows = ((b && b.thresholds) || []).map((t) => [t.scalar, t.softmax, t.n, t.lambda_star === null ? 'none' : fmt(t.lambda_star), t.cause || t.status || '', t.lambda_star_numeric === null ? 'none' : fmt(t.lambda_star_numeric)]);
       if (trows.length) s.appendChild(table(['scalar', 'softmax', 'n', 'lambda*', 'cause', 'numeric-only lambda*'], trows));
     } else missing(s, 'The breakdown step did not run.');
@@ -397,10 +542,10 @@
 
   {
     const s = section('hilbert', 'Hilbert-metric facts', 'RapidCheck properties of the Hilbert projective metric and the Birkhoff-Hopf theorem, each in double and mpfr:128 (property_tests/hilbert_properties.cpp).');
-    const h = result('hilbert');
+    const h = result(layout.hilbert);
     if (h && Array.isArray(h.cases) && h.cases.length) {
       s.appendChild(table(['property', 'result'], h.cases.map((c) => [c.name, verdictBadge(c.success ? 'holds' : 'fails')])));
-      s.appendChild(regenerate(['hilbert']));
+      s.appendChild(regenerate([layout.hilbert]));
     } else missing(s, 'The property tests are not built here: ninja -C build property_tests, then rerun the report.');
   }
 
@@ -424,7 +569,7 @@
       const cmd = a.command ? [String(a.command)] : [];
       if (curves.length) {
         figure(s, 'Training loss', `Ratio of final losses (plain / engineered): ${fmt(a.ratio)}.`, {
-          data: { values: curves }, width: 520, height: 260,
+          data: { values: curves }, width: 'container', height: 260,
           mark: { type: 'line', opacity: 0.8 },
           encoding: {
             x: { field: 'iter', type: 'quantitative', title: 'iteration' },
@@ -487,7 +632,6 @@
   Promise.allSettled(embeds).then((outcomes) => {
     const failed = outcomes.filter((o) => o.status === 'rejected');
     for (const f of failed) console.error(String(f.reason));
-    document.documentElement.setAttribute('data-otv-figures', String(embeds.length));
-    document.documentElement.setAttribute('data-otv-rendered', failed.length ? 'error' : 'ok');
+    done(failed.length ? 'error' : 'ok', embeds.length);
   });
 })();

@@ -22,7 +22,11 @@ if ((${#missing[@]})); then
 fi
 # The report's front-end libraries, from the npm registry at the versions of reports/package-lock.json.
 reports_dir="$(cd "$(dirname "$0")/../reports" && pwd)"
-if [ ! -d "$reports_dir/node_modules" ]; then
+# Also when package.json gained a dependency that an older node_modules lacks.
+if [ ! -d "$reports_dir/node_modules" ] || ! (cd "$reports_dir" && node -e '
+    const p = require("./package.json");
+    const names = Object.keys(Object.assign({}, p.dependencies, p.devDependencies));
+    process.exit(names.every((n) => require("fs").existsSync("node_modules/" + n + "/package.json")) ? 0 : 1);'); then
   echo "setup: npm ci in reports/"
   (cd "$reports_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -52,6 +52,28 @@ assert len(s["theorem2.rates"]["result"]["rates"]["data"]) == s["theorem2.rates"
 assert len(j["breakdown_cells"]) > 0 and j["steps"]["breakdown"]["result"]["thresholds"]
 assert {f["id"] for f in j["findings"]} >= {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "T1", "T2", "T3", "R1", "R6"}
 assert any("--replay" in r for f in j["findings"] if f["id"] == "F2" for r in f["reproducers"])
+# Summaries are markdown, whole: F2's sentence goes on into its display and ends;
+# F5's list keeps one line per item; no summary runs into its reproducer.
+f = {x["id"]: x["summary"] for x in j["findings"]}
+assert "shrinks to\n\n    n = 2, d = 1, lambda = 1" in f["F2"] and f["F2"].endswith("asserted as a property over 50 random cases."), f["F2"]
+assert f["F5"].startswith("- On a grid") and f["F5"].count("\n- ") == 4, f["F5"]
+assert not any(x.startswith("Reproduce") or "\nReproduce" in x for x in f.values())
+# Catch2's XML entities are unescaped at the source (a property named "... <= ...").
+# (Only when build/property_tests exists: the step is optional.)
+if "result" in s.get("hilbert", {}):
+    names = [c["name"] for c in s["hilbert"]["result"]["cases"]]
+    assert "mu(x, z) <= mu(x, y) + mu(y, z)" in names and not any("&lt;" in n or "&gt;" in n or "&amp;" in n for n in names), names
+# The layout: versioned, every step it names ran, constants from the C++ side.
+import math
+assert j["schema"] == "otverify-report/2"
+L = j["layout"]
+assert L["variants"] == ["paper", "notebook", "corrected", "relu-reset"]
+assert L["theorem1"]["instance"] == {"n": 4, "lambda": 0.005, "gamma": 0.01}
+assert abs(L["theorem1"]["sink_fixed_point"] - (-2 * 0.005 * math.log(4))) <= 1e-17
+named = [e["step"] for e in L["theorem1"]["per_layer"]] + list(L["theorem1"]["double"].values()) + list(L["theorem2"].values()) + \
+        [e[k] for e in L["sorting"]["examples"] for k in ("paper", "code", "patterns")] + [L["breakdown"], L["theorem1"]["minimal_counterexample"]]
+assert all(k in s for k in named), [k for k in named if k not in s]
+assert {e["verdict"] for e in L["sorting"]["examples"]} <= {v["id"] for v in j["verdicts"]}
 pv = j["provenance"]
 assert all(pv[k] for k in ["version", "commit", "compiler", "date", "command_line"]) and pv["duration_seconds"] > 0
 assert all(k in pv["libraries"] for k in ["Boost", "MPFR", "MPFI", "GMP", "Eigen"])
@@ -62,7 +84,7 @@ import re, sys
 h = open(sys.argv[1], encoding="utf-8").read()
 markup = re.sub(r"<script[^>]*>.*?</script>", "", h, flags=re.S | re.I)  # the page outside its (inlined) scripts
 assert not re.search(r'<(script|link|img|iframe)[^>]*\s(src|href)\s*=', markup, re.I)
-assert h.count('id="otv-data"') == 1 and len(re.findall(r"<script", h, re.I)) == 5
+assert h.count('id="otv-data"') == 1 and len(re.findall(r"<script", h, re.I)) == 7
 PY
 
 rejects "an unknown profile" --profile huge --out "$out/x.html"

@@ -90,10 +90,13 @@ void register_report(CLI::App& app, Registry& r) {
   cmd->add_option("--ablation", c->ablation, "training ablation to show (default: reports/models/ablation.json when present)");
   cmd->add_option("--breakdown", c->breakdown,
                   "use this breakdown sweep result (JSON lines, e.g. from otverify breakdown or merge) instead of running the profile's sweep");
-  cmd->add_option("--from", c->from, "render the HTML from an existing report JSON instead of running the audit");
+  cmd->add_option("--from", c->from,
+                  "render the HTML from an existing report JSON instead of running the audit (schema otverify-report/2, reports/README.md; "
+                  "data of another version renders as a page that says so)");
   cmd->add_flag("--json", c->json, "print the verdicts as JSON instead of a table");
   cmd->footer("Example: otverify report --profile quick --out report.html\n"
-              "Verdicts: holds, fails, holds with caveat, cannot be checked here; each links to its evidence.");
+              "Verdicts: holds, fails, holds with caveat, cannot be checked here; each links to its evidence.\n"
+              "The page works offline, reads on a phone and prints (each figure as a static image).");
   r.push_back({cmd, [c] {
     if (c->profile != "quick" && c->profile != "full") throw InputError("--profile must be quick or full (got '" + c->profile + "')");
     if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
@@ -118,6 +121,10 @@ void register_report(CLI::App& app, Registry& r) {
       if (!data.is_object() || !data.contains("provenance") || !data["provenance"].is_object() || !data.contains("verdicts") ||
           !data["verdicts"].is_array())
         throw InputError("report data " + c->from + " lacks a provenance object or a verdicts array");
+      // Rendered all the same: the page names both versions instead of drawing wrong figures.
+      if (data.value("schema", json("none")) != kReportSchema)
+        std::cerr << "otverify: warning: report data " << c->from << " has schema " << text_of(data.value("schema", json("none")))
+                  << "; this otverify draws " << kReportSchema << " (the page will say so)\n";
     } else {
       const auto start = std::chrono::steady_clock::now();
       const std::string self = self_executable();
@@ -158,7 +165,7 @@ void register_report(CLI::App& app, Registry& r) {
       provenance["seeds"] = "instances: the paper's printed examples; generator 'paper' seed 1 (theorem2), seeds 1-3 (--rates), seeds 1 (breakdown); "
                             "RapidCheck: OTV_RC_SEED or its fixed default";
       provenance["ablation"] = ablation.is_null() ? json(nullptr) : json(ablation_path.string());
-      data = {{"schema", "otverify-report/1"}, {"provenance", provenance}, {"verdicts", audit_verdicts(steps, ablation)},
+      data = {{"schema", kReportSchema}, {"provenance", provenance}, {"layout", audit_layout(profile)}, {"verdicts", audit_verdicts(steps, ablation)},
               {"findings", findings}, {"steps", steps}, {"ablation", ablation}, {"breakdown_cells", breakdown_cells(sweep_path.string())}};
     }
     data["provenance"]["html"] = html_path.filename().string();

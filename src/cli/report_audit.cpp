@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "cli/interrupt.hpp"
+#include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "otv/error.hpp"
 
@@ -52,6 +53,23 @@ constexpr PrintedExample kPrintedExamples[] = {
 
 constexpr const char* kVariants[] = {"paper", "notebook", "corrected", "relu-reset"};
 
+// The theorem1 steps' scalar types per profile (double always, with the precision ladder).
+std::vector<std::string> theorem1_precisions(bool full) {
+  return full ? std::vector<std::string>{"double", "float", "long-double", "mpfr:128", "mpfr:256"}
+              : std::vector<std::string>{"double", "float", "mpfr:128"};
+}
+std::string theorem1_step(const std::string& variant, const std::string& scalar) { return fmt::format("theorem1.{}.{}", variant, scalar); }
+std::string sorting_step(const std::string& example, const std::string& settings) { return fmt::format("sorting.{}.{}", example, settings); }
+std::string patterns_step(const std::string& example) { return fmt::format("patterns.{}", example); }
+
+// The sorting steps' two settings: the paper's (run's default lambda and gamma,
+// nullptr here) and the released code's.
+struct SortingSettings {
+  const char* id;
+  const char *lambda, *gamma, *layers;
+};
+constexpr SortingSettings kPaperSettings{"paper", nullptr, nullptr, "2000"}, kCodeSettings{"code", "0.1", "0.05", "5000"};
+
 // The minimal counterexample to Theorem 1 (docs/findings.md F2).
 constexpr const char* kMinimalCounterexample = "generator=uniform,n=2,d=1,seed=0,lambda=1,gamma=0.01,layers=2,variant=paper";
 
@@ -62,6 +80,34 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
+// An XML attribute value's text: the five predefined entities and character
+// references (decimal, hex) replaced by the characters they stand for, written
+// as UTF-8 (Catch2 writes a property named "a <= b" as "a &lt;= b").
+std::string xml_unescape(const std::string& s) {
+  static const std::map<std::string, std::string> named{{"lt", "<"}, {"gt", ">"}, {"amp", "&"}, {"quot", "\""}, {"apos", "'"}};
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t k = 0; k < s.size();) {
+    const auto semi = s[k] == '&' ? s.find(';', k) : std::string::npos;
+    if (semi == std::string::npos || semi - k > 10) { out += s[k++]; continue; }
+    const std::string name = s.substr(k + 1, semi - k - 1);
+    if (const auto it = named.find(name); it != named.end()) out += it->second;
+    else if (name.size() > 1 && name[0] == '#') {
+      const bool hex = name[1] == 'x' || name[1] == 'X';
+      const std::string digits = name.substr(hex ? 2 : 1);
+      char* end = nullptr;
+      const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
+      if (digits.empty() || *end != '\0' || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { out += s[k++]; continue; }
+      if (cp < 0x80) out += static_cast<char>(cp);
+      else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
+      else if (cp < 0x10000) { out += static_cast<char>(0xE0 | (cp >> 12)); out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
+      else { out += static_cast<char>(0xF0 | (cp >> 18)); out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F)); out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
+    } else { out += s[k++]; continue; }
+    k = semi + 1;
+  }
+  return out;
+}
+
 // Catch2's XML report: the name and outcome of each test case.
 json parse_catch2_xml(const std::string& xml) {
   json cases = json::array();
@@ -70,7 +116,7 @@ json parse_catch2_xml(const std::string& xml) {
   for (; it != std::sregex_iterator(); ++it) {
     const auto rest = xml.begin() + (it->position(0) + it->length(0));
     std::smatch m;
-    if (std::regex_search(rest, xml.end(), m, outcome)) cases.push_back({{"name", (*it)[1].str()}, {"success", m[1].str() == "true"}});
+    if (std::regex_search(rest, xml.end(), m, outcome)) cases.push_back({{"name", xml_unescape((*it)[1].str())}, {"success", m[1].str() == "true"}});
   }
   return {{"cases", cases}};
 }
@@ -159,17 +205,15 @@ std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& brea
   std::vector<AuditStep> steps;
   // Theorem 1 on the paper's example (lambda 0.005, gamma 0.01): each variant in
   // double with the precision ladder, and per layer in further precisions.
-  const std::vector<std::string> precisions = full ? std::vector<std::string>{"float", "long-double", "mpfr:128", "mpfr:256"}
-                                                   : std::vector<std::string>{"float", "mpfr:128"};
   for (const char* v : kVariants) {
     std::vector<std::string> args{"theorem1", "--variant", v, "--layers", t1_layers, "--json"};
     // The failure at layer 2 needs no deep enclosures: 256 bits certify it (widths grow
     // about 1.1 bits per layer, docs/error-model.md), where the depth-scaled default
     // (128 + 2 x layers bits over all layers) would dominate the full profile.
     if (std::string(v) == "paper" || std::string(v) == "notebook") args.insert(args.end() - 1, {"--certify", "--certify-bits", "256"});
-    steps.push_back({fmt::format("theorem1.{}.double", v), args});
-    for (const auto& p : precisions)
-      steps.push_back({fmt::format("theorem1.{}.{}", v, p), {"theorem1", "--variant", v, "--layers", t1_layers, "--scalar", p, "--ladder", p, "--json"}});
+    steps.push_back({theorem1_step(v, "double"), args});
+    for (const auto& p : theorem1_precisions(full))
+      if (p != "double") steps.push_back({theorem1_step(v, p), {"theorem1", "--variant", v, "--layers", t1_layers, "--scalar", p, "--ladder", p, "--json"}});
   }
   steps.push_back({"theorem1.minimal_counterexample", {"theorem1", "--replay", kMinimalCounterexample, "--certify", "--json"}});
   steps.push_back({"theorem1.corrected_outside_domain",
@@ -185,10 +229,10 @@ std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& brea
   // The printed sorting examples under the paper's and the released code's settings,
   // and the attention patterns of Figures 1-2 (same weights for n = 4 and n = 8).
   for (const auto& e : kPrintedExamples) {
-    steps.push_back({fmt::format("sorting.{}.paper", e.id), {"run", "--x", e.x, "--y", e.y_paper, "--layers", "2000", "--json"}});
-    steps.push_back({fmt::format("sorting.{}.code", e.id),
-                     {"run", "--x", e.x, "--y", e.y_code, "--lambda", "0.1", "--gamma", "0.05", "--layers", "5000", "--json"}});
-    steps.push_back({fmt::format("patterns.{}", e.id),
+    steps.push_back({sorting_step(e.id, kPaperSettings.id), {"run", "--x", e.x, "--y", e.y_paper, "--layers", kPaperSettings.layers, "--json"}});
+    steps.push_back({sorting_step(e.id, kCodeSettings.id), {"run", "--x", e.x, "--y", e.y_code, "--lambda", kCodeSettings.lambda, "--gamma",
+                                                            kCodeSettings.gamma, "--layers", kCodeSettings.layers, "--json"}});
+    steps.push_back({patterns_step(e.id),
                      {"run", "--x", e.x, "--y", e.y_paper, "--layers", "600", "--patterns-at", "0,1,10,30,100,300,600", "--json"}});
   }
   // The breakdown map: a small grid (quick) or the default sweep (full), or a given sweep result.
@@ -203,6 +247,37 @@ std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& brea
   // The Hilbert-metric facts: the RapidCheck properties, when built.
   if (!property_tests.empty()) steps.push_back({"hilbert", {"[hilbert]", "-r", "xml"}, false, true, property_tests});
   return steps;
+}
+
+json audit_layout(ReportProfile profile) {
+  const bool full = profile == ReportProfile::full;
+  // theorem1's and run's default instance and settings: the paper's example (Sec. 6).
+  const RunOptions defaults;
+  const double n = static_cast<double>(load_instance(defaults.instance).n()), lambda = std::stod(defaults.lambda);
+  json variants = json::array(), per_layer = json::array(), doubles = json::object();
+  for (const char* v : kVariants) {
+    variants.push_back(v);
+    doubles[v] = theorem1_step(v, "double");
+    for (const auto& p : theorem1_precisions(full)) per_layer.push_back({{"variant", v}, {"scalar", p}, {"step", theorem1_step(v, p)}});
+  }
+  json sorting = json::array();
+  for (const auto& e : kPrintedExamples)
+    sorting.push_back({{"id", e.id}, {"paper", sorting_step(e.id, kPaperSettings.id)}, {"code", sorting_step(e.id, kCodeSettings.id)},
+                       {"patterns", patterns_step(e.id)}, {"verdict", fmt::format("sorting-{}", e.id)}});
+  auto settings = [&](const SortingSettings& s) {
+    return json{{"lambda", std::stod(s.lambda ? s.lambda : defaults.lambda)}, {"gamma", std::stod(s.gamma ? s.gamma : defaults.gamma)},
+                {"layers", std::stoll(s.layers)}};
+  };
+  return {{"variants", variants},
+          {"theorem1", {{"instance", {{"n", n}, {"lambda", lambda}, {"gamma", std::stod(defaults.gamma)}}},
+                        {"sink_fixed_point", -2 * lambda * std::log(n)},  // of the sink's u iteration (docs/findings.md F1)
+                        {"per_layer", per_layer},
+                        {"double", doubles},
+                        {"minimal_counterexample", "theorem1.minimal_counterexample"}}},
+          {"theorem2", {{"main", "theorem2.main"}, {"paper_lambda", "theorem2.paper_lambda"}, {"rates", "theorem2.rates"}}},
+          {"sorting", {{"examples", sorting}, {"settings", {{"paper", settings(kPaperSettings)}, {"code", settings(kCodeSettings)}}}}},
+          {"breakdown", "breakdown"},
+          {"hilbert", "hilbert"}};
 }
 
 json run_audit(const std::vector<AuditStep>& steps, const std::string& self, int jobs) {
@@ -309,14 +384,35 @@ json read_findings(const std::string& docs_dir) {
       }
       if (line.rfind("#", 0) == 0) { current = nullptr; continue; }
       if (!current) continue;
-      // The summary is the first paragraph; reproducers are quoted anywhere in the section.
-      if (line.empty()) { if (!(*current)["summary"].get<std::string>().empty()) in_summary = false; }
-      else if (in_summary) (*current)["summary"] = (*current)["summary"].get<std::string>() + ((*current)["summary"].get<std::string>().empty() ? "" : " ") + line;
+      // The summary (markdown, its line breaks kept so that lists, tables and code
+      // blocks stay what they are) is the leading blocks up to the first that ends a
+      // sentence: a paragraph ending in "shrinks to" goes on into the display below it.
+      // It stops before the reproducer; reproducers are quoted anywhere in the section.
+      if (in_summary) {
+        std::string summary = (*current)["summary"];
+        const bool block_start = summary.empty() || summary.ends_with("\n\n");
+        if (line.empty()) {
+          std::string last = summary.substr(0, summary.find_last_not_of('\n') + 1);
+          last = last.substr(last.rfind('\n') + 1);
+          while (!last.empty() && (last.back() == ' ' || last.back() == ')')) last.pop_back();
+          if (!last.empty() && last.back() == '.') in_summary = false;
+          else if (!block_start) summary += "\n";
+        } else if (block_start && (line.starts_with("Reproduce") || line.starts_with("Test"))) {
+          in_summary = false;
+        } else {
+          summary += line + "\n";
+        }
+        (*current)["summary"] = summary;
+      }
       for (auto it = std::sregex_iterator(line.begin(), line.end(), command); it != std::sregex_iterator(); ++it) {
         json& r = (*current)["reproducers"];
         if (std::find(r.begin(), r.end(), (*it)[1].str()) == r.end()) r.push_back((*it)[1].str());
       }
     }
+  }
+  for (auto& f : out) {
+    std::string summary = f["summary"];
+    f["summary"] = summary.erase(summary.find_last_not_of('\n') + 1);
   }
   return out;
 }
@@ -406,7 +502,7 @@ json sorting_row(const json& steps, const PrintedExample& e) {
 
 json audit_verdicts(const json& steps, const json& ablation) {
   json rows = json::array();
-  rows.push_back(theorem1_row(steps, "paper", "Theorem 1 (u, v columns = adaptive GD at every layer), eq. (8) as printed, repaired (R1-R3)"));
+  rows.push_back(theorem1_row(steps, "paper", "Theorem 1 ($u$, $v$ columns = adaptive GD at every layer), eq. (8) as printed, repaired (R1-R3)"));
   rows.push_back(theorem1_row(steps, "notebook", "Theorem 1 with the authors' released weights (notebook)"));
   rows.push_back(theorem1_row(steps, "corrected", "Theorem 1 with otverify's corrected construction (R4: one more prompt column)"));
   rows.push_back(theorem1_row(steps, "relu-reset", "Theorem 1 with otverify's relu-reset construction (R5: ReLU resets the sink)"));
@@ -423,17 +519,17 @@ json audit_verdicts(const json& steps, const json& ablation) {
         worst = std::max(worst, e);
         exact = exact && e <= first["tolerance"].get<double>();
       }
-    rows.push_back(row("proof-eq9", "Proof step, eq. (9): head-1 scores are log M_ij and the sink's weight is 1 at layer 0", !ran ? kUnchecked : exact ? kHolds : kFails,
+    rows.push_back(row("proof-eq9", "Proof step, eq. (9): head-1 scores are $\\log M_{ij}$ and the sink's weight is 1 at layer 0", !ran ? kUnchecked : exact ? kHolds : kFails,
                        !ran ? "the theorem1 steps did not run"
                             : fmt::format("layer 1 matches GD within rounding in all four variants (max error {:.2g})", worst),
                        "theorem1", {"theorem1.paper.double"}));
     const json* p = result_of(steps, "theorem1.paper.double");
     if (!p) {
-      rows.push_back(row("proof-sink", "Proof step: the sink row's u, v entries (\"?\") do not affect the data rows", kUnchecked, "the theorem1 step did not run", "sink", {}));
+      rows.push_back(row("proof-sink", "Proof step: the sink row's $u$, $v$ entries (\"?\") do not affect the data rows", kUnchecked, "the theorem1 step did not run", "sink", {}));
     } else {
       const json& last = (*p)["sink"].back();
       const double n = 4, lambda = 0.005;
-      rows.push_back(row("proof-sink", "Proof step: the sink row's u, v entries (\"?\") do not affect the data rows",
+      rows.push_back(row("proof-sink", "Proof step: the sink row's $u$, $v$ entries (\"?\") do not affect the data rows",
                          (*p)["verdict"] == "fails" ? kFails : kHolds,
                          fmt::format("the sink's u drifts to {:.6g} (fixed point -2 lambda ln n = {:.6g}) and weighs exp(v_sink / lambda) in every data row's softmax (F1)",
                                      number(last["u"]), -2 * lambda * std::log(n)),
@@ -446,9 +542,9 @@ json audit_verdicts(const json& steps, const json& ablation) {
     const json* m = result_of(steps, "theorem2.main");
     const json* pl = result_of(steps, "theorem2.paper_lambda");
     if (!m || !pl) {
-      rows.push_back(row("theorem2-bound", "Theorem 2: max(mu(q, q*), mu(w, w*)) <= 36 n^{3/2} e^{r/lambda} sqrt(r) / (sqrt(l)(1 - eta))", kUnchecked, "the theorem2 steps did not run", "theorem2", {}));
+      rows.push_back(row("theorem2-bound", "Theorem 2: $\\max(\\mu(q, q^*), \\mu(w, w^*)) \\le 36\\, n^{3/2} e^{r/\\lambda} \\sqrt{r} / (\\sqrt{l}\\,(1 - \\eta))$", kUnchecked, "the theorem2 steps did not run", "theorem2", {}));
     } else {
-      const std::string bound_claim = "Theorem 2: max(mu(q, q*), mu(w, w*)) <= 36 n^{3/2} e^{r/lambda} sqrt(r) / (sqrt(l)(1 - eta))";
+      const std::string bound_claim = "Theorem 2: $\\max(\\mu(q, q^*), \\mu(w, w^*)) \\le 36\\, n^{3/2} e^{r/\\lambda} \\sqrt{r} / (\\sqrt{l}\\,(1 - \\eta))$";
       const std::vector<std::string> used{"theorem2.main", "theorem2.paper_lambda"};
       if (!(*m)["precondition_holds"].get<bool>()) {
         rows.push_back(row("theorem2-bound", bound_claim, kUnchecked, fmt::format("the precondition does not hold at the depth run (l = {})", (*m)["layers"].dump()),
@@ -463,7 +559,7 @@ json audit_verdicts(const json& steps, const json& ablation) {
                            "theorem2", used));
       }
       const bool reachable = !(*m)["min_layers_for_precondition"].is_null() && !(*pl)["min_layers_for_precondition"].is_null();
-      rows.push_back(row("theorem2-precondition", "Theorem 2's precondition l >= 64 n^3 e^{3r/lambda} r (r from |w^(1) - w*|, |q^(1) - q*|)",
+      rows.push_back(row("theorem2-precondition", "Theorem 2's precondition $l \\ge 64\\, n^3 e^{3r/\\lambda} r$ ($r$ from $|w^{(1)} - w^*|$, $|q^{(1)} - q^*|$)",
                          reachable ? kCaveat : kFails,
                          fmt::format("needs l >= 10^{:.2f} at lambda = {} and l >= 10^{:.2f} at the paper's lambda = 0.005, with r at its most favourable scaling: "
                                      "r depends on a scaling of (w, q) the theorem leaves free (F4)",
@@ -482,9 +578,9 @@ json audit_verdicts(const json& steps, const json& ablation) {
     if (bn - 2 * sn > 1.5) { verdict = kFails; reason += "grows faster than n^{3/2}: inconsistent with both"; }
     else if (bn - 2 * sn > 0.5) reason += "consistent with the paper's n^{3/2}, inconsistent with the talk's sqrt(n) at 2 standard errors (weak: r, eta vary too)";
     else reason += "consistent with both n^{3/2} and sqrt(n): the data cannot separate them";
-    rows.push_back(row("rate", "Rate in n: the paper's n^{3/2}/sqrt(l) vs the talk's sqrt(n)/sqrt(l)", verdict, reason, "rates", {"theorem2.rates"}));
+    rows.push_back(row("rate", "Rate in $n$: the paper's $n^{3/2}/\\sqrt{l}$ vs the talk's $\\sqrt{n}/\\sqrt{l}$", verdict, reason, "rates", {"theorem2.rates"}));
   } else {
-    rows.push_back(row("rate", "Rate in n: the paper's n^{3/2}/sqrt(l) vs the talk's sqrt(n)/sqrt(l)", kUnchecked, "the rates step did not run", "rates", {}));
+    rows.push_back(row("rate", "Rate in $n$: the paper's $n^{3/2}/\\sqrt{l}$ vs the talk's $\\sqrt{n}/\\sqrt{l}$", kUnchecked, "the rates step did not run", "rates", {}));
   }
 
   for (const auto& e : kPrintedExamples) rows.push_back(sorting_row(steps, e));
@@ -510,7 +606,7 @@ json audit_verdicts(const json& steps, const json& ablation) {
                             w.lambda > 0 ? fmt::format("lambda* = {:.3g} ({} at {} layers)", w.lambda, w.cause, w.layers) : "no lambda*",
                             w.numeric > 0 ? fmt::format("from {:.3g}", w.numeric) : "never exceeds the tolerance");
     }
-    rows.push_back(row("small-lambda", "Sorting error diminishes as lambda -> 0 (Sec. 4)", any ? kCaveat : kHolds,
+    rows.push_back(row("small-lambda", "Sorting error diminishes as $\\lambda \\to 0$ (Sec. 4)", any ? kCaveat : kHolds,
                        (any ? (rounding ? "only with enough depth and precision: " : "only with enough depth: ") : "") + reason + " (worst over n and softmax mode)", "breakdown", {"breakdown"}));
   }
 
@@ -518,12 +614,12 @@ json audit_verdicts(const json& steps, const json& ablation) {
   {
     const json* h = result_of(steps, "hilbert");
     if (!h || (*h)["cases"].empty()) {
-      rows.push_back(row("hilbert", "Hilbert-metric facts: mu is a projective metric; Birkhoff-Hopf contraction tanh(Delta/4); eta = tanh(log(phi)/4)", kUnchecked,
+      rows.push_back(row("hilbert", "Hilbert-metric facts: $\\mu$ is a projective metric; Birkhoff-Hopf contraction $\\tanh(\\Delta/4)$; $\\eta = \\tanh(\\log(\\phi)/4)$", kUnchecked,
                          "the property tests are not built here (ninja -C build property_tests)", "hilbert", {"hilbert"}));
     } else {
       int passed = 0, total = 0;
       for (const auto& c : (*h)["cases"]) { ++total; passed += c["success"].get<bool>(); }
-      rows.push_back(row("hilbert", "Hilbert-metric facts: mu is a projective metric; Birkhoff-Hopf contraction tanh(Delta/4); eta = tanh(log(phi)/4)",
+      rows.push_back(row("hilbert", "Hilbert-metric facts: $\\mu$ is a projective metric; Birkhoff-Hopf contraction $\\tanh(\\Delta/4)$; $\\eta = \\tanh(\\log(\\phi)/4)$",
                          passed == total ? kHolds : kFails,
                          fmt::format("{} of {} properties hold on random cases in double and mpfr:128 (RapidCheck); phi's printed Q_ii is a typo for Q_il (R6)", passed, total),
                          "hilbert", {"hilbert"}));

@@ -12,6 +12,10 @@ namespace otv::cli {
 
 enum class ReportProfile { quick, full };
 
+// The version of report.json's layout (reports/README.md); reports/report.js draws
+// only data of this version and says so on the page otherwise.
+inline constexpr const char* kReportSchema = "otverify-report/2";
+
 struct AuditStep {
   std::string id;                 // key in the report data ("theorem1.paper", ...)
   std::vector<std::string> args;  // argv after the program name
@@ -26,6 +30,11 @@ struct AuditStep {
 // writes or, when reuse_breakdown, an existing sweep result that is only read (merge).
 std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& breakdown_file, bool reuse_breakdown, const std::string& property_tests,
                                   int jobs);
+
+// Where the page finds each figure's data in the steps of audit_plan(profile), and
+// the constants it draws (variants, the paper's example, the sink's fixed point):
+// report.json's "layout", so that reports/report.js holds no constants of its own.
+nlohmann::json audit_layout(ReportProfile profile);
 
 // The command line of a step as a user would type it (otverify ..., shell-quoted).
 std::string command_line(const AuditStep& step);

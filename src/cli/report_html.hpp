@@ -20,7 +20,8 @@ std::string inline_safe(std::string code);
 
 struct ReportAssets {
   std::string template_html, css, app_js;
-  std::string libraries_js;  // vega, vega-lite, vega-embed, in load order
+  std::string libraries_js;   // vega, vega-lite, vega-embed, markdown-it, katex, in load order
+  std::string libraries_css;  // KaTeX's style sheet, its fonts inlined as data: URLs
   nlohmann::json library_versions;
 };
 

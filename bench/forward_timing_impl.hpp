@@ -6,6 +6,7 @@
 #include <chrono>
 #include <limits>
 
+#include "cli/app_support.hpp"
 #include "forward_timing.hpp"
 #include "otv/construction.hpp"
 #include "otv/prompt.hpp"
@@ -45,6 +46,7 @@ template <class Real> nlohmann::json ForwardTiming<Real>::run(const RunOptions& 
 
   nlohmann::json j;
   j["scalar"] = T::name();
+  j["kernels"] = kernel_provenance();
   j["precision_bits"] = T::bits();
   j["n"] = inst.n();
   j["layers"] = layers;

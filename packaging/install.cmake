@@ -3,7 +3,7 @@
 #   find_package(otverify REQUIRED)
 #   target_link_libraries(app PRIVATE otverify::otverify)
 # otverify::otverify is the header library with its dependencies (Boost, Eigen,
-# MPFR, MPFI, GMP, quadmath); the config finds Boost and Eigen again.
+# MPFR, MPFI, GMP, quadmath, SLEEF); the config finds Boost, Eigen and SLEEF again.
 include(CMakePackageConfigHelpers)
 set_target_properties(otv PROPERTIES EXPORT_NAME otverify)
 add_library(otverify::otverify ALIAS otv)

@@ -37,6 +37,20 @@ template <class Real> Matrix<Real> textbook_multiply_transposed(const Matrix<Rea
   return C;
 }
 
+// The textbook row softmax (eq. 5), one entry at a time, with the scalar exp of
+// the same choice (BlockExp<Real>::exp: libm, or SLEEF's scalar cinz function,
+// which gives the vector kernels' bits).
+template <class Real> Matrix<Real> textbook_softmax(const Matrix<Real>& S) {
+  Matrix<Real> A(S.rows(), S.cols());
+  for (Eigen::Index i = 0; i < S.rows(); ++i) {
+    Real m = S(i, 0), sum = 0;
+    for (Eigen::Index j = 1; j < S.cols(); ++j) m = S(i, j) > m ? S(i, j) : m;
+    for (Eigen::Index j = 0; j < S.cols(); ++j) sum += A(i, j) = otv::BlockExp<Real>::exp(S(i, j) - m);
+    for (Eigen::Index j = 0; j < S.cols(); ++j) A(i, j) /= sum;
+  }
+  return A;
+}
+
 template <class Real> bool bitwise_equal(const Matrix<Real>& a, const Matrix<Real>& b) {
   return a.rows() == b.rows() && a.cols() == b.cols() &&
          std::memcmp(a.data(), b.data(), sizeof(Real) * static_cast<std::size_t>(a.size())) == 0;
@@ -73,9 +87,12 @@ TEST_CASE("products equal the textbook loops bitwise, with zero columns, Inf and
   }
 }
 
-TEST_CASE("a layer split over cores equals the same layer on one core, bitwise", "[forward][parallel]") {
+TEST_CASE("a layer split over cores equals the textbook layer on one core, bitwise, for either exp", "[forward][parallel]") {
   // n + 1 = 301 rows: above the threshold at which the rows are split.
   const auto inst = otv::to_real<double>(otv::uniform_instance(300, 1, 5));
+  const auto method = GENERATE(otv::ExpMethod::libm, otv::ExpMethod::vector);
+  const otv::ExpMethodScope exp_choice(method);
+  CAPTURE(otv::exp_method_name(method));
   for (otv::Variant variant : {otv::Variant::paper, otv::Variant::relu_reset}) {
     const auto con = otv::make_construction<double>(variant, 1, 0.05, 0.1);
     const otv::Transformer<double> tf({con.layer});
@@ -84,7 +101,7 @@ TEST_CASE("a layer split over cores equals the same layer on one core, bitwise",
       // One core, from the free functions that take the whole matrix.
       Matrix<double> expected = Z;
       for (const auto& h : con.layer.heads)
-        expected += textbook_multiply<double>(otv::attention<double>(Z, h, otv::Softmax::stable).pattern,
+        expected += textbook_multiply<double>(textbook_softmax<double>(textbook_multiply_transposed<double>(textbook_multiply<double>(Z, h.Q), Z)),
                                               textbook_multiply<double>(Z, textbook_multiply<double>(h.w_v, h.B)));
       if (con.layer.w_f) {
         const Matrix<double> hidden = textbook_multiply<double>(expected, *con.layer.w_f);
@@ -94,6 +111,40 @@ TEST_CASE("a layer split over cores equals the same layer on one core, bitwise",
       Z = tf.step(Z, l);
       CHECK(bitwise_equal(Z, expected));
     }
+  }
+}
+
+// Entry by entry, all digits (mpfi: both endpoints).
+template <class Real> bool same_digits(const Matrix<Real>& a, const Matrix<Real>& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
+  for (Eigen::Index i = 0; i < a.size(); ++i)
+    if (otv::ScalarTraits<Real>::to_string(a(i)) != otv::ScalarTraits<Real>::to_string(b(i))) return false;
+  return true;
+}
+
+TEMPLATE_TEST_CASE("a layer split between the worker threads equals the serial layer, in every type family", "[forward][parallel]",
+                   float, long double, otv::float128, otv::bin_float_50, otv::mpfr_real, otv::mpfi_real) {
+  using Real = TestType;
+  const otv::PrecisionScope precision(128);
+  REQUIRE(otv::WorkerPool::shared().threads() >= 2);  // else nothing is split
+  const Eigen::Index n = otv::RowSplit<Real>::min_rows + 24;  // split into blocks of unequal size
+  REQUIRE(otv::RowSplit<Real>::thread_safe());
+  const auto inst = otv::to_real<Real>(otv::uniform_instance(n, 1, 5));
+  const auto con = otv::make_construction<Real>(otv::Variant::paper, 1, otv::parse_finite<Real>("0.05"), otv::parse_finite<Real>("0.1"));
+  const otv::Transformer<Real> tf({con.layer});
+  Matrix<Real> Z = otv::make_prompt<Real>(inst, con.columns);
+  for (int l = 0; l < 2; ++l) {
+    // On the calling thread only: the free functions take the whole matrix.
+    Matrix<Real> expected = Z;
+    for (const auto& h : con.layer.heads)
+      expected += otv::multiply<Real>(otv::attention<Real>(Z, h, otv::Softmax::stable).pattern, otv::multiply<Real>(Z, otv::multiply<Real>(h.w_v, h.B)));
+    if (con.layer.w_f) {
+      const Matrix<Real> hidden = otv::multiply<Real>(expected, *con.layer.w_f);
+      for (Eigen::Index i = 0; i < hidden.size(); ++i) expected(i) += otv::ScalarTraits<Real>::relu(hidden(i));
+    }
+    Z = tf.step(Z, l);
+    CAPTURE(otv::ScalarTraits<Real>::name(), l);
+    CHECK(same_digits(Z, expected));
   }
 }
 

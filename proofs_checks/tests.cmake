@@ -26,3 +26,10 @@ add_test(NAME report/browser COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/report_b
          ${CMAKE_SOURCE_DIR}/reports)
 set_tests_properties(report/quick PROPERTIES LABELS "report;cli" FIXTURES_SETUP otv_report)
 set_tests_properties(report/browser PROPERTIES LABELS "report;cli" FIXTURES_REQUIRED otv_report)
+# The SSE2 fallback of the vector kernels (src/otv/isa.hpp), forced with OTV_ISA=baseline:
+# the forward-pass and exp checks again (bitwise against the textbook loops), and the
+# CLI's results identical to those of the machine's widest kernels.
+add_test(NAME isa/baseline_kernels COMMAND proofs_checks "[forward],[exp]")
+set_tests_properties(isa/baseline_kernels PROPERTIES ENVIRONMENT OTV_ISA=baseline LABELS "proofs")
+add_test(NAME cli/isa_baseline COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/isa_baseline.sh $<TARGET_FILE:otverify>)
+set_tests_properties(cli/isa_baseline PROPERTIES LABELS "cli")

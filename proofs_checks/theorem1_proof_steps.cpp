@@ -24,7 +24,7 @@ struct StepFailures {
 };
 
 // Tolerances (docs/error-model.md): a score carries at most c_d u K of rounding;
-// a head output at most 2 gamma (c_d K + n + 3) u.
+// a head output at most 2 gamma (c_d K + n + 2 + 2 e_exp) u, e_exp exp's bound in ulps.
 template <class Real> StepFailures first_failures(Variant variant, const otv::InstanceText& text, const char* lambda_text,
                                                   const char* gamma_text, int layers) {
   using T = otv::ScalarTraits<Real>;
@@ -59,7 +59,7 @@ template <class Real> StepFailures first_failures(Variant variant, const otv::In
         // Head outputs (after B = -gamma I) are the changes of the u and v columns.
         const Real expect_u = -gamma / (sums.rows(i) + 1) * (sums.rows(i) - inv_n);
         const Real expect_v = -gamma / (sums.cols(i) + 1) * (sums.cols(i) - inv_n);
-        const Real out_tol = 2 * gamma * (c_d * K + Real(n) + 3) * u + 2 * u * iterates;
+        const Real out_tol = 2 * gamma * (c_d * K + Real(n) + 1 + otv::Theorem1ErrorModel<Real>::softmax_roundings()) * u + 2 * u * iterates;
         output_ok &= abs((view.output(i, c.u) - view.input(i, c.u)) - expect_u) <= out_tol;
         output_ok &= abs((view.output(i, c.v) - view.input(i, c.v)) - expect_v) <= out_tol;
       }

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "otv/block_exp.hpp"
 #include "otv/construction.hpp"
 
 namespace otv::cli {
@@ -28,7 +29,17 @@ void add_model_options(CLI::App* app, RunOptions& run, ModelChoice& m) {
   app->add_option("--scalar", m.scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS (default double)");
   app->add_option("--softmax", m.softmax, "softmax: stable (max-subtracted, default) or naive");
   app->add_flag("--json", m.json, "print one JSON object instead of text");
+  add_exp_option(app);
 }
+
+void add_exp_option(CLI::App* app) {
+  app->add_option_function<std::string>(
+         "--exp", [](const std::string& s) { set_exp_method(parse_exp_method(s)); },
+         "exp in the softmax for float and double: vector (SLEEF, 1.0 ulp, the same bits on any x86-64; default) or libm (the C library's scalar exp)")
+      ->check(CLI::IsMember({"libm", "vector"}));
+}
+
+nlohmann::json kernel_provenance() { return {{"exp", exp_method_name(exp_method())}, {"isa", isa_name(active_isa())}}; }
 
 ScalarSpec resolve(RunOptions& run, const ModelChoice& m) {
   run.variant = parse_variant(m.variant);

@@ -326,6 +326,7 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
           {"bits", out.bits},
           {"unit_roundoff", out.unit_roundoff},
           {"softmax", softmax_name(c.softmax)},
+          {"exp", exp_method_name(exp_method())},
           {"numeric_error", number(d.final_scores)},
           {"numeric_error_layer1", number(d.first_scores)},
           {"uv_abs_error", number(uv_error)},

@@ -160,6 +160,7 @@ void register_breakdown(CLI::App& app, Registry& r) {
   cmd->add_flag("--force", c->force, "overwrite an existing --out");
   cmd->add_option("--shard", c->shard, "run slice i/N of the (lambda, n, seed) groups (0 <= i < N); no bisection; join with otverify merge");
   cmd->add_flag("--json", c->json, "print one JSON object (thresholds) instead of the table");
+  add_exp_option(cmd);
   cmd->footer("Example: otverify breakdown --n 4,16 --scalars float,double --points 12 --layers 50 --out sweep.jsonl\n"
               "Causes: exp-overflow, row-underflow, non-finite, cancellation, accumulation, too-few-layers, other (docs/error-model.md).");
   r.push_back({cmd, [c] {

@@ -137,6 +137,7 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->add_flag("--force", run->force, "overwrite an existing --out");
     cmd->add_option("--checkpoint-every", run->checkpoint_every, "iterations between checkpoints (default 100; 0: only at the end)");
     cmd->add_flag("--json", *as_json, "print the model file's summary as JSON");
+    add_exp_option(cmd);
     cmd->footer("Example: otverify train --n 7 --layers 20 --iters 10000 --samples 500 --prompt engineered --seed 1 --out model.json\n"
                 "SIGINT saves a checkpoint and exits 3; rerun with --resume to continue.");
     r.push_back({cmd, [cmd, s, run, as_json] {
@@ -190,6 +191,7 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->add_option("--samples", o->samples, "test instances for the readout error (default 100)");
     cmd->add_option("--seed", o->seed, "seed of the test instances (default 1)");
     cmd->add_flag("--json", o->json, "print one JSON object instead of text");
+    add_exp_option(cmd);
     cmd->footer("Example: otverify eval --model model.json --n 9");
     r.push_back({cmd, [o] {
       const ModelFile m = read_model_file(o->model);
@@ -219,6 +221,7 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->add_option("--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
     cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
     cmd->add_flag("--json", *as_json, "print the result JSON");
+    add_exp_option(cmd);
     cmd->footer("Example: otverify ablation --iters 2000 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json");
     r.push_back({cmd, [cmd, o, seeds, as_json] {
       apply_data_defaults(cmd, o->base);

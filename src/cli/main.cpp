@@ -3,6 +3,7 @@
 
 #include "cli/app_support.hpp"
 #include "cli/mpi_world.hpp"
+#include "otv/block_exp.hpp"
 #include "otv/error.hpp"
 #include "otv_build_info.hpp"  // generated at build time (cmake/build_info.cmake)
 
@@ -21,11 +22,21 @@ int main(int argc, char** argv) {
   const struct Finalize {
     ~Finalize() { mpi::finalize(); }
   } finalize;
+  try {
+    otv::active_isa();  // OTV_ISA (if set) is checked before anything runs
+  } catch (const otv::InputError& e) {
+    std::cerr << "otverify: error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
   CLI::App app{"otverify: does a transformer with hand-built weights solve entropic optimal transport?"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("otverify ") + OTV_VERSION + " (commit " + OTV_GIT_COMMIT +
-                                        (OTV_GIT_DIRTY ? ", with uncommitted changes" : "") + ")" +
-                                        (mpi::built_with_mpi() ? "\nMPI: yes (mpirun otverify breakdown | theorem1 --trials)" : "\nMPI: no"));
+                                        (OTV_GIT_DIRTY ? ", with uncommitted changes" : "") + ")\n" +
+                                        "kernels: " + otv::isa_name(otv::active_isa()) + " (detected " + otv::isa_name(otv::detected_isa()) +
+                                        "; OTV_ISA=baseline|avx2|avx512 caps it), exp: SLEEF " + std::to_string(SLEEF_VERSION_MAJOR) + "." +
+                                        std::to_string(SLEEF_VERSION_MINOR) + "." + std::to_string(SLEEF_VERSION_PATCHLEVEL) +
+                                        " cinz u10 (--exp vector, default) or libm\n" +
+                                        (mpi::built_with_mpi() ? "MPI: yes (mpirun otverify breakdown | theorem1 --trials)" : "MPI: no"));
   Registry commands;
   register_run(app, commands);
   register_theorem1(app, commands);

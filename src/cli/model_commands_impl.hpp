@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cli/app_support.hpp"
 #include "cli/model_commands.hpp"
 #include "cli/json_value.hpp"
 #include "otv/dual_objective.hpp"
@@ -84,6 +85,7 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
 
   nlohmann::json j;
   j["scalar"] = T::name();
+  j["kernels"] = kernel_provenance();
   j["precision_bits"] = T::bits();
   j["unit_roundoff"] = json_value<Real>(T::unit_roundoff());
   j["variant"] = to_string(o.variant);
@@ -130,6 +132,7 @@ template <class Real> nlohmann::json ModelCommands<Real>::theorem1(const RunOpti
 
   nlohmann::json j;
   j["scalar"] = T::name();
+  j["kernels"] = kernel_provenance();
   j["unit_roundoff"] = T::to_double(T::unit_roundoff());
   j["interval"] = T::is_interval;
   nlohmann::json per_layer = nlohmann::json::array(), sink = nlohmann::json::array();
@@ -226,6 +229,7 @@ template <class Real> nlohmann::json ModelCommands<Real>::theorem2(const RunOpti
 
   nlohmann::json j;
   j["scalar"] = T::name();
+  j["kernels"] = kernel_provenance();
   j["unit_roundoff"] = T::to_double(T::unit_roundoff());
   j["variant"] = to_string(o.variant);
   j["n"] = n;

@@ -8,6 +8,7 @@
 #include <mpfi.h>
 #include <mpfr.h>
 
+#include "cli/app_support.hpp"
 #include "otv_build_info.hpp"  // generated at build time (cmake/build_info.cmake)
 
 namespace otv::cli {
@@ -28,6 +29,7 @@ nlohmann::json build_provenance() {
           {"commit_dirty", OTV_GIT_DIRTY},
           {"compiler", kCompiler},
           {"build_type", OTV_BUILD_TYPE},
+          {"kernels", kernel_provenance()},
           {"libraries",
            {{"Boost", fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100)},
             {"MPFR", mpfr_get_version()},

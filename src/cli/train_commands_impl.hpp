@@ -194,6 +194,7 @@ template <class Real> nlohmann::json TrainCommands<Real>::eval(const ModelFile& 
   j["samples"] = count;
   j["seed"] = seed;
   j["scalar"] = ScalarTraits<Real>::name();
+  j["kernels"] = kernel_provenance();
   j["readout"] = {{"mse", sq / static_cast<double>(count * n)}, {"max_abs_error", worst}, {"mean_max_abs_error", mean_worst}};
   const Sample<Real>& s = samples.front();
   const Matrix<Real> P = p_star<Real>(s);

@@ -30,7 +30,8 @@ template <class Real> struct Theorem1Trace {
 
 // Rounding model (docs/error-model.md, section "Theorem 1").
 // Local error of one layer, both computations together:
-//   2 u [ 2 gamma (c_d K + n + 3) + |u|_inf + |v|_inf ],
+//   2 u [ 2 gamma (c_d K + n + 2 + 2 e_exp) + |u|_inf + |v|_inf ],
+// e_exp the exp's error bound in ulps (BlockExp), i.e. a relative error 2 e_exp u;
 // K the magnitude of a head-1 score before cancellation,
 // (|x|^2 + |y|^2 + 2|x||y| + |u|_inf + |v|_inf) / lambda + 1, and c_d = 4d + 14
 // the rounded operations in one score. Propagation: the infinity norm of the GD
@@ -45,8 +46,11 @@ template <class Real> struct Theorem1ErrorModel {
   Real local_error(const Real& max_iterate_sum) const {
     const Real K = (data_magnitude + max_iterate_sum) / lambda + 1;
     const Real c_d = Real(4 * d + 14);
-    return 2 * unit * (2 * gamma * (c_d * K + Real(n) + 3) + max_iterate_sum);
+    return 2 * unit * (2 * gamma * (c_d * K + Real(n) + 1 + softmax_roundings()) + max_iterate_sum);
   }
+  // The softmax's own relative error in units of u, beyond the (n + 1) u of its
+  // row sum: exp (2 e_exp: e_exp ulps are at most 2 e_exp u relative) and the division (1).
+  static Real softmax_roundings() { return Real(1 + 2 * BlockExp<Real>::error_ulps()); }
   Real amplification(const Marginals<Real>& m) const {
     Real rho = 1;
     const Real factor = gamma * (1 + Real(1) / Real(n)) / lambda;

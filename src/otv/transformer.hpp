@@ -4,15 +4,15 @@
 //   atten(Z) = A Z w_v,  A = row-softmax(Z Q Z^T) over all rows (eq. 5).
 // It knows nothing about optimal transport.
 #include <algorithm>
-#include <cfenv>
-#include <thread>
 #include <type_traits>
 #include <functional>
 #include <optional>
 #include <vector>
 
+#include "otv/block_exp.hpp"
 #include "otv/matrix.hpp"
 #include "otv/scalar_traits.hpp"
+#include "otv/worker_pool.hpp"
 
 namespace otv {
 
@@ -66,10 +66,9 @@ void softmax_rows_in_place(Matrix<Real>& A, Softmax mode, Vector<Real>& shift, V
   for (Eigen::Index i = r.begin; i < r.end; ++i) sum(i) = 0;
   for (Eigen::Index j = 0; j < cols; ++j) {
     Real* a = A.col(j).data();
-    for (Eigen::Index i = r.begin; i < r.end; ++i) {
-      assign_exp_of_difference(a[i], a[i], shift(i));
-      sum(i) += a[i];
-    }
+    // One block exp per column segment (BlockExp: SLEEF's vector exp for float/double).
+    BlockExp<Real>::exp_of_differences(a + r.begin, shift.data() + r.begin, r.end - r.begin);
+    for (Eigen::Index i = r.begin; i < r.end; ++i) sum(i) += a[i];
   }
   for (Eigen::Index j = 0; j < cols; ++j) {
     Real* a = A.col(j).data();
@@ -100,6 +99,21 @@ template <class Real> Attention<Real> attention(const Matrix<Real>& Z, const Hea
   a.pattern = softmax_rows<Real>(a.scores, mode);
   return a;
 }
+
+// When the rows of a layer are split between threads. min_rows: below it a layer
+// is too short to pay for the hand-over (a few microseconds; a row of a software
+// type costs far more than one of doubles). MPFR (and MPFI on it) is thread-safe
+// when built with thread-local caches (Debian's is); its precision is the
+// process-wide one of Boost 1.74, the same on every thread.
+template <class Real> struct RowSplit {
+  static constexpr Eigen::Index min_rows = ScalarTraits<Real>::hardware_exceptions ? 256 : 16;
+  static bool thread_safe() { return true; }
+};
+template <> struct RowSplit<mpfr_real> {
+  static constexpr Eigen::Index min_rows = 16;
+  static bool thread_safe() { return mpfr_buildopt_tls_p() != 0; }
+};
+template <> struct RowSplit<mpfi_real> : RowSplit<mpfr_real> {};
 
 template <class Real> class Transformer {
  public:
@@ -143,8 +157,8 @@ template <class Real> class Transformer {
   // One layer, Z^(l) -> Z^(l+1), written into `next` (which must not be Z).
   // Without an observer one (n+1)^2 buffer serves every head in turn: scores
   // are overwritten by their softmax, so memory is O(n^2) whatever the depth.
-  // Each head's rows are independent; for native types at large n they are
-  // split between cores (row_blocks), with bitwise the same results.
+  // Each head's rows are independent; at large n they are split between
+  // cores (row_blocks), with bitwise the same results.
   void step_into(const Matrix<Real>& Z, Matrix<Real>& next, int l, const Observer<Real>& observer = {}) const {
     const auto& lay = layer(l);
     const auto& value_maps = value_maps_[static_cast<std::size_t>(l) % layers_.size()];
@@ -165,18 +179,21 @@ template <class Real> class Transformer {
       multiply_into<Real>(Z, lay.heads[j].Q, ws.query);
       multiply_into<Real>(Z, value_maps[j], ws.values);
       if (observer) {
-        row_blocks(rows, [&](RowRange r) { multiply_transposed_into<Real>(ws.query, Z, scores, r); });
+        row_blocks(rows, [&](RowRange r) { run_on_vector_unit<Real>([&] { multiply_transposed_into<Real>(ws.query, Z, scores, r); }); });
         pattern = scores;
       }
       row_blocks(rows, [&](RowRange r) {
         // Scores, softmax and product for kCacheRows rows at a time, so the
-        // block stays in cache between the three passes.
-        for (Eigen::Index b = r.begin; b < r.end; b += kCacheRows) {
-          const RowRange s{b, std::min(b + kCacheRows, r.end)};
-          if (!observer) multiply_transposed_into<Real>(ws.query, Z, pattern, s);
-          softmax_rows_in_place<Real>(pattern, mode_, ws.shift, ws.sum, s);
-          multiply_into<Real>(pattern, ws.values, ws.mixed, s);
-        }
+        // block stays in cache between the three passes; compiled for the
+        // machine's vector unit (isa.hpp), with the baseline's bits.
+        run_on_vector_unit<Real>([&] {
+          for (Eigen::Index b = r.begin; b < r.end; b += kCacheRows) {
+            const RowRange s{b, std::min(b + kCacheRows, r.end)};
+            if (!observer) multiply_transposed_into<Real>(ws.query, Z, pattern, s);
+            softmax_rows_in_place<Real>(pattern, mode_, ws.shift, ws.sum, s);
+            multiply_into<Real>(pattern, ws.values, ws.mixed, s);
+          }
+        });
       });
       next += ws.mixed;
     }
@@ -201,37 +218,21 @@ template <class Real> class Transformer {
   };
   mutable Workspace workspace_;
 
-  // Below this many rows a layer is too short to pay for starting a thread.
-  static constexpr Eigen::Index kParallelRows = 256;
   // Rows per cache block: 128 rows of n = 1024 doubles are 1 MiB (L2 holds it).
   static constexpr Eigen::Index kCacheRows = 128;
 
-  // Runs f on row blocks covering [0, rows): in parallel for native types at
-  // large n (MPFR/MPFI keep their precision and caches per thread, so they
-  // stay on the calling thread). Floating-point exception flags are
-  // per thread: the workers' flags are raised again on the caller, so <cfenv>
-  // checks see every overflow and underflow.
+  // Runs f on row blocks covering [0, rows), in parallel on the process's
+  // worker pool when Real's arithmetic is thread-safe and the layer is long
+  // enough (RowSplit). Each row is computed by the same code whatever block it
+  // falls in, so the result does not depend on the number of threads.
   template <class F> static void row_blocks(Eigen::Index rows, const F& f) {
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    constexpr bool thread_safe = std::is_arithmetic_v<Real> || std::is_same_v<Real, float128>;
-    if (!thread_safe || rows < kParallelRows || cores < 2) {
+    WorkerPool& pool = WorkerPool::shared();
+    if (!RowSplit<Real>::thread_safe() || rows < RowSplit<Real>::min_rows || pool.threads() < 2) {
       f(RowRange{0, rows});
       return;
     }
-    const Eigen::Index blocks = std::min<Eigen::Index>(cores, rows / (kParallelRows / 2));
-    std::vector<std::thread> workers;
-    std::vector<int> flags(static_cast<std::size_t>(blocks), 0);
-    auto block = [&](Eigen::Index b) { return RowRange{rows * b / blocks, rows * (b + 1) / blocks}; };
-    for (Eigen::Index b = 1; b < blocks; ++b)
-      workers.emplace_back([&, b] {
-        std::feclearexcept(FE_ALL_EXCEPT);
-        f(block(b));
-        flags[static_cast<std::size_t>(b)] = std::fetestexcept(FE_ALL_EXCEPT);
-      });
-    f(block(0));
-    for (auto& w : workers) w.join();
-    for (int raised : flags)
-      if (raised) std::feraiseexcept(raised);
+    const Eigen::Index blocks = std::min<Eigen::Index>(pool.threads(), rows / (RowSplit<Real>::min_rows / 2));
+    pool.run(static_cast<unsigned>(blocks), [&](unsigned b) { f(RowRange{rows * b / blocks, rows * (b + 1) / blocks}); });
   }
 };
 

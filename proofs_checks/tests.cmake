@@ -13,8 +13,9 @@ add_test(NAME cli/train COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/train.sh $<TA
 add_test(NAME cli/determinism COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/determinism.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/version_help_strict COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/version_help_strict.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/output_files COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/output_files.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/printed_examples COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/printed_examples.sh $<TARGET_FILE:otverify>)
 set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/train cli/determinism
-                     cli/version_help_strict cli/output_files PROPERTIES LABELS "cli")
+                     cli/version_help_strict cli/output_files cli/printed_examples PROPERTIES LABELS "cli")
 include(${CMAKE_CURRENT_LIST_DIR}/sanitize.cmake)
 # otverify report: the quick profile once (fixture), then headless Chromium on its HTML.
 add_test(NAME report/quick COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/report_quick.sh $<TARGET_FILE:otverify> ${CMAKE_BINARY_DIR}/report-test)
@@ -22,3 +23,9 @@ add_test(NAME report/browser COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/report_b
          ${CMAKE_SOURCE_DIR}/reports)
 set_tests_properties(report/quick PROPERTIES LABELS "report;cli" FIXTURES_SETUP otv_report)
 set_tests_properties(report/browser PROPERTIES LABELS "report;cli" FIXTURES_REQUIRED otv_report)
+# Third-party oracles: POT (exact and entropic OT) and a NumPy implementation of the
+# authors' formulation (bench/references.py), with tolerances from the error model.
+add_test(NAME oracle/pot COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/oracles/pot_oracle.py $<TARGET_FILE:otverify>)
+add_test(NAME oracle/notebook COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/oracles/notebook_oracle.py $<TARGET_FILE:otverify>
+         ${CMAKE_SOURCE_DIR}/bench)
+set_tests_properties(oracle/pot oracle/notebook PROPERTIES LABELS "oracle;cli")

@@ -284,7 +284,7 @@
   // ------------------------------------------------------------------ rates
 
   {
-    const s = section('rates', 'Rate in n and l', 'Least-squares fit of log(measured distance) = a log(l) + b log(n) + c over paper instances n = 2, 4, 8 (three seeds each), against the paper\'s n^{3/2} l^{-1/2} and the talk\'s n^{1/2} l^{-1/2}.');
+    const s = section('rates', 'Rate in n and l', 'Least-squares fit of log(measured distance) = a log(l) + b log(n) + c over paper, uniform and gaussian instances n = 2, 4, 8 (seeds 1-3, relabelled instances once), against the paper\'s n^{3/2} l^{-1/2} and the talk\'s n^{1/2} l^{-1/2}; the decay in l is compared with a geometric one instance by instance (docs/findings.md F5).');
     const r = result('theorem2.rates');
     const f = r && r.rates;
     if (f && Array.isArray(f.data)) {
@@ -311,7 +311,7 @@
   // ------------------------------------------------------------------ sorting and patterns
 
   {
-    const s = section('sorting', 'The paper\'s sorting examples', 'Readout (head-2 pattern applied to x, sink masked, as in the authors\' code) under the paper\'s settings (lambda = 0.005, gamma = 0.01, 2000 layers, y on the grid of the printed sorted list) and the released code\'s (lambda = 0.1, gamma = 0.05, 5000 layers, y_i = i - 1).');
+    const s = section('sorting', 'The paper\'s sorting examples', 'Readout (head-2 pattern applied to x, sink masked, as in the authors\' code) under the paper\'s settings (lambda = 0.005, gamma = 0.01, y on the grid of the printed sorted list, scanned to 5000 layers) and the released code\'s (notebook weights, lambda = 0.1, gamma = 0.05, y_i = i - 1, scanned to 12000 layers), at the deepest layer; the verdict gives the depth from which each digit convention prints the paper\'s list (docs/findings.md F8).');
     const verdicts = Object.fromEntries((data.verdicts || []).map((v) => [v.id, v]));
     for (const id of ['n4', 'n8']) {
       const paper = result(`sorting.${id}.paper`), code = result(`sorting.${id}.code`);

@@ -59,7 +59,7 @@ TEST_CASE("E6: the naive softmax's exp arguments stay <= 0 (no overflow) down to
   }
 }
 
-TEST_CASE("E6: data scores stay below max(-1, -ln n + 2 gamma / (n lambda)); the initial -1 exceeds 4/n - ln n for n >= 16", "[breakdown]") {
+TEST_CASE("E6: data scores stay below max(-1, -ln n + 2 gamma / (n lambda)), and the initial -1 exceeds 4/n - ln n for n >= 16", "[breakdown]") {
   // Heads 1 and 2 score the data block by log M_ij = (-C_ij + u_i + v_j)/lambda - 1 (and its
   // transpose). At layer 0 the largest is -1 (C_ii = 0: x is a permutation of y). A score
   // rises only while its row or column mass is below 1/n, i.e. while it is below -ln n, by at
@@ -91,7 +91,7 @@ TEST_CASE("E6: data scores stay below max(-1, -ln n + 2 gamma / (n lambda)); the
   }
 }
 
-TEST_CASE("software types record no IEEE flags; hardware types do", "[breakdown]") {
+TEST_CASE("software types record no IEEE flags, hardware types do", "[breakdown]") {
   CHECK_FALSE(one_layer<otv::float128>(1e-3, otv::Softmax::stable).exceptions.recorded);
   CHECK(one_layer<long double>(1e-3, otv::Softmax::stable).exceptions.recorded);
 }

@@ -123,7 +123,7 @@ TEST_CASE("rate fit: planted power law vs planted geometric decay", "[verdict]")
   CHECK(g.geometric_rate == Approx(0.97).epsilon(1e-9));
 }
 
-TEST_CASE("rate fit: exponents in l and n; duplicated points are counted once", "[verdict]") {
+TEST_CASE("rate fit: exponents in l and n, duplicated points counted once", "[verdict]") {
   std::vector<otv::cli::RatePoint> pts;
   int k = 0;
   for (double n : {2.0, 4.0, 8.0})

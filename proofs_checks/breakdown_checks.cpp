@@ -6,6 +6,9 @@
 #include <limits>
 
 #include "otv/breakdown.hpp"
+#include "otv/construction.hpp"
+#include "otv/prompt.hpp"
+#include "otv/transformer.hpp"
 #include "otv/sinkhorn.hpp"
 
 namespace {
@@ -56,7 +59,39 @@ TEST_CASE("E6: the naive softmax's exp arguments stay <= 0 (no overflow) down to
   }
 }
 
-TEST_CASE("software types record no IEEE flags; hardware types do", "[breakdown]") {
+TEST_CASE("E6: data scores stay below max(-1, -ln n + 2 gamma / (n lambda)), and the initial -1 exceeds 4/n - ln n for n >= 16", "[breakdown]") {
+  // Heads 1 and 2 score the data block by log M_ij = (-C_ij + u_i + v_j)/lambda - 1 (and its
+  // transpose). At layer 0 the largest is -1 (C_ii = 0: x is a permutation of y). A score
+  // rises only while its row or column mass is below 1/n, i.e. while it is below -ln n, by at
+  // most 2 gamma/(n lambda) per layer (docs/error-model.md E6). Rounding slack: c_d K u with
+  // K ~ (|x|^2 + |y|^2 + 2|x||y|) / lambda <= 4 / lambda (Theorem 1's model), below 1e-9 here.
+  for (long long n : {16, 64}) {
+    for (double lambda : {1e-2, 1e-5}) {
+      const double gamma = 2 * lambda;
+      const auto inst = otv::to_real<double>(otv::paper_instance(static_cast<std::size_t>(n), 3));
+      const auto con = otv::make_construction<double>(otv::Variant::paper, 1, lambda, gamma);
+      const otv::Transformer<double> tf({con.layer}, otv::Softmax::naive);
+      auto Z = otv::make_prompt<double>(inst, con.columns);
+      double initial = -INFINITY, worst = -INFINITY;
+      for (int l = 0; l < 50; ++l)
+        Z = tf.step(Z, l, [&](const otv::LayerView<double>& view) {
+          for (const auto& scores : view.scores) {
+            const double m = scores.topLeftCorner(n, n).maxCoeff();
+            worst = std::max(worst, m);
+            if (view.layer == 0) initial = std::max(initial, m);
+          }
+        });
+      const double bound = std::max(-1.0, -std::log(double(n)) + 2 * gamma / (double(n) * lambda));
+      INFO("n = " << n << ", lambda = " << lambda << ": initial max " << initial << ", max over 50 layers " << worst << ", bound " << bound);
+      CHECK(initial == Approx(-1).margin(1e-9));
+      CHECK(initial > 4.0 / double(n) - std::log(double(n)));  // the old statement is false here
+      CHECK(worst <= bound + 1e-9);
+      CHECK(worst <= 0);  // the conclusion: no exp argument above 0, no overflow
+    }
+  }
+}
+
+TEST_CASE("software types record no IEEE flags, hardware types do", "[breakdown]") {
   CHECK_FALSE(one_layer<otv::float128>(1e-3, otv::Softmax::stable).exceptions.recorded);
   CHECK(one_layer<long double>(1e-3, otv::Softmax::stable).exceptions.recorded);
 }

@@ -157,7 +157,7 @@ TEST_CASE("R1/R4: the corrected lambda*Q is the paper's plus lambda at (log_n2, 
   }
 }
 
-TEST_CASE("R2: with B = -gamma I one layer descends (u, v move against the gradient); B = +gamma I ascends",
+TEST_CASE("R2: with B = -gamma I one layer descends (u, v move against the gradient), B = +gamma I ascends",
           "[issue2][repair]") {
   // lambda = 0.05 on a uniform d = 2 instance gives row and column sums on both
   // sides of 1/n, so both directions of the step are exercised.
@@ -282,7 +282,7 @@ TEST_CASE("The generic forward pass of eq. (7) matches a hand computation to 4 u
   CHECK(ulp_distance(half(1, 1), 3 - p) <= 4);
 }
 
-TEST_CASE("Naive and stable softmax agree on moderate scores; naive overflows at scores near 1000 and stable does not",
+TEST_CASE("Naive and stable softmax agree on moderate scores, naive overflows at scores near 1000 and stable does not",
           "[issue2][transformer]") {
   const double u = ScalarTraits<double>::unit_roundoff();
   Matrix<double> S(3, 5);

@@ -3,7 +3,7 @@ include(/usr/lib/cmake/Catch2/Catch.cmake OPTIONAL RESULT_VARIABLE OTV_CATCH_CMA
 file(GLOB OTV_PROOF_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cpp)
 add_executable(proofs_checks ${OTV_PROOF_SOURCES})
 target_link_libraries(proofs_checks PRIVATE otv Catch2::Catch2)
-catch_discover_tests(proofs_checks TEST_PREFIX "proofs/" PROPERTIES LABELS "proofs")
+catch_discover_tests(proofs_checks TEST_PREFIX "proofs/" EXTRA_ARGS --warn NoTests PROPERTIES LABELS "proofs")
 add_test(NAME cli/bad_input COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/bad_input.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/run_all_scalars COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/run_all_scalars.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/theorem1 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/theorem1.sh $<TARGET_FILE:otverify>)
@@ -13,8 +13,9 @@ add_test(NAME cli/train COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/train.sh $<TA
 add_test(NAME cli/determinism COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/determinism.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/version_help_strict COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/version_help_strict.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/output_files COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/output_files.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/printed_examples COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/printed_examples.sh $<TARGET_FILE:otverify>)
 set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/train cli/determinism
-                     cli/version_help_strict cli/output_files PROPERTIES LABELS "cli")
+                     cli/version_help_strict cli/output_files cli/printed_examples PROPERTIES LABELS "cli")
 if(OTV_MPI)  # mpirun as root and 3 ranks on 2 cores: the script sets what Open MPI needs
   add_test(NAME cli/mpi COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/mpi.sh $<TARGET_FILE:otverify>)
   set_tests_properties(cli/mpi PROPERTIES LABELS "cli;mpi" TIMEOUT 600)
@@ -33,3 +34,14 @@ add_test(NAME isa/baseline_kernels COMMAND proofs_checks "[forward],[exp]")
 set_tests_properties(isa/baseline_kernels PROPERTIES ENVIRONMENT OTV_ISA=baseline LABELS "proofs")
 add_test(NAME cli/isa_baseline COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/isa_baseline.sh $<TARGET_FILE:otverify>)
 set_tests_properties(cli/isa_baseline PROPERTIES LABELS "cli")
+# Third-party oracles: POT (exact and entropic OT) and a NumPy implementation of the
+# authors' formulation (bench/references.py), with tolerances from the error model.
+add_test(NAME oracle/pot COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/oracles/pot_oracle.py $<TARGET_FILE:otverify>)
+add_test(NAME oracle/notebook COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/oracles/notebook_oracle.py $<TARGET_FILE:otverify>
+         ${CMAKE_SOURCE_DIR}/bench)
+set_tests_properties(oracle/pot oracle/notebook PROPERTIES LABELS "oracle;cli")
+# The CLI's deciders on planted cases (the breakdown cause classifier, threshold scan
+# and bisection); the verdict rules are header-only and tested in proofs_checks.
+add_executable(cli_decider_checks ${CMAKE_CURRENT_LIST_DIR}/cli_deciders/breakdown_decider_checks.cpp)
+target_link_libraries(cli_decider_checks PRIVATE otverify_commands Catch2::Catch2)
+catch_discover_tests(cli_decider_checks TEST_PREFIX "deciders/" EXTRA_ARGS --warn NoTests PROPERTIES LABELS "proofs;cli")

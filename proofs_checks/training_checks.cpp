@@ -19,7 +19,7 @@ using otv::PromptShape;
 
 }  // namespace
 
-TEST_CASE("paper data: x is a permutation of {1/n..1}, y_i = i/n, sorted_x sorted; one draw is reproducible", "[training][data]") {
+TEST_CASE("paper data: x is a permutation of {1/n..1}, y_i = i/n, sorted_x sorted, one draw is reproducible", "[training][data]") {
   const auto a = otv::draw_samples<double>(DataSetting::paper, 7, 5, 3, 0);
   const auto b = otv::draw_samples<double>(DataSetting::paper, 7, 5, 3, 0);
   const auto c = otv::draw_samples<double>(DataSetting::paper, 7, 5, 4, 0);
@@ -61,7 +61,7 @@ TEST_CASE("notebook data: distinct values of the 50-point grid, redrawn per draw
   CHECK_THROWS_AS(otv::draw_samples<double>(DataSetting::notebook, 51, 1, 1, 0), otv::InputError);
 }
 
-TEST_CASE("plain prompt (eq. 12): n rows [x, y, 0], output column 2; engineered: eq. (6) with n + 1 rows", "[training][prompt]") {
+TEST_CASE("plain prompt (eq. 12): n rows [x, y, 0], output column 2, engineered: eq. (6) with n + 1 rows", "[training][prompt]") {
   const auto s = otv::draw_samples<double>(DataSetting::paper, 5, 1, 2, 0).front();
   const PromptShape plain{PromptKind::plain, Layout::paper, 1}, eng{PromptKind::engineered, Layout::notebook, 1};
   const auto Z = otv::make_training_prompt<double>(plain, s.instance);

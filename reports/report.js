@@ -411,7 +411,7 @@
   // ------------------------------------------------------------------ rates
 
   {
-    const s = section('rates', 'Rate in n and l', 'Least-squares fit of $\\log(\\text{measured distance}) = a \\log l + b \\log n + c$ over paper instances, against the paper\'s $n^{3/2} l^{-1/2}$ and the talk\'s $n^{1/2} l^{-1/2}$.');
+    const s = section('rates', 'Rate in n and l', 'Least-squares fit of $\\log(\\text{measured distance}) = a \\log l + b \\log n + c$ over paper, uniform and gaussian instances $n = 2, 4, 8$ (seeds 1-3, relabelled instances counted once), against the paper\'s $n^{3/2} l^{-1/2}$ and the talk\'s $n^{1/2} l^{-1/2}$; the decay in $l$ is compared with a geometric one instance by instance (docs/findings.md F5).');
     const r = result(t2.rates);
     const f = r && r.rates;
     if (f && Array.isArray(f.data)) {
@@ -442,7 +442,9 @@
   {
     const ps = sorting.settings.paper, cs = sorting.settings.code;
     const s = section('sorting', 'The paper\'s sorting examples', 'Readout (head-2 pattern applied to $x$, sink masked, as in the authors\' code) under the paper\'s settings ' +
-      `($\\lambda = ${ps.lambda}$, $\\gamma = ${ps.gamma}$, ${ps.layers} layers, $y$ on the grid of the printed sorted list) and the released code's ($\\lambda = ${cs.lambda}$, $\\gamma = ${cs.gamma}$, ${cs.layers} layers, $y_i = i - 1$).`);
+      `($\\lambda = ${ps.lambda}$, $\\gamma = ${ps.gamma}$, ${ps.variant} weights, $y$ on the grid of the printed sorted list, scanned to ${ps.layers} layers) and the released code's ` +
+      `(${cs.variant} weights, $\\lambda = ${cs.lambda}$, $\\gamma = ${cs.gamma}$, $y_i = i - 1$, scanned to ${cs.layers} layers), at the deepest layer; ` +
+      'the verdict gives the depth from which each digit convention prints the paper\'s list (docs/findings.md F8).');
     const verdicts = Object.fromEntries((data.verdicts || []).map((v) => [v.id, v]));
     for (const e of sorting.examples) {
       const paper = result(e.paper), code = result(e.code);

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build libboost-dev libmpfr-dev libgmp-dev libmpfi-dev
           libeigen3-dev libsleef-dev pkg-config librapidcheck-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev
-          libbenchmark-dev python3 python3-numpy python3-mpmath chromium
+          libbenchmark-dev python3 python3-numpy python3-mpmath python3-pot chromium
           openmpi-bin libopenmpi-dev  # optional: mpirun otverify breakdown | theorem1 --trials
           clang libclang-rt-14-dev)  # fuzz/: libFuzzer with ASan + UBSan
 # otverify report's front-end (Vega-Lite, inlined) and its browser check need node and npm.

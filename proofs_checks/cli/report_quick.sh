@@ -37,6 +37,17 @@ assert v["theorem1-paper"]["verdict"] == "fails" and v["theorem1-notebook"]["ver
 assert v["theorem1-relu-reset"]["verdict"] == "holds" and v["proof-eq9"]["verdict"] == "holds"
 assert v["proof-sink"]["verdict"] == "fails"
 assert v["prompt-engineering"]["verdict"] == ("cannot be checked here" if j["ablation"] is None else v["prompt-engineering"]["verdict"])
+# Issue 14's decisions (docs/findings.md F3, F5, F8): the printed examples are the released
+# code's fixed point with truncated digits (first scanned depth 1550 for n = 4, 7100 for n = 8),
+# never rounded, never under the paper's settings; corrected outside its domain is unstable;
+# the rate is no evidence either way; every decided row names what would overturn it.
+for e, depth in (("n4", 1550), ("n8", 7100)):
+    r = v["sorting-" + e]
+    assert r["verdict"] == "holds with caveat" and "only under the released code's settings" in r["reason"], r["reason"]
+    assert f"truncated: from layer {depth} on" in r["reason"] and r["reason"].count("rounded: at no depth") == 2, r["reason"]
+assert "ladder says unstable" in v["theorem1-corrected"]["reason"] and "9 predicted" in v["theorem1-corrected"]["reason"]
+assert v["rate"]["verdict"] == "cannot be checked here" and v["rate"]["reason"].startswith("no evidence either way")
+assert all("refuted_by" in r or r["verdict"] == "cannot be checked here" or r["id"].startswith("sorting") for r in j["verdicts"])
 PY
 
 check "every step ran, names its regenerating command, and the figures' data is there" /usr/bin/python3 - "$out/report.json" <<'PY'

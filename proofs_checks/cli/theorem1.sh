@@ -13,8 +13,11 @@ expect "corrected holds; the ladder slope is ~1 (rounding)" \
   -- --variant corrected --layers 200
 expect "relu-reset holds, also outside corrected's domain (gamma = 0.05, lambda = 0.001)" \
   'j["verdict"] == "holds" and float(j["sink"][-1]["u"]) == 0.0' -- --variant relu-reset --lambda 0.001 --gamma 0.05 --layers 300
-expect "corrected outside its domain: rounding-only" \
-  'j["verdict"] == "rounding-only" and j["ladder_slope"] > 0.5' -- --variant corrected --lambda 0.001 --gamma 0.05 --layers 300
+# Outside gamma < 2 lambda (n + 1) the sink's fixed point 0 is unstable: a rounding seed grows by
+# |1 - gamma / (lambda (n + 1))| = 9 per layer, reaching a fixed size later the more bits (F3).
+expect "corrected outside its domain: unstable (depth rises with the bits, growth ~9 per layer)" \
+  'j["verdict"] == "unstable" and [e["failure_depth"] for e in j["ladder"]] == [21, 42, 86] and abs(j["ladder_decision"]["growth_from_depths"] / 9 - 1) < 0.1 and j["ladder_decision"]["predicted_growth_corrected_sink"] == 9' \
+  -- --variant corrected --lambda 0.001 --gamma 0.05 --layers 300 --ladder double,mpfr:128,mpfr:256
 expect "paper sink u tends to -2 lambda ln n" \
   'abs(float(j["sink"][-1]["u"]) + 2 * 0.005 * __import__("math").log(4)) < 1e-12 and float(j["sink"][0]["u"]) == -0.0075' \
   -- --variant paper --layers 500 --ladder double

@@ -12,26 +12,24 @@
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
+#include "cli/verdict_rules.hpp"
 
 namespace otv::cli {
 namespace {
 
 using nlohmann::json;
 
-// Least-squares slope of log(err) against log(unit roundoff) over the ladder
-// entries with a positive error: ~1 means the error is rounding, ~0 that it is not.
-json fit_slope(const json& ladder) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int k = 0;
-  for (const auto& e : ladder) {
-    const double err = e["max_err"].get<double>(), u = e["unit_roundoff"].get<double>();
-    if (!(err > 0) || !(u > 0) || !std::isfinite(err)) continue;
-    const double x = std::log(u), y = std::log(err);
-    sx += x; sy += y; sxx += x * x; sxy += x * y; ++k;
+// The ladder's rungs for the decision: per-layer error (max over u and v) and tolerance.
+LadderRung ladder_rung(const json& r) {
+  LadderRung rung{r["precision_bits"].get<double>(), {}, {}};
+  for (const auto& e : r["per_layer"]) {
+    rung.error.push_back(std::max(e["max_u_err"].get<double>(), e["max_v_err"].get<double>()));
+    rung.tolerance.push_back(e["tolerance"].get<double>());
   }
-  if (k < 2) return nullptr;
-  return (k * sxy - sx * sy) / (k * sxx - sx * sx);
+  return rung;
 }
+
+json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 unsigned certify_bits(const Theorem1Options& o) {
   return o.certify_bits ? o.certify_bits : static_cast<unsigned>(std::min<long long>(kMaxBits, 128 + 2 * o.run.layers));
@@ -47,19 +45,35 @@ json decide_theorem1(const Theorem1Options& o, const ScalarSpec& base, const otv
   json j = run_in(base);
   const bool base_holds = j["first_failing_layer"].is_null();
   json ladder = json::array();
-  json top;
+  std::vector<json> runs;
   if (always_ladder || !base_holds) {
     for (const auto& name : otv::split(o.ladder, ',')) {
       json r = run_in(parse_scalar(otv::trim(name)));
       ladder.push_back({{"scalar", r["scalar"]}, {"max_err", r["max_err"]}, {"unit_roundoff", r["unit_roundoff"]},
                         {"tolerance", r["tolerance"]}, {"first_failing_layer", r["first_failing_layer"]}});
-      top = r;
+      runs.push_back(std::move(r));
     }
   }
+  // Rungs: the base type first, then the ladder's other types.
+  std::vector<LadderRung> rungs{ladder_rung(j)};
+  for (std::size_t k = 0; k < ladder.size(); ++k)
+    if (ladder[k]["scalar"] != j["scalar"]) rungs.push_back(ladder_rung(runs[k]));
+  const LadderDecision d = decide_ladder(rungs);
+  for (std::size_t k = 0; k < ladder.size(); ++k) {
+    const auto depth = first_reaching(ladder_rung(runs[k]), d.failure_level);
+    ladder[k]["failure_depth"] = depth && d.failure_level > 0 ? json(*depth) : json(nullptr);
+  }
   j["ladder"] = ladder;
-  j["ladder_slope"] = fit_slope(ladder);
-  if (base_holds) j["verdict"] = "holds";
-  else j["verdict"] = (!top.is_null() && top["first_failing_layer"].is_null()) ? "rounding-only" : "fails";
+  j["ladder_slope"] = optional_json(d.slope);
+  j["verdict"] = to_string(d.verdict);
+  if (d.verdict != LadderVerdict::holds) {
+    // The growth an unstable fixed point of the sink predicts: corrected's sink
+    // map u <- u - gamma h(u) has h'(0) = 1 / (lambda (n + 1)) (docs/findings.md F3).
+    const double lambda = std::stod(o.run.lambda), gamma = std::stod(o.run.gamma), n = double(inst.n());
+    j["ladder_decision"] = {{"failure_level", d.failure_level}, {"growth_per_layer", optional_json(d.growth_per_layer)},
+                            {"layers_per_bit", optional_json(d.layers_per_bit)}, {"growth_from_depths", optional_json(d.growth_from_depths)},
+                            {"predicted_growth_corrected_sink", std::abs(1 - gamma / (lambda * (n + 1)))}};
+  }
   if (o.certify) {
     json c = with_scalar({ScalarSpec::Kind::mpfi, certify_bits(o)},
                          [&]<class Real>() { return ModelCommands<Real>::theorem1(o.run, inst); });
@@ -72,8 +86,8 @@ json decide_theorem1(const Theorem1Options& o, const ScalarSpec& base, const otv
 void print_theorem1_text(const json& j) {
   fmt::print("Theorem 1 ({} variant, {}): transformer u, v columns vs adaptive GD\n", text_of(j["variant"]), text_of(j["scalar"]));
   if (j.contains("trials")) {
-    fmt::print("{} random trials: {} hold, {} rounding-only, {} fail\n", j["trials"].size(), j["counts"]["holds"].get<int>(),
-               j["counts"]["rounding-only"].get<int>(), j["counts"]["fails"].get<int>());
+    fmt::print("{} random trials: {} hold, {} rounding-only, {} unstable, {} fail\n", j["trials"].size(), j["counts"]["holds"].get<int>(),
+               j["counts"]["rounding-only"].get<int>(), j["counts"]["unstable"].get<int>(), j["counts"]["fails"].get<int>());
     if (!j["worst_case"].is_null()) fmt::print("first failing case: otverify theorem1 --replay '{}'\n", text_of(j["worst_case"]));
   }
   fmt::print("{:>7} {:>12} {:>12} {:>12}  {:>14} {:>14}\n", "layer", "max|du|", "max|dv|", "tolerance", "sink u", "sink v");
@@ -94,6 +108,14 @@ void print_theorem1_text(const json& j) {
       fmt::print("  {:<12} u = {:.3e}  max err = {:.6e}  tolerance = {:.3e}\n", text_of(e["scalar"]), e["unit_roundoff"].get<double>(),
                  e["max_err"].get<double>(), e["tolerance"].get<double>());
     fmt::print("  slope of log(err) vs log(u): {}\n", j["ladder_slope"].is_null() ? "n/a" : fmt::format("{:.3f}", j["ladder_slope"].get<double>()));
+    if (j.contains("ladder_decision")) {
+      const auto& d = j["ladder_decision"];
+      auto num = [](const json& v) { return v.is_null() ? std::string("n/a") : fmt::format("{:.4g}", v.get<double>()); };
+      fmt::print("  depth at which the error reaches {:.3g}:", d["failure_level"].get<double>());
+      for (const auto& e : j["ladder"]) fmt::print(" {} {}", text_of(e["scalar"]), e["failure_depth"].is_null() ? "never" : text_of(e["failure_depth"]));
+      fmt::print("\n  growth per layer: measured {}, from the depths {} ({} layers per bit); corrected's sink predicts |1 - gamma/(lambda (n+1))| = {}\n",
+                 num(d["growth_per_layer"]), num(d["growth_from_depths"]), num(d["layers_per_bit"]), num(d["predicted_growth_corrected_sink"]));
+    }
   }
   if (j.contains("certificate")) {
     const auto& c = j["certificate"];
@@ -118,7 +140,9 @@ void register_theorem1(CLI::App& app, Registry& r) {
   add_model_options(cmd, t1->run, *choice);
   cmd->add_option("--trials", t1->trials, "random uniform instances to try (n uniform in [1, --max-n]); 0: the given instance");
   cmd->add_option("--max-n", t1->max_n, "largest n for --trials (default 8)");
-  cmd->add_option("--ladder", t1->ladder, "precision ladder (default double,mpfr:128,mpfr:256,mpfr:512)");
+  cmd->add_option("--ladder", t1->ladder,
+                  "precision ladder (default double,mpfr:128,mpfr:256,mpfr:512); verdicts: holds, rounding-only (the error shrinks with u), "
+                  "unstable (a rounding error growing geometrically: the depth at which it reaches a fixed size rises with the bits), fails");
   cmd->add_flag("--certify", t1->certify, "also run both computations in mpfi interval arithmetic");
   cmd->add_option("--certify-bits", t1->certify_bits, "mpfi precision for --certify (default 128 + 2 x layers)");
   cmd->add_option("--replay", t1->replay, "rerun one case, e.g. 'generator=uniform,n=3,d=1,seed=7,lambda=0.01,gamma=0.01,layers=5,variant=paper'");
@@ -192,7 +216,7 @@ void register_theorem1(CLI::App& app, Registry& r) {
         }
       }
       json trials = json::array();
-      json counts = {{"holds", 0}, {"rounding-only", 0}, {"fails", 0}};
+      json counts = {{"holds", 0}, {"rounding-only", 0}, {"unstable", 0}, {"fails", 0}};
       json worst = nullptr, worst_case = nullptr;
       for (std::size_t k = 0; k < results.size(); ++k) {
         const json& r = results[k];
@@ -209,7 +233,9 @@ void register_theorem1(CLI::App& app, Registry& r) {
       j["trials"] = trials;
       j["counts"] = counts;
       j["worst_case"] = worst_case;
-      j["verdict"] = counts["fails"].get<int>() > 0 ? "fails" : (counts["rounding-only"].get<int>() > 0 ? "rounding-only" : "holds");
+      j["verdict"] = "holds";
+      for (const char* v : {"rounding-only", "unstable", "fails"})  // the worst verdict found
+        if (counts[v].get<int>() > 0) j["verdict"] = v;
     }
     j["variant"] = otv::to_string(t1->run.variant);
     j["layers"] = t1->run.layers;

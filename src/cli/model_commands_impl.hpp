@@ -50,10 +50,14 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
   // Breakdown is a result: record the first layer whose output is not finite.
   long long first_nonfinite_layer = -1;
   Matrix<Real> Z = make_prompt<Real>(inst, c);
-  nlohmann::json patterns = nlohmann::json::array();  // --patterns-at: A^(k), the head-1 data block acting on Z^(k) (eq. 10)
+  // --patterns-at: A^(k), the head-1 data block acting on Z^(k) (eq. 10), and the
+  // readout at that depth (a depth scan of the sorted estimate).
+  nlohmann::json patterns = nlohmann::json::array();
   auto record_pattern = [&](long long k) {
     if (std::find(o.patterns_at.begin(), o.patterns_at.end(), k) == o.patterns_at.end()) return;
-    patterns.push_back({{"layer", k}, {"head1", json_matrix<Real>(data_block<Real>(tf.attentions(Z, static_cast<int>(k))[0].pattern))}});
+    const auto att_k = tf.attentions(Z, static_cast<int>(k));
+    patterns.push_back({{"layer", k}, {"head1", json_matrix<Real>(data_block<Real>(att_k[0].pattern))},
+                        {"readout", json_matrix<Real>(readout<Real>(att_k[1].pattern, inst.x))}});
   };
   for (long long l = 0; l < o.layers; ++l) {
     record_pattern(l);
@@ -134,6 +138,7 @@ template <class Real> nlohmann::json ModelCommands<Real>::theorem1(const RunOpti
   j["scalar"] = T::name();
   j["kernels"] = kernel_provenance();
   j["unit_roundoff"] = T::to_double(T::unit_roundoff());
+  j["precision_bits"] = T::bits();
   j["interval"] = T::is_interval;
   nlohmann::json per_layer = nlohmann::json::array(), sink = nlohmann::json::array();
   Real max_err = 0;

@@ -98,6 +98,18 @@ assert not re.search(r'<(script|link|img|iframe)[^>]*\s(src|href)\s*=', markup, 
 assert h.count('id="otv-data"') == 1 and len(re.findall(r"<script", h, re.I)) == 7
 PY
 
+# --from renders the page only: it must not claim or link a data file it did not write.
+rm -f "$out/again.html" "$out/again.json"
+said=$("$otv" report --from "$out/report.json" --out "$out/again.html" 2>&1)
+check "report --from writes again.html and says it rendered from report.json" \
+  bash -c '[ -s "$1/again.html" ] && [ ! -e "$1/again.json" ] && [[ "$2" == *"again.html from the data in"*"report.json"* ]] && [[ "$2" != *again.json* ]]' _ "$out" "$said"
+check "... and the page's provenance links report.json, the data it was rendered from" /usr/bin/python3 - "$out/again.html" <<'PY'
+import json, re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+data = json.loads(re.search(r'<script[^>]*id="otv-data"[^>]*>(.*?)</script>', h, re.S).group(1))
+assert data["provenance"]["data"] == "report.json", data["provenance"]["data"]
+PY
+rm -f "$out/again.html"
 rejects "an unknown profile" --profile huge --out "$out/x.html"
 rejects "overwriting without --force" --profile quick --out "$out/report.html"
 rejects "an --out ending in .json" --out "$out/x.json"
@@ -119,8 +131,7 @@ pid=$!
 sleep 2
 kill -INT "$pid"
 wait "$pid"; rc=$?
-if [ "$rc" -eq 3 ] && [ ! -e "$out/interrupted.html" ] && [ ! -e "$out/interrupted.json" ]; then echo "ok: SIGINT exits 3 and writes no report"
-else echo "FAIL: SIGINT gave exit $rc"; fail=$((fail + 1)); fi
-rm -f "$out/interrupted.breakdown.jsonl"
+if [ "$rc" -eq 3 ] && [ -z "$(ls "$out"/interrupted.* 2>/dev/null)" ]; then echo "ok: SIGINT exits 3 and leaves no file (report, data or sweep)"
+else echo "FAIL: SIGINT gave exit $rc, left $(ls "$out"/interrupted.* 2>/dev/null)"; fail=$((fail + 1)); fi
 echo "$((count - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -35,5 +35,24 @@ else:
     assert isinstance(j["readout"][0], str), "multiprecision prints decimal strings"
 ' "$s"; then echo "ok: $s"; else echo "FAIL: $s"; fail=$((fail + 1)); fi
 done
+# Non-finite output is counted wherever it appears (the readout and patterns too,
+# not only the state Z): breakdown.nonfinite_entries is at least the number of
+# non-finite values printed, and the text output says BREAKDOWN.
+for args in "--scalar float --lambda 1e-30 --layers 3" "--x 5.,1 --y 0,1 --layers 3" "--layers 300 --patterns-at 0,300"; do
+  count=$((count + 1))
+  if "$otv" run $args --json | "$py" -c '
+import json, sys
+j = json.load(sys.stdin)
+def nonfinite(v):
+    if isinstance(v, dict): return sum(nonfinite(x) for k, x in v.items() if k != "breakdown")
+    if isinstance(v, list): return sum(nonfinite(x) for x in v)
+    return int(isinstance(v, str) and any(t in v for t in ("nan", "inf")))
+printed, counted = nonfinite(j), j["breakdown"]["nonfinite_entries"]
+assert counted >= printed and (counted > 0) == (printed > 0), (printed, counted)
+assert (printed > 0) == (sys.argv[1] != "finite"), printed
+' "$( [[ "$args" == *patterns* ]] && echo finite || echo nonfinite )" && { [[ "$args" == *patterns* ]] || "$otv" run $args | grep -q '^BREAKDOWN'; }; then
+    echo "ok: non-finite values counted: run $args"
+  else echo "FAIL: non-finite values not counted: run $args"; fail=$((fail + 1)); fi
+done
 echo "$((count - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -10,7 +10,7 @@ check() {  # check <description> <command string>
 }
 check "--version: 'otverify X.Y.Z (commit <hash>)'" \
   "'$otv' --version | grep -Eq '^otverify [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{40}(, with uncommitted changes)?|unknown \(not a git checkout\))\)$'"
-subcommands=$("$otv" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {print $1}')
+subcommands=$("$otv" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF {print $1}')  # up to the footer
 check "--help lists the subcommands" "[ \$(wc -w <<<'$subcommands') -ge 5 ]"
 for s in $subcommands; do
   check "$s --help shows an example and exits 0" "'$otv' $s --help | grep -q '^Example: otverify $s '"

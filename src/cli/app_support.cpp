@@ -10,24 +10,28 @@ namespace otv::cli {
 std::string text_of(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 void add_instance_options(CLI::App* app, InstanceOptions& o) {
-  app->add_option("--x", o.x, "source points inline: '0.5,0.75' (d = 1) or '0.1 0.2;0.3 0.4' (d = 2)");
-  app->add_option("--y", o.y, "target points inline, same syntax as --x");
-  app->add_option("--x-file", o.x_file, "CSV file of source points, one point per row");
-  app->add_option("--y-file", o.y_file, "CSV file of target points, one point per row");
-  app->add_option("--generator", o.generator, "seeded generator: paper (x a permutation of {1/n..1}, y_i = i/n), uniform, gaussian");
-  app->add_option("--n", o.n, "number of points for --generator");
-  app->add_option("--d", o.d, "dimension for --generator (default 1)");
-  app->add_option("--seed", o.seed, "seed for --generator (default 1)");
+  auto* x = app->add_option("--x", o.x, "source points inline: '0.5,0.75' (d = 1) or '0.1 0.2;0.3 0.4' (d = 2)")->type_name("POINTS");
+  auto* y = app->add_option("--y", o.y, "target points inline, same syntax as --x")->type_name("POINTS");
+  auto* x_file = app->add_option("--x-file", o.x_file, "CSV file of source points, one point per row")->type_name("FILE");
+  auto* y_file = app->add_option("--y-file", o.y_file, "CSV file of target points, one point per row")->type_name("FILE");
+  app->add_option("--generator", o.generator, "seeded generator: paper (x a permutation of {1/n..1}, y_i = i/n), uniform, gaussian")
+      ->type_name("NAME");
+  // Options of the generator are refused beside given points (they would be ignored).
+  for (auto* generator_option :
+       {add_integer(app, "--n", o.n, "number of points for --generator", static_cast<long long>(1), static_cast<long long>(kMaxPoints)),
+        add_integer(app, "--d", o.d, "dimension for --generator (default 1)", static_cast<long long>(1), static_cast<long long>(kMaxDimension)),
+        add_integer(app, "--seed", o.seed, "seed for --generator (default 1)", std::uint64_t{0}, kMaxSeed)})
+    generator_option->excludes(x)->excludes(y)->excludes(x_file)->excludes(y_file);
 }
 
 void add_model_options(CLI::App* app, RunOptions& run, ModelChoice& m) {
   add_instance_options(app, run.instance);
-  app->add_option("--lambda", run.lambda, "entropic regularisation lambda > 0 (default " + run.lambda + ")");
-  app->add_option("--gamma", run.gamma, "step size gamma > 0 (default " + run.gamma + ")");
-  app->add_option("--layers", run.layers, "number of layers (default " + std::to_string(run.layers) + ")");
-  app->add_option("--variant", m.variant, "construction: paper, notebook, corrected or relu-reset (default paper)");
-  app->add_option("--scalar", m.scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS (default double)");
-  app->add_option("--softmax", m.softmax, "softmax: stable (max-subtracted, default) or naive");
+  app->add_option("--lambda", run.lambda, "entropic regularisation lambda > 0 (default " + run.lambda + ")")->type_name("NUMBER");
+  app->add_option("--gamma", run.gamma, "step size gamma > 0 (default " + run.gamma + ")")->type_name("NUMBER");
+  add_integer(app, "--layers", run.layers, "number of layers (default " + std::to_string(run.layers) + ")", 0LL, kMaxLayers);
+  app->add_option("--variant", m.variant, "construction: paper, notebook, corrected or relu-reset (default paper)")->type_name("NAME");
+  app->add_option("--scalar", m.scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS (default double)")->type_name("TYPE");
+  app->add_option("--softmax", m.softmax, "softmax: stable (max-subtracted, default) or naive")->type_name("NAME");
   app->add_flag("--json", m.json, "print one JSON object instead of text");
   add_exp_option(app);
 }

@@ -4,7 +4,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,35 @@ void register_breakdown(CLI::App& app, Registry& r);
 void register_merge(CLI::App& app, Registry& r);
 void register_train(CLI::App& app, Registry& r);  // train, eval, ablation
 void register_report(CLI::App& app, Registry& r);
+
+// An integer option's syntax and range, as a CLI11 transform: decimal digits
+// only (CLI11 2.1.2 converts with strtoll base 0, so 010 was octal 8 and 0x10
+// sixteen; strtoull took -1 as 2^64 - 1), no leading zeros, within [lo, hi].
+// Anything else is a parse error: one line, exit 2.
+template <class Int>
+CLI::Validator integer_in(Int lo = std::numeric_limits<Int>::min(), Int hi = std::numeric_limits<Int>::max()) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        Int value{};
+        const char* end = text.data() + text.size();
+        const auto r = std::from_chars(text.data(), end, value);
+        const std::size_t digits_at = !text.empty() && text[0] == '-' ? 1 : 0;
+        const bool leading_zero = text.size() > digits_at + 1 && text[digits_at] == '0';
+        if (text.empty() || r.ptr != end || leading_zero || (r.ec != std::errc() && r.ec != std::errc::result_out_of_range))
+          return "not a decimal integer: " + excerpt(text);
+        if (r.ec == std::errc::result_out_of_range || value < lo || value > hi)
+          return excerpt(text) + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+        return {};
+      },
+      "", "");
+}
+
+// add_option for an integer, with integer_in's checks and the type name INT.
+template <class Int>
+CLI::Option* add_integer(CLI::App* app, const std::string& name, Int& target, const std::string& help,
+                         Int lo = std::numeric_limits<Int>::min(), Int hi = std::numeric_limits<Int>::max()) {
+  return app->add_option(name, target, help)->transform(integer_in<Int>(lo, hi))->type_name("INT");
+}
 
 // A JSON value as text: strings unquoted, everything else dumped.
 std::string text_of(const nlohmann::json& v);

@@ -144,7 +144,7 @@ std::vector<std::string> split_list(const std::string& text, const char* what) {
   std::vector<std::string> out;
   for (const auto& item : split(text, ',')) {
     const std::string t = trim(item);
-    if (t.empty()) throw InputError(std::string("empty entry in ") + what + " list '" + text + "'");
+    if (t.empty()) throw InputError(std::string("empty entry in ") + what + " list " + excerpt(text));
     out.push_back(t);
   }
   return out;
@@ -187,6 +187,18 @@ void SweepOptions::validate() const {
   require(generator == "paper" || generator == "uniform", "--generator must be paper or uniform");
   require(seeds >= 1 && seeds <= 1000, "--seeds must be in [1, 1000]");
   require(std::isfinite(gamma_ratio) && gamma_ratio > 0, "--gamma-ratio must be positive and finite");
+  // Every cell's lambda and gamma = ratio x lambda must be normal numbers in every
+  // swept type (the cells run in child processes; refuse here, before --out).
+  for (const auto& s : scalars) {
+    const auto kind = parse_scalar(s).kind;
+    const bool is_float = kind == ScalarSpec::Kind::float_;
+    const double smallest = is_float ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
+    const double largest = is_float ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
+    for (const double v : {lambda_min, lambda_max, gamma_ratio * lambda_min, gamma_ratio * lambda_max})
+      require(v >= smallest && v <= largest,
+              fmt::format("lambda in [{:g}, {:g}] with gamma = {:g} x lambda is not representable in {} (normal range [{:g}, {:g}])", lambda_min,
+                          lambda_max, gamma_ratio, s, smallest, largest));
+  }
   require(std::isfinite(tolerance) && tolerance > 0, "--tolerance must be positive and finite");
   require(bisect_steps >= 0 && bisect_steps <= 20, "--bisect must be in [0, 20]");
   require(!ns.empty() && !scalars.empty() && !softmax.empty(), "empty --n, --scalars or --softmax");

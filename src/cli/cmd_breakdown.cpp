@@ -2,15 +2,20 @@
 // processes on every MPI rank), results appended by rank 0 as JSON lines as each cell
 // finishes, --resume, --shard, bisection of lambda*, and the threshold table.
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "cli/app_support.hpp"
 #include "cli/breakdown_sweep.hpp"
+#include "cli/input_file.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/mpi_world.hpp"
 #include "cli/output_file.hpp"
@@ -36,30 +41,54 @@ Shard parse_shard(const std::string& s) {
     sh.count = std::stoll(s.substr(slash + 1), &b);
     if (a != slash || b != s.size() - slash - 1) throw std::invalid_argument("trailing");
   } catch (const std::exception&) {
-    throw InputError("malformed --shard '" + s + "' (expected i/N with 0 <= i < N)");
+    throw InputError("malformed --shard " + excerpt(s) + " (expected i/N with 0 <= i < N)");
   }
   if (sh.count < 1 || sh.index < 0 || sh.index >= sh.count) throw InputError("--shard " + s + " needs 0 <= i < N");
   return sh;
 }
 
-// Appends result lines to the --out file (flushed per line) and keeps them.
+// Appends result lines to the --out file (flushed per line) and keeps them. The
+// file is locked (flock, exclusive) for the whole sweep: a second otverify on
+// the same --out, even with --resume or --force, is refused before it touches it.
 class ResultSink {
  public:
   ResultSink(const std::string& path, bool force, bool resume) : path_(path) {
     if (path_.empty()) return;
-    if (resume && std::filesystem::exists(path_)) {
-      results_ = read_results_tolerant();
-      for (const auto& r : results_) keys_.insert(r["key"].get<std::string>());
-      std::string kept;
-      for (const auto& r : results_) kept += r.dump() + "\n";
-      write_file_atomically(path_, kept, true);  // drops a line cut short by a crash
-    } else {
-      if (!force && std::filesystem::exists(path_)) throw InputError(path_ + " exists; pass --resume to continue it or --force to overwrite it");
-      write_file_atomically(path_, "", true);
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(std::filesystem::symlink_status(path_, ec));
+    if (resume && !exists)
+      throw InputError(excerpt(path_) + " does not exist; --resume continues an existing --out (drop --resume to start the sweep)");
+    if (!resume && !force && exists) throw InputError(excerpt(path_) + " exists; pass --resume to continue it or --force to overwrite it");
+    require_writable(path_, true);
+    lock_fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) throw InputError("cannot open " + excerpt(path_) + ": " + std::strerror(errno));
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(lock_fd_);
+      throw InputError(excerpt(path_) + " is locked by another otverify process; wait for it or choose another --out");
     }
+    std::string kept;
+    if (resume) {
+      kept = read_input_file(path_, "result file", kMaxJsonBytes);
+      // Only the last line may be incomplete (a run killed while writing); it is dropped.
+      if (!kept.empty() && kept.back() != '\n') {
+        std::cerr << "otverify: warning: dropping the incomplete last line of " << path_ << "\n";
+        const auto last = kept.find_last_of('\n');
+        kept = last == std::string::npos ? std::string() : kept.substr(0, last + 1);
+      }
+      std::istringstream text(kept);
+      results_ = parse_results(text, path_);
+      for (const auto& r : results_) keys_.insert(r["key"].get<std::string>());
+    }
+    // In place, under the lock (a rename would put an unlocked file at the path).
+    if (::ftruncate(lock_fd_, static_cast<off_t>(kept.size())) != 0) throw InputError("cannot truncate " + excerpt(path_) + ": " + std::strerror(errno));
     out_.open(path_, std::ios::app);
     if (!out_) throw InputError("cannot append to " + path_);
   }
+  ~ResultSink() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+  }
+  ResultSink(const ResultSink&) = delete;
+  ResultSink& operator=(const ResultSink&) = delete;
   void add(const json& cell) {
     results_.push_back(cell);
     keys_.insert(cell["key"].get<std::string>());
@@ -72,21 +101,8 @@ class ResultSink {
   bool has(const std::string& key) const { return keys_.count(key) > 0; }
 
  private:
-  // All lines of a previous run; only its last line may be incomplete (a run
-  // killed while writing), and that line is dropped with a warning.
-  std::vector<json> read_results_tolerant() {
-    std::ifstream in(path_);
-    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const bool cut = !all.empty() && all.back() != '\n';
-    if (cut) {
-      const auto last = all.find_last_of('\n');
-      std::cerr << "otverify: warning: dropping the incomplete last line of " << path_ << "\n";
-      all = last == std::string::npos ? std::string() : all.substr(0, last + 1);
-      write_file_atomically(path_, all, true);
-    }
-    return read_results(path_);
-  }
   std::string path_;
+  int lock_fd_ = -1;
   std::ofstream out_;
   std::vector<json> results_;
   std::set<std::string> keys_;
@@ -140,25 +156,25 @@ void register_breakdown(CLI::App& app, Registry& r) {
   };
   auto c = std::make_shared<Choices>();
   auto* cmd = app.add_subcommand("breakdown", "sweep lambda, n and scalar types; find where the construction breaks down and why");
-  cmd->add_option("--lambda-min", c->sweep.lambda_min, "smallest lambda (default 1e-5)");
-  cmd->add_option("--lambda-max", c->sweep.lambda_max, "largest lambda (default 1)");
-  cmd->add_option("--points", c->sweep.points, "lambda values, log-spaced (default 30)");
-  cmd->add_option("--n", c->ns, "comma list of n (default 4,16,64)");
-  cmd->add_option("--scalars", c->scalars, "comma list of scalar types (default float,double,long-double,float128,mpfr:128)");
-  cmd->add_option("--softmax", c->softmax, "comma list of softmax modes (default stable,naive)");
-  cmd->add_option("--layers", c->sweep.layers, "depth L (default 100)");
-  cmd->add_option("--variant", c->variant, "construction: paper, notebook, corrected or relu-reset (default paper)");
-  cmd->add_option("--generator", c->sweep.generator, "instances: paper (permutations of i/n) or uniform (default paper)");
-  cmd->add_option("--seeds", c->sweep.seeds, "instances per (lambda, n): seeds 1..K (default 1)");
-  cmd->add_option("--gamma-ratio", c->sweep.gamma_ratio, "gamma = ratio x lambda (default 2, the paper's 0.01 / 0.005)");
+  cmd->add_option("--lambda-min", c->sweep.lambda_min, "smallest lambda (default 1e-5)")->type_name("NUMBER");
+  cmd->add_option("--lambda-max", c->sweep.lambda_max, "largest lambda (default 1)")->type_name("NUMBER");
+  add_integer(cmd, "--points", c->sweep.points, "lambda values, log-spaced (default 30)");
+  cmd->add_option("--n", c->ns, "comma list of n (default 4,16,64)")->type_name("LIST");
+  cmd->add_option("--scalars,--scalar", c->scalars, "comma list of scalar types (default float,double,long-double,float128,mpfr:128); --scalar is the same option")->type_name("LIST");
+  cmd->add_option("--softmax", c->softmax, "comma list of softmax modes (default stable,naive)")->type_name("LIST");
+  add_integer(cmd, "--layers", c->sweep.layers, "depth L (default 100)");
+  cmd->add_option("--variant", c->variant, "construction: paper, notebook, corrected or relu-reset (default paper)")->type_name("NAME");
+  cmd->add_option("--generator", c->sweep.generator, "instances: paper (permutations of i/n) or uniform (default paper)")->type_name("NAME");
+  add_integer(cmd, "--seeds", c->sweep.seeds, "instances per (lambda, n): seeds 1..K (default 1)");
+  cmd->add_option("--gamma-ratio", c->sweep.gamma_ratio, "gamma = ratio x lambda (default 2, the paper's 0.01 / 0.005)")->type_name("NUMBER");
   cmd->add_option("--tolerance", c->sweep.tolerance,
-                  "breakdown when the head-1 pattern is farther than this from P_lambda* in the Hilbert metric, in nats (default 1e-2)");
-  cmd->add_option("--bisect", c->sweep.bisect_steps, "bisection rounds refining each lambda* (default 3)");
-  cmd->add_option("--jobs", c->jobs, "worker processes per rank (default: the node's cores / its MPI ranks)");
-  cmd->add_option("--out", c->out, "append results as JSON lines to this file as cells finish");
+                  "breakdown when the head-1 pattern is farther than this from P_lambda* in the Hilbert metric, in nats (default 1e-2)")->type_name("NUMBER");
+  add_integer(cmd, "--bisect", c->sweep.bisect_steps, "bisection rounds refining each lambda* (default 3)");
+  add_integer(cmd, "--jobs", c->jobs, "worker processes per rank (default: the node's cores / its MPI ranks)");
+  cmd->add_option("--out", c->out, "append results as JSON lines to this file as cells finish")->type_name("FILE");
   cmd->add_flag("--resume", c->resume, "continue --out: skip the cells it already holds");
   cmd->add_flag("--force", c->force, "overwrite an existing --out");
-  cmd->add_option("--shard", c->shard, "run slice i/N of the (lambda, n, seed) groups (0 <= i < N); no bisection; join with otverify merge");
+  cmd->add_option("--shard", c->shard, "run slice i/N of the (lambda, n, seed) groups (0 <= i < N); no bisection; join with otverify merge")->type_name("I/N");
   cmd->add_flag("--json", c->json, "print one JSON object (thresholds) instead of the table");
   add_exp_option(cmd);
   cmd->footer("Example: otverify breakdown --n 4,16 --scalars float,double --points 12 --layers 50 --out sweep.jsonl\n"
@@ -230,9 +246,9 @@ void register_merge(CLI::App& app, Registry& r) {
   };
   auto c = std::make_shared<Choices>();
   auto* cmd = app.add_subcommand("merge", "join breakdown result files (e.g. from --shard runs) and print their thresholds");
-  cmd->add_option("inputs", c->inputs, "result files (JSON lines)")->required();
-  cmd->add_option("--out", c->out, "write the joined results here");
-  cmd->add_option("--tolerance", c->tolerance, "breakdown tolerance in nats (default 1e-2)");
+  cmd->add_option("inputs", c->inputs, "result files (JSON lines)")->required()->type_name("FILE");
+  cmd->add_option("--out", c->out, "write the joined results here")->type_name("FILE");
+  cmd->add_option("--tolerance", c->tolerance, "breakdown tolerance in nats (default 1e-2)")->type_name("NUMBER");
   cmd->add_flag("--force", c->force, "overwrite an existing --out");
   cmd->add_flag("--json", c->json, "print one JSON object instead of the table");
   cmd->footer("Example: otverify merge part0.jsonl part1.jsonl --out sweep.jsonl");
@@ -242,8 +258,20 @@ void register_merge(CLI::App& app, Registry& r) {
     std::vector<json> merged;
     std::set<std::string> keys;
     long long duplicates = 0;
+    // One sweep's settings only: the threshold table does not show them, so rows
+    // of two depths or variants would be indistinguishable.
+    auto settings_of = [](const json& cell) {
+      return fmt::format("variant {}, {} layers, generator {}, gamma ratio {:g}", cell["variant"].get<std::string>(), cell["layers"].get<long long>(),
+                         cell["generator"].get<std::string>(), cell["gamma_ratio"].get<double>());
+    };
+    std::string first_settings, first_path;
     for (const auto& path : c->inputs)
       for (auto& cell : read_results(path)) {
+        const std::string settings = settings_of(cell);
+        if (first_path.empty()) first_settings = settings, first_path = path;
+        if (settings != first_settings)
+          throw InputError(fmt::format("{} holds cells of other settings ({}) than {} ({}); merge results of one sweep", excerpt(path), settings,
+                                       excerpt(first_path), first_settings));
         if (keys.insert(cell["key"].get<std::string>()).second) merged.push_back(std::move(cell));
         else ++duplicates;
       }

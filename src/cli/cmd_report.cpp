@@ -17,6 +17,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_audit.hpp"
+#include "cli/input_file.hpp"
 #include "cli/report_html.hpp"
 #include "cli/report_provenance.hpp"
 #include "otv/error.hpp"
@@ -28,10 +29,9 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 json read_json_file(const fs::path& p, const std::string& what) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw InputError("cannot read " + what + " " + p.string());
+  const std::string text = read_input_file(p.string(), what, kMaxJsonBytes);
   try {
-    return json::parse(in);
+    return json::parse(text);
   } catch (const json::exception& e) {
     throw InputError(what + " " + p.string() + " is not valid JSON: " + e.what());
   }
@@ -62,13 +62,13 @@ std::string self_executable() {
   return p.string();
 }
 
-void print_verdicts(const json& data) {
+void print_verdicts(const json& data, const std::string& written) {
   const json& p = data["provenance"];
   fmt::print("otverify report ({} profile, {} s)\n", text_of(p.value("profile", json("?"))), text_of(p.value("duration_seconds", json("?"))));
   for (const auto& v : data["verdicts"])
     if (v.is_object())
       fmt::print("  {:<24} {:<22} {}\n", text_of(v.value("id", json(""))), text_of(v.value("verdict", json(""))), text_of(v.value("reason", json(""))));
-  fmt::print("wrote {} and {}\n", text_of(p["html"]), text_of(p["data"]));
+  fmt::print("{}\n", written);
 }
 
 }  // namespace
@@ -81,24 +81,24 @@ void register_report(CLI::App& app, Registry& r) {
   };
   auto c = std::make_shared<Choices>();
   auto* cmd = app.add_subcommand("report", "run the standard audit and write one self-contained HTML report (and its data as JSON)");
-  cmd->add_option("--out", c->out, "the HTML file to write; its data goes beside it (report.html -> report.json)")->required();
-  cmd->add_option("--profile", c->profile, "quick (under 2 min on 2 cores) or full (under 30 min: 2000 layers, the default breakdown sweep)");
+  cmd->add_option("--out", c->out, "the HTML file to write; its data goes beside it (report.html -> report.json)")->required()->type_name("FILE");
+  cmd->add_option("--profile", c->profile, "quick (under 2 min on 2 cores) or full (under 30 min: 2000 layers, the default breakdown sweep)")->type_name("NAME");
   cmd->add_flag("--force", c->force, "overwrite existing output files");
-  cmd->add_option("--jobs", c->jobs, "audit steps run at once (default: all cores)");
-  cmd->add_option("--assets", c->assets, "directory with template.html, report.css, report.js and node_modules (default: the source tree's reports/)");
-  cmd->add_option("--docs", c->docs, "directory with findings.md and construction.md (default: the source tree's docs/)");
-  cmd->add_option("--ablation", c->ablation, "training ablation to show (default: reports/models/ablation.json when present)");
+  add_integer(cmd, "--jobs", c->jobs, "audit steps run at once (default: all cores)");
+  cmd->add_option("--assets", c->assets, "directory with template.html, report.css, report.js and node_modules (default: the source tree's reports/)")->type_name("DIR");
+  cmd->add_option("--docs", c->docs, "directory with findings.md and construction.md (default: the source tree's docs/)")->type_name("DIR");
+  cmd->add_option("--ablation", c->ablation, "training ablation to show (default: reports/models/ablation.json when present)")->type_name("FILE");
   cmd->add_option("--breakdown", c->breakdown,
-                  "use this breakdown sweep result (JSON lines, e.g. from otverify breakdown or merge) instead of running the profile's sweep");
+                  "use this breakdown sweep result (JSON lines, e.g. from otverify breakdown or merge) instead of running the profile's sweep")->type_name("FILE");
   cmd->add_option("--from", c->from,
                   "render the HTML from an existing report JSON instead of running the audit (schema otverify-report/2, reports/README.md; "
-                  "data of another version renders as a page that says so)");
+                  "data of another version renders as a page that says so)")->type_name("FILE");
   cmd->add_flag("--json", c->json, "print the verdicts as JSON instead of a table");
   cmd->footer("Example: otverify report --profile quick --out report.html\n"
               "Verdicts: holds, fails, holds with caveat, cannot be checked here; each links to its evidence.\n"
               "The page works offline, reads on a phone and prints (each figure as a static image).");
   r.push_back({cmd, [c] {
-    if (c->profile != "quick" && c->profile != "full") throw InputError("--profile must be quick or full (got '" + c->profile + "')");
+    if (c->profile != "quick" && c->profile != "full") throw InputError("--profile must be quick or full (got " + excerpt(c->profile) + ")");
     if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
     const fs::path html_path(c->out);
     fs::path data_path = html_path, sweep_path = html_path;
@@ -115,6 +115,13 @@ void register_report(CLI::App& app, Registry& r) {
     const std::string assets_dir = c->assets.empty() ? default_reports_dir() : c->assets;
     const ReportAssets assets = load_report_assets(assets_dir);
 
+    // The sweep file is the audit's own until the report is written: removed if
+    // the audit is interrupted or fails (else it would block the next run).
+    struct SweepCleanup {
+      fs::path path;
+      bool keep = false;
+      ~SweepCleanup() { std::error_code ec; if (!keep && !path.empty()) fs::remove(path, ec); }
+    } cleanup;
     json data;
     if (!c->from.empty()) {
       data = read_json_file(c->from, "report data");
@@ -143,6 +150,7 @@ void register_report(CLI::App& app, Registry& r) {
       install_interrupt_handlers();
       const auto profile = c->profile == "full" ? ReportProfile::full : ReportProfile::quick;
       const auto plan = audit_plan(profile, sweep_path.string(), !c->breakdown.empty(), property_tests, static_cast<int>(c->jobs));
+      if (c->breakdown.empty()) cleanup.path = sweep_path;
       json steps = run_audit(plan, self, static_cast<int>(c->jobs));
       if (steps.contains("interrupted")) {
         std::cerr << "otverify: interrupted; no report written\n";
@@ -169,10 +177,17 @@ void register_report(CLI::App& app, Registry& r) {
               {"findings", findings}, {"steps", steps}, {"ablation", ablation}, {"breakdown_cells", breakdown_cells(sweep_path.string())}};
     }
     data["provenance"]["html"] = html_path.filename().string();
-    data["provenance"]["data"] = data_path.filename().string();
+    // The page links its data: the file written beside it, or the --from file it was rendered from.
+    std::error_code ec;
+    const std::string from_link = c->from.empty() ? "" : fs::relative(fs::absolute(c->from), fs::absolute(html_path).parent_path(), ec).string();
+    data["provenance"]["data"] = c->from.empty() ? data_path.filename().string() : (from_link.empty() ? c->from : from_link);
     if (c->from.empty()) write_file_atomically(data_path.string(), data.dump(1) + "\n", c->force);
     write_file_atomically(c->out, render_report_html(assets, data), c->force);
-    emit(data["verdicts"], c->json, [&](const json&) { print_verdicts(data); });
+    cleanup.keep = true;
+    const std::string written = !c->from.empty()      ? fmt::format("wrote {} from the data in {}", c->out, c->from)
+                                : c->breakdown.empty() ? fmt::format("wrote {}, {} and {}", c->out, data_path.string(), sweep_path.string())
+                                                       : fmt::format("wrote {} and {}", c->out, data_path.string());
+    emit(data["verdicts"], c->json, [&](const json&) { print_verdicts(data, written); });
     return kExitOk;
   }});
 }

@@ -35,8 +35,9 @@ void print_run_text(const json& j) {
   }
   const auto& b = j["breakdown"];
   if (b["nonfinite_entries"].get<std::size_t>() > 0)
-    fmt::print("BREAKDOWN: {} non-finite entries; first non-finite layer {}\n", text_of(b["nonfinite_entries"]),
-               text_of(b["first_nonfinite_layer"]));
+    fmt::print("BREAKDOWN: {} non-finite values in the output; {}\n", text_of(b["nonfinite_entries"]),
+               b["first_nonfinite_layer"].is_null() ? std::string("the state Z stays finite (the attention patterns or the readout are not)")
+                                                    : "first non-finite layer " + text_of(b["first_nonfinite_layer"]));
 }
 
 }  // namespace
@@ -48,7 +49,7 @@ void register_run(CLI::App& app, Registry& r) {
   add_model_options(cmd, *run, *choice);
   auto patterns_at = std::make_shared<std::string>();
   cmd->add_option("--patterns-at", *patterns_at,
-                  "comma list of layers k in [0, layers]: report A^(k) (head 1, data block) and P_lambda*, P* (as in the paper's Figures 1-2)");
+                  "comma list of layers k in [0, layers]: report A^(k) (head 1, data block) and P_lambda*, P* (as in the paper's Figures 1-2)")->type_name("LIST");
   cmd->footer("Example: otverify run --x 0.5,0.75,0.25,0 --y 0,0.25,0.5,0.75 --scalar mpfr:256 --layers 2000\n"
               "         otverify run --generator paper --n 8 --layers 600 --patterns-at 1,300,600 --json");
   r.push_back({cmd, [run, choice, patterns_at] {

@@ -37,10 +37,13 @@ unsigned certify_bits(const Theorem1Options& o) {
 
 // Decides Theorem 1 on one instance: base scalar, then the ladder (always for a
 // single instance, only on failure for random trials), then the certificate.
+// `progress` (if any) advances once per scalar run.
 json decide_theorem1(const Theorem1Options& o, const ScalarSpec& base, const otv::InstanceText& inst,
-                     bool always_ladder) {
+                     bool always_ladder, Progress* progress) {
   auto run_in = [&](const ScalarSpec& spec) {
-    return with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::theorem1(o.run, inst); });
+    json r = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::theorem1(o.run, inst); });
+    if (progress) progress->advance();
+    return r;
   };
   json j = run_in(base);
   const bool base_holds = j["first_failing_layer"].is_null();
@@ -75,8 +78,7 @@ json decide_theorem1(const Theorem1Options& o, const ScalarSpec& base, const otv
                             {"predicted_growth_corrected_sink", std::abs(1 - gamma / (lambda * (n + 1)))}};
   }
   if (o.certify) {
-    json c = with_scalar({ScalarSpec::Kind::mpfi, certify_bits(o)},
-                         [&]<class Real>() { return ModelCommands<Real>::theorem1(o.run, inst); });
+    json c = run_in({ScalarSpec::Kind::mpfi, certify_bits(o)});
     j["certificate"] = c["certificate"];
   }
   return j;
@@ -138,16 +140,17 @@ void register_theorem1(CLI::App& app, Registry& r) {
   auto choice = std::make_shared<ModelChoice>();
   auto* cmd = app.add_subcommand("theorem1", "decide Theorem 1: do the u, v columns equal the adaptive-GD iterates at every layer?");
   add_model_options(cmd, t1->run, *choice);
-  cmd->add_option("--trials", t1->trials, "random uniform instances to try (n uniform in [1, --max-n]); 0: the given instance");
-  cmd->add_option("--max-n", t1->max_n, "largest n for --trials (default 8)");
+  add_integer(cmd, "--trials", t1->trials, "random uniform instances to try (n uniform in [1, --max-n]); 0: the given instance");
+  add_integer(cmd, "--max-n", t1->max_n, "largest n for --trials (default 8)");
   cmd->add_option("--ladder", t1->ladder,
                   "precision ladder (default double,mpfr:128,mpfr:256,mpfr:512); verdicts: holds, rounding-only (the error shrinks with u), "
-                  "unstable (a rounding error growing geometrically: the depth at which it reaches a fixed size rises with the bits), fails");
+                  "unstable (a rounding error growing geometrically: the depth at which it reaches a fixed size rises with the bits), fails")
+      ->type_name("LIST");
   cmd->add_flag("--certify", t1->certify, "also run both computations in mpfi interval arithmetic");
-  cmd->add_option("--certify-bits", t1->certify_bits, "mpfi precision for --certify (default 128 + 2 x layers)");
-  cmd->add_option("--replay", t1->replay, "rerun one case, e.g. 'generator=uniform,n=3,d=1,seed=7,lambda=0.01,gamma=0.01,layers=5,variant=paper'");
+  add_integer(cmd, "--certify-bits", t1->certify_bits, "mpfi precision for --certify (default 128 + 2 x layers)");
+  cmd->add_option("--replay", t1->replay, "rerun one case, e.g. 'generator=uniform,n=3,d=1,seed=7,lambda=0.01,gamma=0.01,layers=5,variant=paper'")->type_name("CASE");
   auto jobs = std::make_shared<long long>(default_jobs());
-  cmd->add_option("--jobs", *jobs, "worker processes per rank for --trials (default: the node's cores / its MPI ranks)");
+  add_integer(cmd, "--jobs", *jobs, "worker processes per rank for --trials (default: the node's cores / its MPI ranks)");
   auto strict = std::make_shared<bool>(false);
   cmd->add_flag("--strict", *strict, "exit with code 1 when the verdict is 'fails' (Theorem 1 does not hold)");
   cmd->footer("Example: otverify theorem1 --variant paper --layers 50 --certify");
@@ -177,14 +180,16 @@ void register_theorem1(CLI::App& app, Registry& r) {
     }
     json j;
     if (t1->trials == 0) {
-      j = decide_theorem1(*t1, spec, t1->run.text, true);
+      const long long runs = 1 + static_cast<long long>(otv::split(t1->ladder, ',').size()) + (t1->certify ? 1 : 0);
+      Progress progress("theorem1 (base, ladder, certificate)", runs);
+      j = decide_theorem1(*t1, spec, t1->run.text, true, &progress);
     } else {
       // Random trials: uniform instances with n drawn from [1, max_n], drawn here in order
       // and decided on the task farm (any order, any rank); the answer is assembled in order.
       const auto d = static_cast<std::size_t>(t1->run.instance.d);
       const TaskRunner decide = [&](const std::string& payload, const std::function<void(const std::string&)>& emit) {
         const json task = json::parse(payload);
-        const json r = decide_theorem1(*t1, spec, otv::uniform_instance(task["n"].get<std::size_t>(), d, task["seed"].get<std::uint64_t>()), false);
+        const json r = decide_theorem1(*t1, spec, otv::uniform_instance(task["n"].get<std::size_t>(), d, task["seed"].get<std::uint64_t>()), false, nullptr);
         emit(json{{"k", task["k"]}, {"result", r}}.dump());
       };
       if (mpi::rank() != 0) {

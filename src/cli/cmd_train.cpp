@@ -18,26 +18,26 @@ template <class F> decltype(auto) with_training_scalar(const std::string& scalar
   const ScalarSpec spec = parse_scalar(scalar);
   if (spec.kind == ScalarSpec::Kind::double_) return f.template operator()<double>();
   if (spec.kind == ScalarSpec::Kind::float_) return f.template operator()<float>();
-  throw InputError("training runs in float or double (got '" + scalar + "')");
+  throw InputError("training runs in float or double (got " + excerpt(scalar) + ")");
 }
 
 // The options that define a training run, registered on train and ablation.
 void add_training_options(CLI::App* cmd, TrainSettings& s, bool with_prompt_and_seed) {
-  cmd->add_option("--n", s.n, "number of points per training sample (default 7)");
-  cmd->add_option("--layers", s.layers, "number of layers (default 20)");
-  cmd->add_option("--iters", s.iterations, "Adam iterations (default 10000; 5000 with --data notebook)");
-  cmd->add_option("--samples", s.samples, "training samples (default 500; 1000 with --data notebook)");
+  add_integer(cmd, "--n", s.n, "number of points per training sample (default 7)");
+  add_integer(cmd, "--layers", s.layers, "number of layers (default 20)");
+  add_integer(cmd, "--iters", s.iterations, "Adam iterations (default 10000; 5000 with --data notebook)");
+  add_integer(cmd, "--samples", s.samples, "training samples (default 500; 1000 with --data notebook)");
   cmd->add_option("--data", s.data, "data setting: paper (x a permutation of {1/n..1}, one fixed sample set) or notebook (released code: "
-                                    "n distinct values of {0, 1/50, .., 49/50}, redrawn every 50 iterations)");
-  cmd->add_option("--resample-every", s.resample_every, "redraw the samples every K iterations (0: never; default 0, 50 with --data notebook)");
-  cmd->add_option("--lr", s.learning_rate, "Adam step size (default 0.001; 0.0005 with --data notebook)");
+                                    "n distinct values of {0, 1/50, .., 49/50}, redrawn every 50 iterations)")->type_name("NAME");
+  add_integer(cmd, "--resample-every", s.resample_every, "redraw the samples every K iterations (0: never; default 0, 50 with --data notebook)");
+  cmd->add_option("--lr", s.learning_rate, "Adam step size (default 0.001; 0.0005 with --data notebook)")->type_name("NUMBER");
   cmd->add_option("--mixing", s.mixing, "B = mixing * I: a nonzero decimal, 'paper' (0.05 = I/20, default) or 'notebook' "
-                                        "(the released code's -gamma I, gamma = 0.1; default with --data notebook)");
-  cmd->add_option("--layout", s.layout, "column order of the engineered prompt: paper (default) or notebook");
-  cmd->add_option("--scalar", s.scalar, "float or double (default double)");
+                                        "(the released code's -gamma I, gamma = 0.1; default with --data notebook)")->type_name("NUMBER|NAME");
+  cmd->add_option("--layout", s.layout, "column order of the engineered prompt: paper (default) or notebook")->type_name("NAME");
+  cmd->add_option("--scalar", s.scalar, "float or double (default double)")->type_name("TYPE");
   if (with_prompt_and_seed) {
-    cmd->add_option("--prompt", s.prompt, "engineered (eq. 6, default) or plain ([x, y, 0], eq. 12)");
-    cmd->add_option("--seed", s.seed, "seed of the data and the initial weights (default 1)");
+    cmd->add_option("--prompt", s.prompt, "engineered (eq. 6, default) or plain ([x, y, 0], eq. 12)")->type_name("NAME");
+    add_integer(cmd, "--seed", s.seed, "seed of the data and the initial weights (default 1)", std::uint64_t{0}, kMaxSeed);
   }
 }
 
@@ -59,7 +59,7 @@ std::string settings_command(const char* sub, const TrainSettings& s) {
 }
 
 std::vector<std::uint64_t> parse_seeds(const std::string& text) {
-  const auto seeds = parse_integer_list<std::uint64_t>(text, "--seeds", 0, std::numeric_limits<std::uint64_t>::max());
+  const auto seeds = parse_integer_list<std::uint64_t>(text, "--seeds", 0, kMaxSeed);
   if (seeds.empty() || seeds.size() > 100) throw InputError("--seeds must list 1 to 100 seeds");
   return seeds;
 }
@@ -132,10 +132,10 @@ void register_train(CLI::App& app, Registry& r) {
     auto as_json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("train", "train the eq. (7) transformer on sorting data (paper Sec. 6)");
     add_training_options(cmd, *s, true);
-    cmd->add_option("--out", run->out, "model file (weights, Adam state, loss curve); also the checkpoint")->required();
+    cmd->add_option("--out", run->out, "model file (weights, Adam state, loss curve); also the checkpoint")->required()->type_name("FILE");
     cmd->add_flag("--resume", run->resume, "continue the run checkpointed in --out (its settings; --iters may extend it)");
     cmd->add_flag("--force", run->force, "overwrite an existing --out");
-    cmd->add_option("--checkpoint-every", run->checkpoint_every, "iterations between checkpoints (default 100; 0: only at the end)");
+    add_integer(cmd, "--checkpoint-every", run->checkpoint_every, "iterations between checkpoints (default 100; 0: only at the end)");
     cmd->add_flag("--json", *as_json, "print the model file's summary as JSON");
     add_exp_option(cmd);
     cmd->footer("Example: otverify train --n 7 --layers 20 --iters 10000 --samples 500 --prompt engineered --seed 1 --out model.json\n"
@@ -186,10 +186,10 @@ void register_train(CLI::App& app, Registry& r) {
     };
     auto o = std::make_shared<EvalOptions>();
     auto* cmd = app.add_subcommand("eval", "evaluate a trained model at any n: readout error and attention patterns per layer, P* beside");
-    cmd->add_option("--model", o->model, "model file written by otverify train")->required();
-    cmd->add_option("--n", o->n, "number of points (default or 0: the training n)");
-    cmd->add_option("--samples", o->samples, "test instances for the readout error (default 100)");
-    cmd->add_option("--seed", o->seed, "seed of the test instances (default 1)");
+    cmd->add_option("--model", o->model, "model file written by otverify train")->required()->type_name("FILE");
+    add_integer(cmd, "--n", o->n, "number of points (default or 0: the training n)");
+    add_integer(cmd, "--samples", o->samples, "test instances for the readout error (default 100)");
+    add_integer(cmd, "--seed", o->seed, "seed of the test instances (default 1)", std::uint64_t{0}, kMaxSeed);
     cmd->add_flag("--json", o->json, "print one JSON object instead of text");
     add_exp_option(cmd);
     cmd->footer("Example: otverify eval --model model.json --n 9");
@@ -214,11 +214,11 @@ void register_train(CLI::App& app, Registry& r) {
     add_training_options(cmd, o->base, false);
     cmd->get_option("--iters")->description("Adam iterations per run (default 2000)");
     cmd->get_option("--samples")->description("training samples per run (default 100)");
-    cmd->add_option("--seeds", *seeds, "training seeds, the same for both prompts (default 1,2,3)");
-    cmd->add_option("--out", o->out, "result JSON (docs/training.md)")->required();
-    cmd->add_option("--models-dir", o->models_dir, "trained models and checkpoints (default: <out>-models); existing ones are resumed or reused");
-    cmd->add_option("--figure-seed", o->figure_seed, "seed of the instance shown in Figures 3 and 4 (default 1)");
-    cmd->add_option("--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
+    cmd->add_option("--seeds", *seeds, "training seeds, the same for both prompts (default 1,2,3)")->type_name("LIST");
+    cmd->add_option("--out", o->out, "result JSON (docs/training.md)")->required()->type_name("FILE");
+    cmd->add_option("--models-dir", o->models_dir, "trained models and checkpoints (default: <out>-models); existing ones are resumed or reused")->type_name("DIR");
+    add_integer(cmd, "--figure-seed", o->figure_seed, "seed of the instance shown in Figures 3 and 4 (default 1)", std::uint64_t{0}, kMaxSeed);
+    add_integer(cmd, "--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
     cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
     cmd->add_flag("--json", *as_json, "print the result JSON");
     add_exp_option(cmd);

@@ -1,5 +1,11 @@
 // otverify: formal-numerics verification of the transformer OT construction.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/app_support.hpp"
 #include "cli/mpi_world.hpp"
@@ -14,6 +20,63 @@ bool runs_under_mpi(const CLI::App& app) {
     if (app.get_subcommand(name)->parsed()) return true;
   return false;
 }
+
+// An error message as one short line: control bytes escaped and the length
+// capped, whatever input a message quotes (CLI11 repeats bad arguments whole).
+std::string one_line(const std::string& message) {
+  constexpr std::size_t kMaxLength = 400;
+  std::string out;
+  for (const char ch : message.substr(0, kMaxLength)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += ch;
+  }
+  if (message.size() > kMaxLength) out += fmt::format("... ({} bytes)", message.size());
+  return out;
+}
+
+// An empty value never means "use the default": `--x "$X"` with X unset must
+// not run the paper's example (exit 2 instead, like any malformed input).
+void require_nonempty_values(const CLI::App& command) {
+  for (const CLI::Option* opt : command.get_options())
+    if (opt->count() > 0 && opt->get_expected_min() > 0)
+      for (const auto& value : opt->results())
+        if (value.empty()) throw otv::InputError(opt->get_name() + ": empty value");
+}
+
+// Levenshtein distance, for the nearest command name.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// CLI11 says only "A subcommand is required" for a misspelled one: name it and
+// suggest the nearest command.
+void require_known_command(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return;
+  const std::string given = argv[1];
+  std::string nearest, all;
+  std::size_t best = std::string::npos;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    const std::string& name = command->get_name();
+    if (name == given) return;
+    all += (all.empty() ? "" : ", ") + name;
+    if (const std::size_t d = edit_distance(given, name); d < best) best = d, nearest = name;
+  }
+  throw otv::InputError("unknown command " + otv::excerpt(given) + (best <= 3 ? "; did you mean '" + nearest + "'?" : "") +
+                        " (commands: " + all + ")");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -30,6 +93,8 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"otverify: does a transformer with hand-built weights solve entropic optimal transport?"};
   app.require_subcommand(1);
+  app.footer("Exit codes: 0 ok, 1 a checked claim failed (--strict), 2 bad input (one line on stderr), 3 interrupted, 4 internal error.\n"
+             "Limits (n, d, layers, precision, file sizes, memory): README, section Limits.");
   app.set_version_flag("--version", std::string("otverify ") + OTV_VERSION + " (commit " + OTV_GIT_COMMIT +
                                         (OTV_GIT_DIRTY ? ", with uncommitted changes" : "") + ")\n" +
                                         "kernels: " + otv::isa_name(otv::active_isa()) + " (detected " + otv::isa_name(otv::detected_isa()) +
@@ -47,6 +112,12 @@ int main(int argc, char** argv) {
   register_report(app, commands);
 
   try {
+    require_known_command(app, argc, argv);
+  } catch (const otv::InputError& e) {
+    std::cerr << "otverify: error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -55,7 +126,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "otverify: error: " << e.what() << "\n";
+    std::string message = one_line(e.what());
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));  // otverify's style
+    std::cerr << "otverify: error: " << message << "\n";
     return kExitBadInput;
   }
 
@@ -69,12 +142,15 @@ int main(int argc, char** argv) {
   }
   try {
     for (const auto& c : commands)
-      if (c.app->parsed()) return c.run();
+      if (c.app->parsed()) {
+        require_nonempty_values(*c.app);
+        return c.run();
+      }
   } catch (const otv::InputError& e) {
-    std::cerr << "otverify: error: " << e.what() << "\n";
+    std::cerr << "otverify: error: " << one_line(e.what()) << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "otverify: internal error" << (mpi::size() > 1 ? " on rank " + std::to_string(mpi::rank()) : "") << ": " << e.what() << "\n";
+    std::cerr << "otverify: internal error" << (mpi::size() > 1 ? " on rank " + std::to_string(mpi::rank()) : "") << ": " << one_line(e.what()) << "\n";
     if (mpi::size() > 1) mpi::abort(kExitInternal);  // the other ranks may be waiting for this one
     return kExitInternal;
   }

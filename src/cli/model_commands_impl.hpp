@@ -1,11 +1,14 @@
 #pragma once
 // Definitions of ModelCommands; included only by the generated instantiation units.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
 #include "cli/app_support.hpp"
 #include "cli/model_commands.hpp"
 #include "cli/json_value.hpp"
+#include "cli/progress.hpp"
 #include "otv/dual_objective.hpp"
 #include "otv/exact_ot.hpp"
 #include "otv/prompt.hpp"
@@ -52,17 +55,23 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
   Matrix<Real> Z = make_prompt<Real>(inst, c);
   // --patterns-at: A^(k), the head-1 data block acting on Z^(k) (eq. 10), and the
   // readout at that depth (a depth scan of the sorted estimate).
+  std::size_t nonfinite_in_patterns = 0;
   nlohmann::json patterns = nlohmann::json::array();
   auto record_pattern = [&](long long k) {
     if (std::find(o.patterns_at.begin(), o.patterns_at.end(), k) == o.patterns_at.end()) return;
     const auto att_k = tf.attentions(Z, static_cast<int>(k));
-    patterns.push_back({{"layer", k}, {"head1", json_matrix<Real>(data_block<Real>(att_k[0].pattern))},
-                        {"readout", json_matrix<Real>(readout<Real>(att_k[1].pattern, inst.x))}});
+    const Matrix<Real> block = data_block<Real>(att_k[0].pattern), read = readout<Real>(att_k[1].pattern, inst.x);
+    nonfinite_in_patterns += count_nonfinite<Real>(block) + count_nonfinite<Real>(read);
+    patterns.push_back({{"layer", k}, {"head1", json_matrix<Real>(block)}, {"readout", json_matrix<Real>(read)}});
   };
-  for (long long l = 0; l < o.layers; ++l) {
-    record_pattern(l);
-    Z = tf.step(Z, static_cast<int>(l));
-    if (first_nonfinite_layer < 0 && count_nonfinite<Real>(Z) > 0) first_nonfinite_layer = l + 1;
+  {
+    Progress progress(fmt::format("run ({})", T::name()), o.layers);  // mpfr:1000000 takes minutes
+    for (long long l = 0; l < o.layers; ++l) {
+      record_pattern(l);
+      Z = tf.step(Z, static_cast<int>(l));
+      if (first_nonfinite_layer < 0 && count_nonfinite<Real>(Z) > 0) first_nonfinite_layer = l + 1;
+      progress.advance();
+    }
   }
   // Every result must carry the precision of the scope (Boost's variable precision).
   if (T::precision_of(Z(n, c.u)) != T::bits() || T::precision_of(Z(0, c.v)) != T::bits())
@@ -85,7 +94,13 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
   Real max_width = 0;  // enclosure width of the u, v columns (intervals only)
   for (Eigen::Index i = 0; i <= n; ++i)
     for (int col : {c.u, c.v}) max_width = max_of<Real>(max_width, T::upper(T::width(Z(i, col))));
-  const std::size_t nonfinite = count_nonfinite<Real>(Z) + count_nonfinite<Real>(att[0].pattern) + count_nonfinite<Real>(att[1].pattern);
+  // The state Z^(L) (u, v, sink and the rest) and every other non-finite value
+  // the command outputs: the data block A^(L) (its row normalisation can make
+  // 0/0 of a finite pattern), the readout, its error, the marginal errors, the
+  // --patterns-at patterns (counted as recorded) and P_lambda* (below).
+  const Matrix<Real> attention_last = data_block<Real>(att[0].pattern);
+  std::size_t nonfinite = count_nonfinite<Real>(Z) + count_nonfinite<Real>(attention_last) + count_nonfinite<Real>(est) + nonfinite_in_patterns;
+  for (const Real& e : {readout_err, row_err, col_err}) nonfinite += !T::is_finite(e);
 
   nlohmann::json j;
   j["scalar"] = T::name();
@@ -105,7 +120,7 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
   j["u"] = json_vector<Real>(Z.col(c.u).head(n));
   j["v"] = json_vector<Real>(Z.col(c.v).head(n));
   j["sink"] = {{"u", json_value<Real>(Z(n, c.u))}, {"v", json_value<Real>(Z(n, c.v))}};
-  j["attention_last"] = json_matrix<Real>(data_block<Real>(att[0].pattern));
+  j["attention_last"] = json_matrix<Real>(attention_last);
   j["marginal_error"] = {{"rows", json_value<Real>(row_err)}, {"cols", json_value<Real>(col_err)}};
   if (T::is_interval) j["max_enclosure_width"] = json_value<Real>(max_width);
   if (!o.patterns_at.empty()) {
@@ -118,6 +133,7 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
     const Assignment as = exact_ot<Real>(inst);
     for (Eigen::Index i = 0; i < n; ++i) p_star(i, as[static_cast<std::size_t>(i)]) = 1;
     j["patterns"] = patterns;
+    nonfinite += count_nonfinite<Real>(s.plan);
     j["p_lambda_star"] = json_matrix<Real>(Matrix<Real>(s.plan * Real(n)));
     j["p_lambda_star_converged"] = s.converged;
     j["p_star"] = json_matrix<Real>(p_star);

@@ -1,9 +1,11 @@
 #include "cli/model_file.hpp"
 
 #include <cmath>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
+#include "cli/input_file.hpp"
 #include "cli/options.hpp"
 #include "otv/error.hpp"
 
@@ -17,18 +19,21 @@ void TrainSettings::validate() const {
   auto in_range = [](const char* what, long long v, long long lo, long long hi) {
     if (v < lo || v > hi) throw InputError(std::string(what) + " = " + std::to_string(v) + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   };
-  if (prompt != "engineered" && prompt != "plain") throw InputError("unknown prompt '" + prompt + "' (expected engineered or plain)");
-  if (layout != "paper" && layout != "notebook") throw InputError("unknown layout '" + layout + "' (expected paper or notebook)");
-  if (data != "paper" && data != "notebook") throw InputError("unknown data setting '" + data + "' (expected paper or notebook)");
-  if (scalar != "float" && scalar != "double") throw InputError("training runs in float or double (got '" + scalar + "')");
+  if (prompt != "engineered" && prompt != "plain") throw InputError("unknown prompt " + excerpt(prompt) + " (expected engineered or plain)");
+  if (layout != "paper" && layout != "notebook") throw InputError("unknown layout " + excerpt(layout) + " (expected paper or notebook)");
+  if (data != "paper" && data != "notebook") throw InputError("unknown data setting " + excerpt(data) + " (expected paper or notebook)");
+  if (scalar != "float" && scalar != "double") throw InputError("training runs in float or double (got " + excerpt(scalar) + ")");
   in_range("n", n, 1, data == "notebook" ? 50 : kMaxTrainPoints);
   in_range("layers", layers, 1, kMaxTrainLayers);
   in_range("samples", samples, 1, kMaxTrainSamples);
   in_range("resample-every", resample_every, 0, kMaxIterations);
   in_range("iterations", iterations, 0, kMaxIterations);
-  if (!is_positive_decimal(learning_rate)) throw InputError("learning rate must be a decimal > 0 (got '" + learning_rate + "')");
+  if (!is_positive_decimal(learning_rate)) throw InputError("learning rate must be a decimal > 0 (got " + excerpt(learning_rate) + ")");
+  // Adam runs its step size in double: 1e400 overflows, 1e-400 underflows to 0.
+  if (!(parse_finite<double>(learning_rate) >= std::numeric_limits<double>::min()))
+    throw InputError("learning rate " + excerpt(learning_rate) + " is below the smallest normal double");
   if (!is_positive_decimal(mixing[0] == '-' ? mixing.substr(1) : mixing))
-    throw InputError("mixing must be a nonzero decimal (got '" + mixing + "')");
+    throw InputError("mixing must be a nonzero decimal (got " + excerpt(mixing) + ")");
 }
 
 json TrainSettings::to_json() const {
@@ -181,11 +186,7 @@ ModelFile parse_model_json(const std::string& text) {
 }
 
 ModelFile read_model_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot read model file '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_model_json(ss.str());
+  return parse_model_json(read_input_file(path, "model file", kMaxJsonBytes));
 }
 
 }  // namespace otv::cli

@@ -1,6 +1,9 @@
 #include "cli/options.hpp"
 
+#include "cli/input_file.hpp"
+
 #include <charconv>
+#include <sstream>
 #include <limits>
 
 namespace otv::cli {
@@ -11,9 +14,9 @@ unsigned parse_bits(const std::string& name, const std::string& digits) {
   const auto* end = digits.data() + digits.size();
   const auto r = std::from_chars(digits.data(), end, bits);
   if (digits.empty() || r.ec != std::errc() || r.ptr != end)
-    throw InputError("malformed precision in scalar '" + name + "' (expected e.g. mpfr:256)");
+    throw InputError("malformed precision in scalar " + excerpt(name) + " (expected e.g. mpfr:256)");
   if (bits < kMinBits || bits > kMaxBits)
-    throw InputError("precision " + digits + " bits in '" + name + "' is outside [" + std::to_string(kMinBits) + ", " + std::to_string(kMaxBits) + "]");
+    throw InputError("precision " + digits + " bits in " + excerpt(name) + " is outside [" + std::to_string(kMinBits) + ", " + std::to_string(kMaxBits) + "]");
   return static_cast<unsigned>(bits);
 }
 }  // namespace
@@ -35,7 +38,7 @@ ScalarSpec parse_scalar(const std::string& name) {
 Softmax parse_softmax(const std::string& s) {
   if (s == "stable") return Softmax::stable;
   if (s == "naive") return Softmax::naive;
-  throw InputError("unknown softmax mode '" + s + "' (expected stable or naive)");
+  throw InputError("unknown softmax mode " + excerpt(s) + " (expected stable or naive)");
 }
 
 InstanceText load_instance(const InstanceOptions& o) {
@@ -44,6 +47,7 @@ InstanceText load_instance(const InstanceOptions& o) {
   const bool gen_given = !o.generator.empty();
   if (inline_given + files_given + gen_given > 1)
     throw InputError("give the instance one way: --x/--y, --x-file/--y-file, or --generator");
+  if (!gen_given && o.n != 0) throw InputError("--n is used only with --generator");
   InstanceText inst;
   if (gen_given) {
     if (o.n <= 0) throw InputError("n = " + std::to_string(o.n) + ": --n must be at least 1");
@@ -58,12 +62,14 @@ InstanceText load_instance(const InstanceOptions& o) {
     } else if (o.generator == "gaussian") {
       inst = gaussian_instance(n, d, o.seed);
     } else {
-      throw InputError("unknown generator '" + o.generator + "' (expected paper, uniform or gaussian)");
+      throw InputError("unknown generator " + excerpt(o.generator) + " (expected paper, uniform or gaussian)");
     }
   } else if (files_given) {
     if (o.x_file.empty() || o.y_file.empty()) throw InputError("give both --x-file and --y-file");
-    inst.x = read_points_csv(o.x_file);
-    inst.y = read_points_csv(o.y_file);
+    for (auto [file, points] : {std::pair{&o.x_file, &inst.x}, std::pair{&o.y_file, &inst.y}}) {
+      std::istringstream text(read_input_file(*file, "CSV file", kMaxCsvBytes));
+      *points = parse_points_csv(text, *file);
+    }
   } else if (inline_given) {
     if (o.x.empty() || o.y.empty()) throw InputError("give both --x and --y");
     inst.x = parse_inline_points(o.x, "--x");
@@ -84,8 +90,8 @@ bool is_positive_decimal(const std::string& s) {
 void RunOptions::validate() {
   require_decimal(lambda);
   require_decimal(gamma);
-  if (!is_positive_decimal(lambda)) throw InputError("lambda must be > 0 (got " + lambda + ")");
-  if (!is_positive_decimal(gamma)) throw InputError("gamma must be > 0 (got " + gamma + ")");
+  if (!is_positive_decimal(lambda)) throw InputError("lambda must be > 0 (got " + excerpt(lambda) + ")");
+  if (!is_positive_decimal(gamma)) throw InputError("gamma must be > 0 (got " + excerpt(gamma) + ")");
   if (layers < 0) throw InputError("layers must be >= 0 (got " + std::to_string(layers) + ")");
   if (layers > kMaxLayers) throw InputError("layers " + std::to_string(layers) + " exceeds the limit " + std::to_string(kMaxLayers));
   for (long long k : patterns_at)
@@ -100,7 +106,7 @@ template <class Int> std::vector<Int> parse_integer_list(const std::string& text
     Int v{};
     const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
     if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || v < lo || v > hi)
-      throw InputError(what + ": '" + t + "' is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+      throw InputError(what + ": " + excerpt(t) + " is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     values.push_back(v);
   }
   return values;
@@ -116,24 +122,24 @@ std::vector<long long> parse_layer_list(const std::string& text) {
 void apply_replay(const std::string& replay, Theorem1Options& o) {
   for (const auto& item : split(replay, ',')) {
     const auto eq = item.find('=');
-    if (eq == std::string::npos) throw InputError("malformed --replay entry '" + item + "' (expected key=value)");
+    if (eq == std::string::npos) throw InputError("malformed --replay entry " + excerpt(item) + " (expected key=value)");
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
     auto integer = [&](long long lo, long long hi) {
       long long v = 0;
       const auto r = std::from_chars(value.data(), value.data() + value.size(), v);
       if (value.empty() || r.ec != std::errc() || r.ptr != value.data() + value.size() || v < lo || v > hi)
-        throw InputError("--replay: " + key + " = '" + value + "' is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        throw InputError("--replay: " + key + " = " + excerpt(value) + " is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
       return v;
     };
     if (key == "generator") o.run.instance.generator = value;
     else if (key == "n") o.run.instance.n = integer(1, static_cast<long long>(kMaxPoints));
     else if (key == "d") o.run.instance.d = integer(1, static_cast<long long>(kMaxDimension));
-    else if (key == "seed") o.run.instance.seed = static_cast<std::uint64_t>(integer(0, std::numeric_limits<long long>::max()));
+    else if (key == "seed") o.run.instance.seed = static_cast<std::uint64_t>(integer(0, static_cast<long long>(kMaxSeed)));
     else if (key == "lambda") o.run.lambda = value;
     else if (key == "gamma") o.run.gamma = value;
     else if (key == "layers") o.run.layers = integer(0, kMaxLayers);
     else if (key == "variant") o.run.variant = parse_variant(value);
-    else throw InputError("--replay: unknown key '" + key + "'");
+    else throw InputError("--replay: unknown key " + excerpt(key));
   }
 }
 
@@ -145,6 +151,9 @@ void Theorem1Options::validate() {
     throw InputError("--certify-bits must be in [" + std::to_string(kMinBits) + ", " + std::to_string(kMaxBits) + "]");
   for (const auto& name : split(ladder, ',')) parse_scalar(trim(name));
   if (trials > 0) {
+    const InstanceOptions& i = run.instance;
+    if (!i.x.empty() || !i.y.empty() || !i.x_file.empty() || !i.y_file.empty() || !i.generator.empty() || i.n != 0)
+      throw InputError("--trials draws its own instances (uniform, n up to --max-n, dimension --d); drop the given instance");
     // Instances come from the trials (dimension --d); validate the rest of run with a placeholder.
     if (run.instance.d < 1 || run.instance.d > static_cast<long long>(kMaxDimension))
       throw InputError("--d must be in [1, " + std::to_string(kMaxDimension) + "]");

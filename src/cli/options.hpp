@@ -20,6 +20,8 @@ struct ScalarSpec {
 inline constexpr unsigned kMinBits = 2;
 inline constexpr unsigned kMaxBits = 1000000;
 inline constexpr long long kMaxLayers = 10000000;
+// Seeds are stored as signed 64-bit integers in model and result files.
+inline constexpr std::uint64_t kMaxSeed = 9223372036854775807ULL;
 
 ScalarSpec parse_scalar(const std::string& name);
 

@@ -1,5 +1,6 @@
 #include "cli/output_file.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,10 +16,21 @@ namespace otv::cli {
 void require_writable(const std::string& path, bool force) {
   if (path.empty()) throw InputError("empty output path");
   std::error_code ec;
-  if (!force && std::filesystem::exists(path, ec))
-    throw InputError(path + " exists; pass --force to overwrite it");
+  const auto status = std::filesystem::symlink_status(path, ec);
+  if (std::filesystem::exists(status)) {
+    if (!force) throw InputError(excerpt(path) + " exists; pass --force to overwrite it");
+    // --force replaces files by rename: never a device (/dev/full), FIFO, directory or link target.
+    if (!std::filesystem::is_regular_file(status)) throw InputError(excerpt(path) + " is not a regular file; otverify replaces only regular files");
+  }
   const auto dir = std::filesystem::absolute(path, ec).parent_path();
-  if (!std::filesystem::is_directory(dir, ec)) throw InputError("cannot write " + path + ": no directory " + dir.string());
+  if (!std::filesystem::is_directory(dir, ec)) throw InputError("cannot write " + excerpt(path) + ": no directory " + excerpt(dir.string()));
+  // Create and remove a probe file: the only check that holds for root, ACLs and
+  // read-only mounts alike, done before the work instead of failing after it.
+  const std::string probe = (dir / (".otverify-probe." + std::to_string(::getpid()))).string();
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw InputError("cannot write " + excerpt(path) + ": " + std::strerror(errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 void write_file_atomically(const std::string& path, const std::string& contents, bool force) {

@@ -8,7 +8,9 @@ namespace otv::cli {
 // Throws InputError if path exists and !force, or if it cannot be written.
 void write_file_atomically(const std::string& path, const std::string& contents, bool force);
 
-// Throws InputError if path exists and !force (checked before long work starts).
+// Throws InputError, before long work starts, if path exists and !force, exists
+// and is not a regular file (even with force), or its directory does not let
+// us create a file.
 void require_writable(const std::string& path, bool force);
 
 }  // namespace otv::cli

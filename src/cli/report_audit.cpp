@@ -373,6 +373,7 @@ json run_audit(const std::vector<AuditStep>& steps, const std::string& self, int
       std::unique_lock lock(mutex);
       changed.wait_for(lock, std::chrono::milliseconds(200));
       if (finished > shown) { progress.advance(static_cast<long long>(finished - shown)); shown = finished; }
+      progress.quiet(running_exclusive > 0);
       if (interrupted()) {
         for (auto& p : pids)
           if (p > 0) ::kill(p, SIGTERM);

@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <sstream>
 #include <limits>
 
+#include "cli/input_file.hpp"
 #include "cli/options.hpp"
 #include "otv/error.hpp"
 
@@ -76,8 +77,7 @@ std::vector<json> parse_results(std::istream& in, const std::string& source) {
 }
 
 std::vector<json> read_results(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read " + path);
+  std::istringstream in(read_input_file(path, "result file", kMaxJsonBytes));
   return parse_results(in, path);
 }
 

@@ -125,7 +125,7 @@ template <class Real> int TrainCommands<Real>::train(const TrainRun& r, ModelFil
   if (file.completed == s.iterations && r.resume && file.settings.iterations == s.iterations) return kExitOk;  // already complete
   file.settings = s;
   file.command = r.command;
-  const AdamSettings adam_settings{std::stod(s.learning_rate)};
+  const AdamSettings adam_settings{parse_finite<double>(s.learning_rate)};
 
   auto save = [&](bool force_write) {
     file.weights = weights_of<Real>(model);
@@ -152,8 +152,9 @@ template <class Real> int TrainCommands<Real>::train(const TrainRun& r, ModelFil
     const long long d = s.resample_every > 0 ? it / s.resample_every : 0;
     if (d != draw) { samples = samples_at<Real>(s, it); draw = d; }
     const Real loss = training_step<Real>(model, adam, adam_settings, samples);
-    if (!ScalarTraits<Real>::is_finite(loss))
-      throw std::runtime_error("training diverged: loss is not finite at iteration " + std::to_string(it));
+    if (!ScalarTraits<Real>::is_finite(loss))  // a result of the user's --lr / --mixing, not an internal error
+      throw InputError("training diverged: the loss is not finite at iteration " + std::to_string(it) + " (try a smaller --lr or --mixing)" +
+                       (written ? "; " + r.out + " keeps the last checkpoint" : ""));
     file.loss_curve.emplace_back(it, ScalarTraits<Real>::to_double(loss));
     file.completed = it + 1;
     progress.advance();

@@ -26,7 +26,7 @@ inline Variant parse_variant(const std::string& s) {
   if (s == "notebook") return Variant::notebook;
   if (s == "corrected") return Variant::corrected;
   if (s == "relu-reset") return Variant::relu_reset;
-  throw InputError("unknown variant '" + s + "' (expected paper, notebook, corrected or relu-reset)");
+  throw InputError("unknown variant " + excerpt(s) + " (expected paper, notebook, corrected or relu-reset)");
 }
 inline std::string to_string(Variant v) {
   switch (v) {

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
@@ -110,7 +109,7 @@ inline PointsText parse_inline_points(const std::string& text, const std::string
       coords.push_back(trim(item));
     }
     for (const auto& c : coords)
-      if (!is_decimal(c)) throw InputError("malformed number '" + c + "' in " + what);
+      if (!is_decimal(c)) throw InputError("malformed number " + excerpt(c) + " in " + what);
     if (coords.empty()) throw InputError("empty entry in " + what);
     pts.push_back(coords);
   }
@@ -118,7 +117,9 @@ inline PointsText parse_inline_points(const std::string& text, const std::string
 }
 
 // CSV text: one point per row, coordinates separated by commas; blank lines and
-// lines starting with '#' are skipped. `source` names the text in errors.
+// lines starting with '#' are skipped. `source` names the text in errors. The
+// n and d limits are checked while reading, so a huge file fails at its first
+// row beyond them.
 inline PointsText parse_points_csv(std::istream& in, const std::string& source) {
   PointsText pts;
   std::string line;
@@ -127,22 +128,19 @@ inline PointsText parse_points_csv(std::istream& in, const std::string& source) 
     ++lineno;
     const std::string t = trim(line);
     if (t.empty() || t[0] == '#') continue;
+    const std::string where = source + ":" + std::to_string(lineno) + ": ";
+    if (pts.size() == kMaxPoints) throw InputError(where + "more than " + std::to_string(kMaxPoints) + " points (the limit)");
     std::vector<std::string> coords;
     for (const auto& c : split(t, ',')) {
       const std::string v = trim(c);
-      if (!is_decimal(v)) throw InputError(source + ":" + std::to_string(lineno) + ": malformed number '" + v + "'");
+      if (!is_decimal(v)) throw InputError(where + "malformed number " + excerpt(v));
+      if (coords.size() == kMaxDimension) throw InputError(where + "more than " + std::to_string(kMaxDimension) + " coordinates (the limit)");
       coords.push_back(v);
     }
     pts.push_back(coords);
   }
-  if (in.bad()) throw InputError("error reading '" + source + "'");
+  if (in.bad()) throw InputError("error reading " + excerpt(source));
   return pts;
-}
-
-inline PointsText read_points_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read file '" + path + "'");
-  return parse_points_csv(in, path);
 }
 
 // ---- seeded generators -----------------------------------------------------

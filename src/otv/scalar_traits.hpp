@@ -50,7 +50,7 @@ inline bool is_decimal(std::string_view s) {
 }
 
 inline void require_decimal(const std::string& s) {
-  if (!is_decimal(s)) throw InputError("malformed number '" + s + "'");
+  if (!is_decimal(s)) throw InputError("malformed number " + excerpt(s));
 }
 
 // Boost 1.74 keeps the variable precision of mpfr/mpfi as a process-wide number
@@ -228,7 +228,7 @@ template <class Real> Real max_of(const Real& a, const Real& b) {
 template <class Real> Real parse_finite(const std::string& s) {
   Real r = ScalarTraits<Real>::parse(s);
   if (!ScalarTraits<Real>::is_finite(r))
-    throw InputError("number '" + s + "' is not finite in " + ScalarTraits<Real>::name());
+    throw InputError("number " + excerpt(s) + " is not finite in " + ScalarTraits<Real>::name());
   return r;
 }
 

@@ -24,7 +24,7 @@ enum class PromptKind { engineered, plain };
 inline PromptKind parse_prompt_kind(const std::string& s) {
   if (s == "engineered") return PromptKind::engineered;
   if (s == "plain") return PromptKind::plain;
-  throw InputError("unknown prompt '" + s + "' (expected engineered or plain)");
+  throw InputError("unknown prompt " + excerpt(s) + " (expected engineered or plain)");
 }
 inline std::string to_string(PromptKind p) { return p == PromptKind::engineered ? "engineered" : "plain"; }
 

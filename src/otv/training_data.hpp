@@ -21,7 +21,7 @@ enum class DataSetting { paper, notebook };
 inline DataSetting parse_data_setting(const std::string& s) {
   if (s == "paper") return DataSetting::paper;
   if (s == "notebook") return DataSetting::notebook;
-  throw InputError("unknown data setting '" + s + "' (expected paper or notebook)");
+  throw InputError("unknown data setting " + excerpt(s) + " (expected paper or notebook)");
 }
 inline std::string to_string(DataSetting s) { return s == DataSetting::paper ? "paper" : "notebook"; }
 

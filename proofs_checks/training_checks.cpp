@@ -189,7 +189,10 @@ TEST_CASE("sorting verdict on planted predictions: sorted x sorts; y copies; the
   CHECK_FALSE(mean.sorts());
   CHECK(mean.mse_sorted == Approx(mean.mean_baseline).epsilon(1e-12));
   const auto blend = planted([](const auto& s) { return otv::Vector<double>(0.5 * (s.sorted_x + s.instance.y.col(0))); });
-  CHECK_FALSE(blend.sorts());  // 1/4 of the copy-y baseline
+  CHECK_FALSE(blend.sorts());  // 1/4 of the copy-y baseline, and 1/4 of it from y
+  CHECK_FALSE(blend.copies_y());
+  const auto near_y = planted([](const auto& s) { return otv::Vector<double>(0.8 * s.instance.y.col(0) + 0.2 * s.sorted_x); });
+  CHECK(near_y.copies_y());  // 1/25 of the copy-y baseline from y
   // Sorted x shifted by a constant e: mse e^2. Sorts iff 10 e^2 <= min(baselines).
   const double b = std::min(copy.copy_y_baseline, mean.mean_baseline);
   for (const auto& [factor, sorts] : {std::pair{20.0, true}, std::pair{5.0, false}}) {
@@ -228,4 +231,15 @@ TEST_CASE("planted model that copies y: zero loss on paper data, scored as copyi
   CHECK_FALSE(sc.sorts());
   CHECK(sc.copies_y());
   CHECK(sc.mse_sorted == Approx(sc.copy_y_baseline).epsilon(1e-9));
+}
+
+TEST_CASE("prompt-engineering verdict on planted cases", "[training][verdict]") {
+  using otv::ClaimVerdict;
+  CHECK(otv::prompt_engineering_verdict({true, true, true}, 3.0, 50.0) == ClaimVerdict::holds);
+  CHECK(otv::prompt_engineering_verdict({true, false, true}, 3.0, 50.0) == ClaimVerdict::caveat);  // one seed does not sort
+  CHECK(otv::prompt_engineering_verdict({false, false}, 3.0, 50.0) == ClaimVerdict::caveat);       // better, but no sorting
+  CHECK(otv::prompt_engineering_verdict({true, true}, 0.8, 4.0) == ClaimVerdict::caveat);          // not separated
+  CHECK(otv::prompt_engineering_verdict({true, true}, 1.0, 4.0) == ClaimVerdict::caveat);          // lower end exactly 1
+  CHECK(otv::prompt_engineering_verdict({true, true}, 0.2, 0.9) == ClaimVerdict::fails);           // plain wins
+  CHECK(otv::prompt_engineering_verdict({}, 3.0, 50.0) == ClaimVerdict::caveat);
 }

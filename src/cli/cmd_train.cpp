@@ -243,7 +243,7 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->add_option("--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
     cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
     cmd->add_flag("--json", *as_json, "print the result JSON");
-    cmd->footer("Example: otverify ablation --iters 2000 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json");
+    cmd->footer("Example (the cached reports/models/ablation.json): otverify ablation --iters 600 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json");
     r.push_back({cmd, [cmd, o, seeds, as_json] {
       apply_setup_defaults(cmd, o->base);
       if (cmd->count("--iters") == 0 && o->base.setup != "notebook") o->base.iterations = 2000;

@@ -208,11 +208,12 @@ void register_train(CLI::App& app, Registry& r) {
       bool json = false;
     };
     auto o = std::make_shared<EvalOptions>();
-    auto* cmd = app.add_subcommand("eval", "evaluate a trained model at any n: readout error and attention patterns per layer, P* beside");
+    auto* cmd = app.add_subcommand("eval", "score a trained model on held-out instances (sorted(x) != y, n <= 50): mse vs sorted x and vs y, "
+                                           "the copy-y and mean-of-x baselines, the sorting verdict; attention patterns per layer, P* beside");
     cmd->add_option("--model", o->model, "model file written by otverify train")->required();
     cmd->add_option("--n", o->n, "number of points (default or 0: the training n)");
-    cmd->add_option("--samples", o->samples, "test instances for the readout error (default 100)");
-    cmd->add_option("--seed", o->seed, "seed of the test instances (default 1)");
+    cmd->add_option("--samples", o->samples, "held-out instances (default 100)");
+    cmd->add_option("--seed", o->seed, "seed of the held-out instances (default 1; a stream disjoint from every training draw)");
     cmd->add_flag("--json", o->json, "print one JSON object instead of text");
     cmd->footer("Example: otverify eval --model model.json --n 9");
     r.push_back({cmd, [o] {
@@ -243,7 +244,7 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->add_option("--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
     cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
     cmd->add_flag("--json", *as_json, "print the result JSON");
-    cmd->footer("Example (the cached reports/models/ablation.json): otverify ablation --iters 600 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json");
+    cmd->footer("Example: otverify ablation --iters 600 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json   (the cached ablation)");
     r.push_back({cmd, [cmd, o, seeds, as_json] {
       apply_setup_defaults(cmd, o->base);
       if (cmd->count("--iters") == 0 && o->base.setup != "notebook") o->base.iterations = 2000;

@@ -1,5 +1,5 @@
 // Fuzzes the reader of trained-model JSON (otverify eval --model, train --resume);
-// seeds written by `otverify train` (n = 2 engineered, n = 3 plain, one cut short).
+// seeds written by `otverify train` (n = 2 engineered, n = 3 plain, n = 3 notebook setup, one cut short).
 #include "cli/model_file.hpp"
 #include "fuzz_target.hpp"
 

@@ -10,11 +10,13 @@ add_test(NAME cli/theorem1 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/theorem1.s
 add_test(NAME cli/theorem2 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/theorem2.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/breakdown COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/breakdown.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/train COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/train.sh $<TARGET_FILE:otverify>)
+# The notebook setup's forward pass against an independent NumPy implementation (Debian's numpy: /usr/bin/python3).
+add_test(NAME cli/notebook_forward COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/cli/notebook_forward.py $<TARGET_FILE:otverify>)
 add_test(NAME cli/determinism COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/determinism.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/version_help_strict COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/version_help_strict.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/output_files COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/output_files.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/printed_examples COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/printed_examples.sh $<TARGET_FILE:otverify>)
-set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/train cli/determinism
+set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/train cli/notebook_forward cli/determinism
                      cli/version_help_strict cli/output_files cli/printed_examples PROPERTIES LABELS "cli")
 if(OTV_MPI)  # mpirun as root and 3 ranks on 2 cores: the script sets what Open MPI needs
   add_test(NAME cli/mpi COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/mpi.sh $<TARGET_FILE:otverify>)

@@ -40,9 +40,9 @@ TEST_CASE("paper data: x is a permutation of {1/n..1}, y_i = i/n, sorted_x sorte
   CHECK(differs);  // another seed, other samples
 }
 
-TEST_CASE("notebook data: distinct values of the 50-point grid, redrawn per draw index", "[training][data]") {
-  const auto d0 = otv::draw_samples<double>(DataSetting::notebook, 9, 20, 1, 0);
-  const auto d1 = otv::draw_samples<double>(DataSetting::notebook, 9, 20, 1, 1);
+TEST_CASE("grid data: distinct values of the 50-point grid, redrawn per draw index", "[training][data]") {
+  const auto d0 = otv::draw_samples<double>(DataSetting::grid, 9, 20, 1, 0);
+  const auto d1 = otv::draw_samples<double>(DataSetting::grid, 9, 20, 1, 1);
   bool differs = false;
   for (std::size_t k = 0; k < d0.size(); ++k) {
     std::set<double> xs;
@@ -58,7 +58,7 @@ TEST_CASE("notebook data: distinct values of the 50-point grid, redrawn per draw
     CHECK(xs.size() == 9);
   }
   CHECK(differs);
-  CHECK_THROWS_AS(otv::draw_samples<double>(DataSetting::notebook, 51, 1, 1, 0), otv::InputError);
+  CHECK_THROWS_AS(otv::draw_samples<double>(DataSetting::grid, 51, 1, 1, 0), otv::InputError);
 }
 
 TEST_CASE("plain prompt (eq. 12): n rows [x, y, 0], output column 2, engineered: eq. (6) with n + 1 rows", "[training][prompt]") {
@@ -148,4 +148,98 @@ TEST_CASE("training lowers the loss and is deterministic given the seed, for bot
     CHECK(f1 < f0);
     CHECK(d1 == e1);  // bitwise reproducible
   }
+}
+
+// Held-out instances and the sorting verdict (docs/training.md "Held-out check").
+TEST_CASE("paper data has sorted(x) = y on every sample; held-out grid instances never do and differ from the training draws",
+          "[training][data][held-out]") {
+  for (const auto& s : otv::draw_samples<double>(DataSetting::paper, 7, 50, 1, 0)) CHECK(otv::sorted_x_is_y(s));
+  const auto train = otv::draw_samples<double>(DataSetting::grid, 7, 50, 1, 0);
+  const auto held = otv::held_out_samples<double>(7, 50, 1, false);
+  bool differs = false;
+  for (std::size_t k = 0; k < held.size(); ++k) {
+    CHECK_FALSE(otv::sorted_x_is_y(held[k]));
+    differs |= held[k].instance.x != train[k].instance.x;
+  }
+  CHECK(differs);
+  for (const auto& s : otv::held_out_samples<double>(5, 20, 2, true)) {  // random u, v in [0, 1)
+    REQUIRE(s.uv.rows() == 5);
+    CHECK(s.uv.minCoeff() >= 0);
+    CHECK(s.uv.maxCoeff() < 1);
+  }
+}
+
+TEST_CASE("sorting verdict on planted predictions: sorted x sorts; y copies; the mean, blends and 1/5 of the baseline do not",
+          "[training][held-out][verdict]") {
+  const auto held = otv::held_out_samples<double>(7, 100, 3, false);
+  auto planted = [&](auto f) {
+    std::vector<otv::Vector<double>> p;
+    for (const auto& s : held) p.push_back(f(s));
+    return otv::score_sorting<double>(p, held);
+  };
+  const auto exact = planted([](const auto& s) { return otv::Vector<double>(s.sorted_x); });
+  CHECK(exact.sorts());
+  CHECK(exact.mse_sorted == 0);
+  const auto copy = planted([](const auto& s) { return otv::Vector<double>(s.instance.y.col(0)); });
+  CHECK_FALSE(copy.sorts());
+  CHECK(copy.copies_y());
+  CHECK(copy.mse_to_y == 0);
+  CHECK(copy.mse_sorted == copy.copy_y_baseline);
+  const auto mean = planted([](const auto& s) { return otv::Vector<double>::Constant(7, s.instance.x.mean()); });
+  CHECK_FALSE(mean.sorts());
+  CHECK(mean.mse_sorted == Approx(mean.mean_baseline).epsilon(1e-12));
+  const auto blend = planted([](const auto& s) { return otv::Vector<double>(0.5 * (s.sorted_x + s.instance.y.col(0))); });
+  CHECK_FALSE(blend.sorts());  // 1/4 of the copy-y baseline, and 1/4 of it from y
+  CHECK_FALSE(blend.copies_y());
+  const auto near_y = planted([](const auto& s) { return otv::Vector<double>(0.8 * s.instance.y.col(0) + 0.2 * s.sorted_x); });
+  CHECK(near_y.copies_y());  // 1/25 of the copy-y baseline from y
+  // Sorted x shifted by a constant e: mse e^2. Sorts iff 10 e^2 <= min(baselines).
+  const double b = std::min(copy.copy_y_baseline, mean.mean_baseline);
+  for (const auto& [factor, sorts] : {std::pair{20.0, true}, std::pair{5.0, false}}) {
+    const double e = std::sqrt(b / factor);
+    const auto near = planted([&](const auto& s) { return otv::Vector<double>(s.sorted_x.array() + e); });
+    CHECK(near.mse_sorted == Approx(b / factor).epsilon(1e-9));
+    CHECK(near.sorts() == sorts);
+  }
+  CHECK(std::string(copy.verdict()) == "copies y (does not sort)");
+  CHECK(std::string(exact.verdict()) == "sorts");
+  CHECK(std::string(mean.verdict()) == "does not sort");
+}
+
+// A one-layer transformer that copies y into the output column: head 1 scores
+// s_ij = c (2 y_i y_j - |y_j|^2) = c |y_i|^2 - c (y_i - y_j)^2, so row i selects
+// token i (the next token is e^{-c/n^2} behind, the sink e^{-c |y_i|^2}); w_v B
+// maps y to the output column. On the paper's data its training loss is zero:
+// the loss there cannot tell copying from sorting. The held-out check can.
+TEST_CASE("planted model that copies y: zero loss on paper data, scored as copying y (not sorting) on held-out instances",
+          "[training][held-out][verdict]") {
+  const int n = 7;
+  const PromptShape shape{PromptKind::engineered, Layout::paper, 1};
+  const otv::ColumnMap c = shape.columns();
+  const double mixing = 0.05, strength = 1000.0 * n * n;
+  otv::TrainableModel<double> copy{shape, mixing, {}, false};
+  const otv::Matrix<double> zero = otv::Matrix<double>::Zero(c.width, c.width);
+  otv::HeadWeights<double> h{zero, zero};
+  h.Q(c.y[0], c.y[0]) = 2 * strength;
+  h.Q(c.one_a, c.y2) = -strength;
+  h.w_v(c.y[0], c.out) = 1 / mixing;
+  copy.weights.push_back({h, {zero, zero}});
+  CHECK(otv::loss_and_gradient<double>(copy, otv::draw_samples<double>(DataSetting::paper, n, 20, 1, 0), nullptr) < 1e-28);
+  const auto held = otv::held_out_samples<double>(n, 100, 1, false);
+  const otv::SortingScore sc = otv::score_sorting<double>(copy, held);
+  CHECK(sc.mse_to_y < 1e-28);
+  CHECK_FALSE(sc.sorts());
+  CHECK(sc.copies_y());
+  CHECK(sc.mse_sorted == Approx(sc.copy_y_baseline).epsilon(1e-9));
+}
+
+TEST_CASE("prompt-engineering verdict on planted cases", "[training][verdict]") {
+  using otv::ClaimVerdict;
+  CHECK(otv::prompt_engineering_verdict({true, true, true}, 3.0, 50.0) == ClaimVerdict::holds);
+  CHECK(otv::prompt_engineering_verdict({true, false, true}, 3.0, 50.0) == ClaimVerdict::caveat);  // one seed does not sort
+  CHECK(otv::prompt_engineering_verdict({false, false}, 3.0, 50.0) == ClaimVerdict::caveat);       // better, but no sorting
+  CHECK(otv::prompt_engineering_verdict({true, true}, 0.8, 4.0) == ClaimVerdict::caveat);          // not separated
+  CHECK(otv::prompt_engineering_verdict({true, true}, 1.0, 4.0) == ClaimVerdict::caveat);          // lower end exactly 1
+  CHECK(otv::prompt_engineering_verdict({true, true}, 0.2, 0.9) == ClaimVerdict::fails);           // plain wins
+  CHECK(otv::prompt_engineering_verdict({}, 3.0, 50.0) == ClaimVerdict::caveat);
 }

@@ -1,6 +1,8 @@
 // Gradient check of the training model: the hand-written backward pass
 // (transformer_gradient.hpp) against central finite differences of the shared
-// forward pass, in mpfr:256, on random small models (both prompts, both signs of B).
+// forward pass, in mpfr:256, on random small models (both prompts, both signs of B,
+// both readouts: the output column and the released code's attention readout with
+// random starting u, v).
 #include <rapidcheck/catch.h>
 
 #include <algorithm>
@@ -15,13 +17,14 @@ using R = otv::mpfr_real;
 
 struct GradientCase {
   int n, layers;
-  bool engineered, notebook_layout, subtract;
+  bool engineered, notebook_layout, subtract, attention_readout;
   std::uint32_t seed;
 };
 
 void showValue(const GradientCase& c, std::ostream& os) {
   os << "n: " << c.n << ", layers: " << c.layers << ", prompt: " << (c.engineered ? "engineered" : "plain")
-     << ", layout: " << (c.notebook_layout ? "notebook" : "paper") << ", B: " << (c.subtract ? "-0.1 I" : "I/20") << ", seed: " << c.seed;
+     << ", layout: " << (c.notebook_layout ? "notebook" : "paper") << ", B: " << (c.subtract ? "-0.1 I" : "I/20")
+     << ", readout: " << (c.attention_readout ? "attention" : "output column") << ", seed: " << c.seed;
 }
 
 rc::Gen<GradientCase> gen_gradient_case() {
@@ -30,6 +33,7 @@ rc::Gen<GradientCase> gen_gradient_case() {
       rc::gen::set(&GradientCase::engineered, rc::gen::arbitrary<bool>()),
       rc::gen::set(&GradientCase::notebook_layout, rc::gen::arbitrary<bool>()),
       rc::gen::set(&GradientCase::subtract, rc::gen::arbitrary<bool>()),
+      rc::gen::set(&GradientCase::attention_readout, rc::gen::arbitrary<bool>()),
       rc::gen::set(&GradientCase::seed, rc::gen::arbitrary<std::uint32_t>()));
 }
 
@@ -39,7 +43,9 @@ otv::TrainableModel<R> random_model(const GradientCase& c) {
   otv::PromptShape shape{c.engineered ? otv::PromptKind::engineered : otv::PromptKind::plain,
                          c.notebook_layout ? otv::Layout::notebook : otv::Layout::paper, 1};
   const R mixing = c.subtract ? R("-0.1") : R(1) / R(20);
-  auto m = otv::initial_model<R>(shape, c.layers, mixing, c.seed);
+  // The attention readout needs a layer for its Q beyond the residual layers.
+  auto m = otv::initial_model<R>(shape, c.layers + (c.attention_readout ? 1 : 0), mixing, c.seed);
+  m.attention_readout = c.attention_readout;
   for (auto* p : m.parameters()) *p *= R(4);
   return m;
 }
@@ -63,11 +69,11 @@ TEST_CASE("training gradient: backward pass equals central finite differences in
   otv::test::require_property("backward vs central differences (mpfr:256)", 25, [] {
     const GradientCase c = *gen_gradient_case();
     const auto model = random_model(c);
-    const auto data = otv::draw_samples<R>(otv::DataSetting::notebook, c.n, 2, c.seed, 0);
+    const auto data = otv::draw_samples<R>(otv::DataSetting::grid, c.n, 2, c.seed, 0, otv::Stream::training, c.attention_readout);
     auto grad = otv::zeros_like(model.weights);
     const R f0 = otv::loss_and_gradient<R>(model, data, &grad);
     // A random direction (every parameter at once) and its directional derivative.
-    auto dir = otv::initial_model<R>(model.shape, c.layers, model.mixing, c.seed + 1).weights;
+    auto dir = otv::initial_model<R>(model.shape, model.layers(), model.mixing, c.seed + 1).weights;
     R analytic = 0, dir_norm2 = 0, grad_norm2 = 0;
     for (std::size_t l = 0; l < dir.size(); ++l)
       for (std::size_t j = 0; j < dir[l].size(); ++j) {

@@ -554,9 +554,10 @@
   // ------------------------------------------------------------------ training ablation
 
   {
-    const s = section('ablation', 'Prompt engineering (training ablation, Figures 3-4)', 'A transformer of the same architecture trained on random sorting data with the engineered prompt (eq. 6) and with the plain prompt [x, y, 0], same budget and seeds.');
+    const s = section('ablation', 'Prompt engineering (training ablation, Figures 3-4)', 'A transformer of the same architecture trained on random sorting data with the engineered prompt (eq. 6) and with the plain prompt [x, y, 0], same budget and seeds. Every model is scored on held-out instances where sorted(x) differs from y, beside two predictors that do not sort: copy y, and the mean of x.');
     const a = data.ablation;
     if (a && typeof a === 'object') {
+      if (a.data_note) s.appendChild(el('p', {}, 'Note: ' + String(a.data_note)));
       const curves = [], finals = [];
       for (const prompt of ['engineered', 'plain']) {
         const side = a[prompt];
@@ -570,7 +571,8 @@
       }
       const cmd = a.command ? [String(a.command)] : [];
       if (curves.length) {
-        figure(s, 'Training loss', `Ratio of final losses (plain / engineered): ${fmt(a.ratio)}.`, {
+        const ci = Array.isArray(a.ratio_ci95) ? ` (bootstrap 95% over seeds ${fmt(a.ratio_ci95[0])} to ${fmt(a.ratio_ci95[1])})` : '';
+        figure(s, 'Training loss', `Ratio of final training losses (plain / engineered): ${fmt(a.ratio)}${ci}.`, {
           data: { values: curves }, width: 'container', height: 260,
           mark: { type: 'line', opacity: 0.8 },
           encoding: {
@@ -583,12 +585,24 @@
         }, [], cmd);
       }
       if (finals.length) s.appendChild(table(['prompt', 'seed', 'final loss'], finals));
-      if (a.constructed) s.appendChild(el('p', {}, `Constructed weights of eq. (8) on the same data: loss ${fmt(a.constructed.loss, 4)}; distance between trained and constructed Q (after the natural symmetries): ${fmt(a.constructed.q_distance, 4)}.`));
+      if (a.constructed) {
+        s.appendChild(el('p', {}, `Constructed weights of eq. (8) on the same data: loss ${fmt(a.constructed.loss, 4)}; distance between trained and constructed Q (after the natural symmetries): ${fmt(a.constructed.q_distance, 4)}.`));
+        const ho = a.constructed.held_out;
+        if (ho && typeof ho === 'object')
+          s.appendChild(table(['constructed weights, held-out n', 'mse vs sorted x', 'copy-y baseline', 'mean-of-x baseline', 'verdict'],
+            Object.entries(ho).map(([n, h]) => [n, fmt(h && h.mse_sorted, 3), fmt(h && h.copy_y_baseline, 3), fmt(h && h.mean_baseline, 3), String((h && h.verdict) || '?')])));
+      }
       for (const [n, f] of Object.entries(a.figure3 || {})) {
         if (!f || !Array.isArray(f.patterns)) continue;
         const panels = f.patterns.map((m, k) => ({ name: `A^(${(f.layers || [])[k]})`, matrix: m }));
         if (f.p_star) panels.push({ name: 'P*', matrix: f.p_star });
-        figure(s, `Trained patterns, n = ${n}`, 'Attention patterns of the trained model (engineered prompt) across layers, next to the exact plan P* (the paper\'s Figure 3).', heatmapSpec(heatmapRows(panels), 100), [], cmd);
+        figure(s, `Trained patterns, n = ${n}: each layer's own heads`, 'Head-1 attention pattern A^(l) computed in layer l of the trained model (engineered prompt; rows: x_i), next to the exact plan P* (row i: the target of x_i).', heatmapSpec(heatmapRows(panels), 100), [], cmd);
+        if (Array.isArray(f.readout_patterns) && f.p_star_t) {
+          const rp = f.readout_patterns.map((m, k) => ({ name: `Q_read on Z^(${(f.readout_states || [])[k]})`, matrix: m }));
+          rp.push({ name: 'P* transposed', matrix: f.p_star_t });
+          const d = (f.readout_distance_to_p_star_t || []).map((x, k) => `Z^(${(f.readout_states || [])[k]}): ${fmt(x, 3)}`).join(', ');
+          figure(s, `Trained patterns, n = ${n}: as the released notebook plots them`, `The readout's Q (last layer, head-1 slot) applied to each state Z^(l), sink masked; row i belongs to the target y_i and should select the token with the i-th smallest x (P* transposed). Mean row total-variation distance to it: ${d}.`, heatmapSpec(heatmapRows(rp), 100), [], cmd);
+        }
       }
       const f4 = a.figure4;
       if (f4 && f4.engineered && f4.plain && f4.p_star) {
@@ -599,11 +613,15 @@
       const gen = a.generalisation;
       if (gen && typeof gen === 'object') {
         const grows = [];
-        for (const [prompt, byN] of Object.entries(gen)) for (const [n, g] of Object.entries(byN || {})) grows.push([prompt, n, fmt(g && g.mse_mean, 4), (g && Array.isArray(g.mse) ? g.mse : []).map((x) => fmt(x, 3)).join(', ')]);
+        for (const [prompt, byN] of Object.entries(gen)) for (const [n, g] of Object.entries(byN || {})) grows.push([prompt, n, fmt(g && g.mse_mean, 4), (g && Array.isArray(g.mse) ? g.mse : []).map((x) => fmt(x, 3)).join(', '), fmt(g && g.mse_to_y_mean, 3), fmt(g && g.copy_y_baseline, 3), fmt(g && g.mean_baseline, 3), (g && Array.isArray(g.verdicts) ? g.verdicts : []).map(String).join(', ')]);
         if (grows.length) {
-          s.appendChild(el('h3', {}, 'Generalisation to other n (readout mean squared error, 100 fresh instances)'));
-          s.appendChild(table(['prompt', 'n', 'mean', 'per seed'], grows));
+          s.appendChild(el('h3', {}, 'Held-out check and generalisation to other n (100 held-out instances per n, sorted(x) != y)'));
+          s.appendChild(table(['prompt', 'n', 'mse vs sorted x (mean)', 'per seed', 'mse vs y', 'copy-y baseline', 'mean-of-x baseline', 'verdict per seed'], grows));
         }
+        const hr = a.held_out_ratio;
+        if (hr && typeof hr === 'object')
+          s.appendChild(table(['n', 'held-out mse ratio plain / engineered', 'bootstrap 95% over seeds', 'better prompt'],
+            Object.entries(hr).map(([n, r]) => [n, fmt(r && r.ratio, 3), Array.isArray(r && r.ci95) ? `${fmt(r.ci95[0], 3)} to ${fmt(r.ci95[1], 3)}` : '?', r && r.plain_wins ? 'plain' : 'engineered'])));
       }
       if (a.settings) s.appendChild(el('p', { class: 'muted' }, 'Settings: ' + JSON.stringify(a.settings)));
     } else missing(s, 'Cannot be checked here: no training ablation (reports/models/ablation.json). Produce it with otverify train (issue 7) and rerun the report.');

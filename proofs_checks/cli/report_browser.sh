@@ -46,7 +46,7 @@ if [ -f "$hostile_html" ]; then
     --expect-text "<span id=injected>raw</span>" \
     --expect-text "otverify run --x '</script><svg onload=alert(4)>'" \
     --expect-text "otverify report --out '\"><script>alert(5)</script>'" \
-    --expect-text "Ratio of final losses" || fail=1
+    --expect-text "Ratio of final training losses" || fail=1
 else
   fail=1
 fi

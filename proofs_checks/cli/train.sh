@@ -14,9 +14,16 @@ expect_json train "train: loss decreases, every iteration recorded" \
 expect_json train "train: float works too" \
   'j["completed"] == 20 and j["settings"]["scalar"] == "float" and j["final_loss"] < j["first_loss"]' \
   -- "${small[@]}" --iters 20 --lr 0.01 --scalar float --prompt plain --out "$tmp/f.json"
-expect_json train "train: --data notebook takes the released code's defaults (resampling every 50, B = -0.1 I)" \
-  'j["settings"]["resample_every"] == 50 and j["settings"]["mixing"] == "-0.1" and j["settings"]["learning_rate"] == "0.0005"' \
-  -- --n 4 --layers 2 --samples 4 --iters 3 --data notebook --out "$tmp/nb.json"
+expect_json train "train: --setup notebook takes the released code's defaults (resampling every 50, B = -0.1 I); grid data by default" \
+  'j["settings"]["setup"] == "notebook" and j["settings"]["resample_every"] == 50 and j["settings"]["mixing"] == "-0.1" and j["settings"]["learning_rate"] == "0.0005" and j["settings"]["data"] == "grid"' \
+  -- --n 4 --layers 2 --samples 4 --iters 3 --setup notebook --out "$tmp/nb.json"
+expect_json eval "eval of a notebook-setup model: held-out sorting score with copy-y and mean-of-x baselines, random u, v in the prompt" \
+  'j["sorting"]["copy_y_baseline"] > 0 and j["sorting"]["mean_baseline"] > 0 and j["sorting"]["verdict"] in ("sorts", "does not sort", "copies y (does not sort)") and len(j["readout_patterns"]) == 2 and j["instance"]["prompt"][0][8] != 0' \
+  -- --model "$tmp/nb.json" --samples 5
+expect_json train "train --data paper works" 'j["settings"]["data"] == "paper"' -- "${small[@]}" --iters 2 --data paper --out "$tmp/paper.json"
+expect_json eval "eval of a paper-data model says sorted(x) = y in training and scores on held-out instances" \
+  '"sorted(x) = y" in j["training_data_note"] and "sorted(x) != y" in j["held_out"] and j["sorting"]["mse_sorted"] == j["readout"]["mse"]' \
+  -- --model "$tmp/paper.json" --samples 5
 
 # Interrupt and resume: the resumed model equals the uninterrupted one bitwise.
 run=("${small[@]}" --iters 4000 --lr 0.003 --seed 5 --checkpoint-every 10)
@@ -46,7 +53,7 @@ expect_json eval "eval at another n: readout error, one pattern per layer and he
   -- --model "$tmp/a.json" --n 6 --samples 10
 
 expect_json ablation "ablation: both prompts per seed, ratio, Figure 3 (n = 7, 9), constructed loss and Q distance" \
-  'set(j) >= {"command", "settings", "engineered", "plain", "ratio", "figure3", "figure4", "constructed"} and j["engineered"]["seeds"] == [1, 2] and len(j["plain"]["final_loss"]) == 2 and j["ratio"] > 0 and j["figure3"]["9"]["layers"] == [5] and set(j["generalisation"]["plain"]) == {"4", "9", "15"} and len(j["figure3"]["9"]["p_star"]) == 9 and j["constructed"]["q_distance"] > 0 and all(len(c) <= 200 for c in j["plain"]["loss_curves"])' \
+  'set(j) >= {"command", "settings", "engineered", "plain", "ratio", "figure3", "figure4", "constructed"} and j["engineered"]["seeds"] == [1, 2] and len(j["plain"]["final_loss"]) == 2 and j["ratio"] > 0 and j["figure3"]["9"]["layers"] == [5] and set(j["generalisation"]["plain"]) == {"4", "9", "15"} and len(j["figure3"]["9"]["p_star"]) == 9 and j["constructed"]["q_distance"] > 0 and all(len(c) <= 200 for c in j["plain"]["loss_curves"]) and len(j["ratio_ci95"]) == 2 and j["ratio_ci95"][0] <= j["ratio_ci95"][1] and set(j["held_out_ratio"]) == {"4", "9", "15"} and all(g["copy_y_baseline"] > 0 and g["mean_baseline"] > 0 and len(g["verdicts"]) == 2 for g in j["generalisation"]["engineered"].values()) and j["figure3"]["7"]["readout_states"] == [0, 5] and set(j["constructed"]["held_out"]) == {"4", "9", "15"}' \
   -- --n 4 --layers 5 --iters 6 --samples 4 --seeds 1,2 --out "$tmp/ab.json"
 
 # Bad input: one line on stderr, exit 2.
@@ -59,6 +66,10 @@ bad() {
 }
 bad "scalar other than float/double" train --scalar mpfr:128 --out "$tmp/x.json"
 bad "unknown prompt" train --prompt fancy --out "$tmp/x.json"
+bad "unknown setup" train --setup fancy --out "$tmp/x.json"
+bad "unknown data (the old name notebook)" train --data notebook --out "$tmp/x.json"
+bad "notebook setup with one layer (no residual layer before the readout)" train --setup notebook --layers 1 --out "$tmp/x.json"
+bad "eval beyond the 50-point grid" eval --model "$tmp/a.json" --n 51
 bad "n = 0" train --n 0 --out "$tmp/x.json"
 bad "negative learning rate" train --lr -0.1 --out "$tmp/x.json"
 bad "zero mixing" train --mixing 0 --out "$tmp/x.json"

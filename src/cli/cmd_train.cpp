@@ -25,14 +25,16 @@ template <class F> decltype(auto) with_training_scalar(const std::string& scalar
 void add_training_options(CLI::App* cmd, TrainSettings& s, bool with_prompt_and_seed) {
   add_integer(cmd, "--n", s.n, "number of points per training sample (default 7)");
   add_integer(cmd, "--layers", s.layers, "number of layers (default 20)");
-  add_integer(cmd, "--iters", s.iterations, "Adam iterations (default 10000; 5000 with --data notebook)");
-  add_integer(cmd, "--samples", s.samples, "training samples (default 500; 1000 with --data notebook)");
-  cmd->add_option("--data", s.data, "data setting: paper (x a permutation of {1/n..1}, one fixed sample set) or notebook (released code: "
-                                    "n distinct values of {0, 1/50, .., 49/50}, redrawn every 50 iterations)")->type_name("NAME");
-  add_integer(cmd, "--resample-every", s.resample_every, "redraw the samples every K iterations (0: never; default 0, 50 with --data notebook)");
-  cmd->add_option("--lr", s.learning_rate, "Adam step size (default 0.001; 0.0005 with --data notebook)")->type_name("NUMBER");
+  cmd->add_option("--setup", s.setup, "otverify (default: read the output column of Z^(L), u = v = 0) or notebook (the released code: "
+                                      "attention readout after L-1 layers, random u, v per sample; sets the defaults marked 'notebook')")->type_name("NAME");
+  add_integer(cmd, "--iters", s.iterations, "Adam iterations (default 10000; notebook 5000)");
+  add_integer(cmd, "--samples", s.samples, "training samples (default 500; notebook 1000)");
+  cmd->add_option("--data", s.data, "data setting: grid (default: x n distinct values of {0, 1/50, .., 49/50}, y_i = i/n: sorting is "
+                                    "required) or paper (x a permutation of {1/n..1}: sorted(x) = y, a model can copy y)")->type_name("NAME");
+  add_integer(cmd, "--resample-every", s.resample_every, "redraw the samples every K iterations (0: never; default 0, notebook 50)");
+  cmd->add_option("--lr", s.learning_rate, "Adam step size (default 0.001; notebook 0.0005)")->type_name("NUMBER");
   cmd->add_option("--mixing", s.mixing, "B = mixing * I: a nonzero decimal, 'paper' (0.05 = I/20, default) or 'notebook' "
-                                        "(the released code's -gamma I, gamma = 0.1; default with --data notebook)")->type_name("NUMBER|NAME");
+                                        "(the released code's -gamma I, gamma = 0.1; notebook default)")->type_name("NUMBER|NAME");
   cmd->add_option("--layout", s.layout, "column order of the engineered prompt: paper (default) or notebook")->type_name("NAME");
   cmd->add_option("--scalar", s.scalar, "float or double (default double)")->type_name("TYPE");
   if (with_prompt_and_seed) {
@@ -41,11 +43,11 @@ void add_training_options(CLI::App* cmd, TrainSettings& s, bool with_prompt_and_
   }
 }
 
-// --data notebook changes the defaults of the options the user did not give.
-void apply_data_defaults(const CLI::App* cmd, TrainSettings& s) {
+// --setup notebook changes the defaults of the options the user did not give.
+void apply_setup_defaults(const CLI::App* cmd, TrainSettings& s) {
   if (s.mixing == "paper") s.mixing = "0.05";
   else if (s.mixing == "notebook") s.mixing = "-0.1";
-  if (s.data != "notebook") return;
+  if (s.setup != "notebook") return;
   if (cmd->count("--iters") == 0) s.iterations = 5000;
   if (cmd->count("--samples") == 0) s.samples = 1000;
   if (cmd->count("--resample-every") == 0) s.resample_every = 50;
@@ -54,8 +56,8 @@ void apply_data_defaults(const CLI::App* cmd, TrainSettings& s) {
 }
 
 std::string settings_command(const char* sub, const TrainSettings& s) {
-  return fmt::format("otverify {} --n {} --layers {} --iters {} --samples {} --data {} --resample-every {} --lr {} --mixing {} --layout {} --scalar {}",
-                     sub, s.n, s.layers, s.iterations, s.samples, s.data, s.resample_every, s.learning_rate, s.mixing, s.layout, s.scalar);
+  return fmt::format("otverify {} --setup {} --n {} --layers {} --iters {} --samples {} --data {} --resample-every {} --lr {} --mixing {} --layout {} --scalar {}",
+                     sub, s.setup, s.n, s.layers, s.iterations, s.samples, s.data, s.resample_every, s.learning_rate, s.mixing, s.layout, s.scalar);
 }
 
 std::vector<std::uint64_t> parse_seeds(const std::string& text) {
@@ -65,8 +67,10 @@ std::vector<std::uint64_t> parse_seeds(const std::string& text) {
 }
 
 void print_train_text(const ModelFile& m, const std::string& out) {
-  fmt::print("otverify train: {} prompt, n = {}, {} layers, {} samples ({} data), {} iterations in {}, seed {}\n", m.settings.prompt,
-             m.settings.n, m.settings.layers, m.settings.samples, m.settings.data, m.completed, m.settings.scalar, m.settings.seed);
+  fmt::print("otverify train: {} prompt, {} setup, n = {}, {} layers, {} samples ({} data), {} iterations in {}, seed {}\n", m.settings.prompt,
+             m.settings.setup, m.settings.n, m.settings.layers, m.settings.samples, m.settings.data, m.completed, m.settings.scalar, m.settings.seed);
+  if (m.settings.data == "paper")
+    fmt::print("note: --data paper has sorted(x) = y for every sample; a low training loss may mean copying y (check with otverify eval)\n");
   if (!m.loss_curve.empty()) fmt::print("loss: first {:.6g}, last iteration {:.6g}\n", m.loss_curve.front().second, m.loss_curve.back().second);
   fmt::print("final loss (final weights, training samples): {:.6g}\nwritten: {}\n", m.final_loss, out);
 }
@@ -82,8 +86,13 @@ void print_eval_text(const json& j) {
   fmt::print("otverify eval: {} prompt trained at n = {} ({} iterations), evaluated at n = {} on {} samples ({})\n",
              text_of(j["model"]["prompt"]), text_of(j["model"]["n"]), text_of(j["completed"]), text_of(j["n"]), text_of(j["samples"]),
              text_of(j["scalar"]));
-  fmt::print("readout (output column vs sorted x): mse {:.4g}, mean max |error| {:.4g}, max |error| {:.4g}\n",
+  if (j.contains("training_data_note")) fmt::print("note: {}\n", text_of(j["training_data_note"]));
+  fmt::print("held-out instances ({})\n", text_of(j["held_out"]));
+  fmt::print("readout vs sorted x: mse {:.4g}, mean max |error| {:.4g}, max |error| {:.4g}\n",
              j["readout"]["mse"].get<double>(), j["readout"]["mean_max_abs_error"].get<double>(), j["readout"]["max_abs_error"].get<double>());
+  const auto& sc = j["sorting"];
+  fmt::print("readout vs y: mse {:.4g}; baselines vs sorted x: copy y {:.4g}, mean of x {:.4g}\nverdict: {}\n", sc["mse_to_y"].get<double>(),
+             sc["copy_y_baseline"].get<double>(), sc["mean_baseline"].get<double>(), text_of(sc["verdict"]));
   fmt::print("attention A^(l) (eq. 10) vs P*: mean row total-variation distance\n layer   head 1   head 2\n");
   for (const auto& l : j["layers"])
     fmt::print(" {:5}   {:6.3f}   {:6.3f}\n", l["layer"].get<int>(), l["distance_to_p_star"][0].get<double>(), l["distance_to_p_star"][1].get<double>());
@@ -100,17 +109,28 @@ void print_ablation_text(const json& j) {
   for (const char* p : {"engineered", "plain"})
     fmt::print("{:<10} final loss mean {:.4g} (sd {:.2g}, min {:.4g}, max {:.4g})\n", p, j[p]["final_loss_mean"].get<double>(),
                j[p]["final_loss_sd"].get<double>(), j[p]["final_loss_min"].get<double>(), j[p]["final_loss_max"].get<double>());
-  fmt::print("ratio plain / engineered: {:.4g}\n", j["ratio"].get<double>());
+  if (j.contains("data_note")) fmt::print("note: {}\n", text_of(j["data_note"]));
+  fmt::print("ratio plain / engineered (final training loss): {:.4g} (bootstrap 95% over seeds {:.3g} .. {:.3g})\n", j["ratio"].get<double>(),
+             j["ratio_ci95"][0].get<double>(), j["ratio_ci95"][1].get<double>());
+  fmt::print("held-out (sorted(x) != y), mse vs sorted x, mean over seeds [copy-y baseline, mean-of-x baseline]:\n");
   for (const auto& [prompt, per_n] : j["generalisation"].items()) {
-    fmt::print("{:<10} readout mse by n:", prompt);
-    for (const auto& [n, g] : per_n.items()) fmt::print("  n={}: {:.4g}", n, g["mse_mean"].get<double>());
+    fmt::print("{:<10}", prompt);
+    for (const auto& [n, g] : per_n.items())
+      fmt::print("  n={}: {:.4g} (vs y {:.3g}) [{:.3g}, {:.3g}] {}", n, g["mse_mean"].get<double>(), g["mse_to_y_mean"].get<double>(),
+                 g["copy_y_baseline"].get<double>(), g["mean_baseline"].get<double>(), g["verdicts"].dump());
     fmt::print("\n");
   }
+  for (const auto& [n, r] : j["held_out_ratio"].items())
+    fmt::print("held-out ratio plain / engineered at n = {}: {:.4g} (95% {:.3g} .. {:.3g}){}\n", n, r["ratio"].get<double>(), r["ci95"][0].get<double>(),
+               r["ci95"][1].get<double>(), r["plain_wins"].get<bool>() ? ": plain wins" : "");
   for (const auto& [n, f] : j["figure3"].items()) {
     fmt::print("Figure 3, n = {}: distance of A^(l) to P* (head 1, head 2):", n);
     for (std::size_t k = 0; k < f["layers"].size(); ++k)
       fmt::print("  l={}: {:.3f}, {:.3f}", f["layers"][k].get<int>(), f["distance_to_p_star"][k][0].get<double>(),
                  f["distance_to_p_star"][k][1].get<double>());
+    fmt::print("\n  readout Q on Z^(l) vs P*^T (the notebook's Figure 3):");
+    for (std::size_t k = 0; k < f["readout_states"].size(); ++k)
+      fmt::print("  l={}: {:.3f}", f["readout_states"][k].get<int>(), f["readout_distance_to_p_star_t"][k].get<double>());
     fmt::print("\n");
   }
   const auto& c = j["constructed"];
@@ -121,6 +141,10 @@ void print_ablation_text(const json& j) {
   fmt::print("trained Q vs constructed Q (heads matched per layer): relative distance {:.4g}", c["q_distance"].get<double>());
   if (c.contains("q_cosine")) fmt::print(", norm ratio {:.3g}, cosine {:.3g}", c["q_norm_ratio"].get<double>(), c["q_cosine"].get<double>());
   fmt::print("\n");
+  if (c.contains("held_out"))
+    for (const auto& [n, h] : c["held_out"].items())
+      fmt::print("constructed weights, held-out n = {}: mse vs sorted x {:.4g} [copy y {:.3g}, mean {:.3g}]: {}\n", n, h["mse_sorted"].get<double>(),
+                 h["copy_y_baseline"].get<double>(), h["mean_baseline"].get<double>(), text_of(h["verdict"]));
 }
 
 }  // namespace
@@ -142,7 +166,7 @@ void register_train(CLI::App& app, Registry& r) {
                 "SIGINT saves a checkpoint and exits 3; rerun with --resume to continue.");
     r.push_back({cmd, [cmd, s, run, as_json] {
       if (run->checkpoint_every < 0) throw InputError("--checkpoint-every must be >= 0");
-      apply_data_defaults(cmd, *s);
+      apply_setup_defaults(cmd, *s);
       if (run->resume) {
         if (!std::filesystem::exists(run->out)) throw InputError("--resume: no checkpoint " + run->out);
         const ModelFile prev = read_model_file(run->out);
@@ -150,7 +174,7 @@ void register_train(CLI::App& app, Registry& r) {
         if (cmd->count("--iters")) merged.iterations = s->iterations;
         const json given = s->to_json(), stored = merged.to_json();
         for (const auto& [key, opt] : std::initializer_list<std::pair<const char*, const char*>>{
-                 {"n", "--n"}, {"layers", "--layers"}, {"samples", "--samples"}, {"data", "--data"}, {"resample_every", "--resample-every"},
+                 {"setup", "--setup"}, {"n", "--n"}, {"layers", "--layers"}, {"samples", "--samples"}, {"data", "--data"}, {"resample_every", "--resample-every"},
                  {"learning_rate", "--lr"}, {"mixing", "--mixing"}, {"layout", "--layout"}, {"scalar", "--scalar"}, {"prompt", "--prompt"},
                  {"seed", "--seed"}})
           if (cmd->count(opt) && given[key] != stored[key])
@@ -185,11 +209,12 @@ void register_train(CLI::App& app, Registry& r) {
       bool json = false;
     };
     auto o = std::make_shared<EvalOptions>();
-    auto* cmd = app.add_subcommand("eval", "evaluate a trained model at any n: readout error and attention patterns per layer, P* beside");
+    auto* cmd = app.add_subcommand("eval", "score a trained model on held-out instances (sorted(x) != y, n <= 50): mse vs sorted x and vs y, "
+                                           "the copy-y and mean-of-x baselines, the sorting verdict; attention patterns per layer, P* beside");
     cmd->add_option("--model", o->model, "model file written by otverify train")->required()->type_name("FILE");
     add_integer(cmd, "--n", o->n, "number of points (default or 0: the training n)");
-    add_integer(cmd, "--samples", o->samples, "test instances for the readout error (default 100)");
-    add_integer(cmd, "--seed", o->seed, "seed of the test instances (default 1)", std::uint64_t{0}, kMaxSeed);
+    add_integer(cmd, "--samples", o->samples, "held-out instances (default 100)");
+    add_integer(cmd, "--seed", o->seed, "seed of the held-out instances (default 1; a stream disjoint from every training draw)", std::uint64_t{0}, kMaxSeed);
     cmd->add_flag("--json", o->json, "print one JSON object instead of text");
     add_exp_option(cmd);
     cmd->footer("Example: otverify eval --model model.json --n 9");
@@ -197,7 +222,7 @@ void register_train(CLI::App& app, Registry& r) {
       const ModelFile m = read_model_file(o->model);
       const long long n = o->n == 0 ? m.settings.n : o->n;
       if (n < 1 || n > kMaxTrainPoints) throw InputError("--n must be in [1, " + std::to_string(kMaxTrainPoints) + "]");
-      if (m.settings.data == "notebook" && n > 50) throw InputError("--n must be <= 50 for a model trained on notebook data");
+      if (n > 50) throw InputError("--n must be <= 50 (held-out instances are distinct values of the 50-point grid)");
       if (o->samples < 1 || o->samples > kMaxTrainSamples) throw InputError("--samples must be in [1, " + std::to_string(kMaxTrainSamples) + "]");
       const json j = with_training_scalar(m.settings.scalar, [&]<class Real>() { return TrainCommands<Real>::eval(m, n, o->samples, o->seed); });
       emit(j, o->json, print_eval_text);
@@ -222,10 +247,10 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
     cmd->add_flag("--json", *as_json, "print the result JSON");
     add_exp_option(cmd);
-    cmd->footer("Example: otverify ablation --iters 2000 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json");
+    cmd->footer("Example: otverify ablation --iters 600 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json   (the cached ablation)");
     r.push_back({cmd, [cmd, o, seeds, as_json] {
-      apply_data_defaults(cmd, o->base);
-      if (cmd->count("--iters") == 0 && o->base.data != "notebook") o->base.iterations = 2000;
+      apply_setup_defaults(cmd, o->base);
+      if (cmd->count("--iters") == 0 && o->base.setup != "notebook") o->base.iterations = 2000;
       o->base.validate();
       o->seeds = parse_seeds(*seeds);
       if (o->checkpoint_every < 0) throw InputError("--checkpoint-every must be >= 0");

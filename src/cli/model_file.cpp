@@ -21,10 +21,11 @@ void TrainSettings::validate() const {
   };
   if (prompt != "engineered" && prompt != "plain") throw InputError("unknown prompt " + excerpt(prompt) + " (expected engineered or plain)");
   if (layout != "paper" && layout != "notebook") throw InputError("unknown layout " + excerpt(layout) + " (expected paper or notebook)");
-  if (data != "paper" && data != "notebook") throw InputError("unknown data setting " + excerpt(data) + " (expected paper or notebook)");
+  if (setup != "otverify" && setup != "notebook") throw InputError("unknown setup " + excerpt(setup) + " (expected otverify or notebook)");
+  if (data != "grid" && data != "paper") throw InputError("unknown data setting " + excerpt(data) + " (expected grid or paper)");
   if (scalar != "float" && scalar != "double") throw InputError("training runs in float or double (got " + excerpt(scalar) + ")");
-  in_range("n", n, 1, data == "notebook" ? 50 : kMaxTrainPoints);
-  in_range("layers", layers, 1, kMaxTrainLayers);
+  in_range("n", n, 1, data == "grid" ? 50 : kMaxTrainPoints);
+  in_range("layers", layers, setup == "notebook" ? 2 : 1, kMaxTrainLayers);  // notebook: L - 1 residual layers and the readout
   in_range("samples", samples, 1, kMaxTrainSamples);
   in_range("resample-every", resample_every, 0, kMaxIterations);
   in_range("iterations", iterations, 0, kMaxIterations);
@@ -37,7 +38,7 @@ void TrainSettings::validate() const {
 }
 
 json TrainSettings::to_json() const {
-  return {{"prompt", prompt}, {"layout", layout}, {"data", data}, {"scalar", scalar}, {"n", n}, {"d", 1}, {"layers", layers},
+  return {{"prompt", prompt}, {"setup", setup}, {"layout", layout}, {"data", data}, {"scalar", scalar}, {"n", n}, {"d", 1}, {"layers", layers},
           {"samples", samples}, {"resample_every", resample_every}, {"iterations", iterations}, {"seed", seed},
           {"learning_rate", learning_rate}, {"mixing", mixing}, {"width", prompt_width(*this)}};
 }
@@ -131,10 +132,12 @@ ModelFile parse_model_json(const std::string& text) {
   }
   if (!j.is_object() || !j.contains("format") || !j["format"].is_string() || j["format"].get<std::string>() != kModelFormat)
     throw InputError(std::string("model file: not an otverify trained model (format tag '") + kModelFormat + "' missing)");
-  if (get_integer(j, "version") != kModelFormatVersion) throw InputError("model file: unsupported version");
+  if (get_integer(j, "version") != kModelFormatVersion)
+    throw InputError("model file: unsupported version (this otverify reads version " + std::to_string(kModelFormatVersion) + "; retrain older models)");
   ModelFile m;
   const json& s = at(j, "settings");
   m.settings.prompt = get_string(s, "prompt");
+  m.settings.setup = get_string(s, "setup");
   m.settings.layout = get_string(s, "layout");
   m.settings.data = get_string(s, "data");
   m.settings.scalar = get_string(s, "scalar");

@@ -14,7 +14,7 @@
 namespace otv::cli {
 
 inline constexpr const char* kModelFormat = "otverify-trained-model";
-inline constexpr int kModelFormatVersion = 1;
+inline constexpr int kModelFormatVersion = 2;  // 2: "setup"; data "grid" (was "notebook")
 inline constexpr long long kMaxTrainLayers = 1000;
 inline constexpr long long kMaxTrainPoints = 256;
 inline constexpr long long kMaxTrainSamples = 100000;
@@ -25,7 +25,8 @@ inline constexpr long long kMaxIterations = 100000000;
 struct TrainSettings {
   std::string prompt = "engineered";  // engineered | plain
   std::string layout = "paper";       // paper | notebook (column order of the engineered prompt)
-  std::string data = "paper";         // paper | notebook (DESIGN.md §6)
+  std::string setup = "otverify";     // otverify | notebook (the released code's readout, u, v; docs/training.md)
+  std::string data = "grid";          // grid (sorting required) | paper (sorted(x) = y)
   std::string scalar = "double";      // float | double
   long long n = 7, layers = 20, samples = 500;
   long long resample_every = 0;  // 0: one fixed set of samples

@@ -15,18 +15,25 @@ namespace otv {
 // layer's head 2 (rows indexed by the targets y_i, softmax over x_j and the sink)
 // also writes (n+1) (A x)_i into the output column: with the sink's share
 // 1/(1 + sum_j M_ij) ~ n/(n+1) at the fixed point, this is the masked readout of
-// readout.hpp at the training size n.
+// readout.hpp at the training size n. With the released code's attention readout
+// (attention_readout), layers 1..L-1 are eq. (8) and the readout's Q (the last
+// layer's head-1 slot) is eq. (8)'s head-2 Q: A x with A the head-2 pattern, sink
+// masked, which is DESIGN.md's sorting readout at any n.
 template <class Real>
-TrainableModel<Real> constructed_model(const PromptShape& shape, int layers, const Real& mixing, const Real& lambda, const Real& gamma, int n) {
+TrainableModel<Real> constructed_model(const PromptShape& shape, int layers, const Real& mixing, const Real& lambda, const Real& gamma, int n,
+                                       bool attention_readout = false) {
   if (shape.kind != PromptKind::engineered) throw InputError("the construction of eq. (8) needs the engineered prompt");
   const Variant variant = shape.layout == Layout::notebook ? Variant::notebook : Variant::paper;
   const Construction<Real> con = make_construction<Real>(variant, shape.d, lambda, gamma);
   const ColumnMap& c = con.columns;
-  TrainableModel<Real> m{shape, mixing, {}};
+  TrainableModel<Real> m{shape, mixing, {}, attention_readout};
   for (int l = 0; l < layers; ++l) {
     std::vector<HeadWeights<Real>> lw;
     for (const auto& h : con.layer.heads) lw.push_back({h.Q, h.w_v * (-gamma / mixing)});
-    if (l == layers - 1)
+    if (attention_readout && l == layers - 1) {
+      const Matrix<Real> zero = Matrix<Real>::Zero(c.width, c.width);
+      lw = {{con.layer.heads[1].Q, zero}, {zero, zero}};
+    } else if (!attention_readout && l == layers - 1)
       for (int k = 0; k < shape.d; ++k) lw[1].w_v(c.x[static_cast<std::size_t>(k)], c.out) = Real(n + 1) / mixing;
     m.weights.push_back(std::move(lw));
   }

@@ -232,7 +232,8 @@ void register_breakdown(CLI::App& app, Registry& r) {
   cmd->add_option("--shard", c->shard, "run slice i/N of the (lambda, n, seed) groups (0 <= i < N); no bisection; join with otverify merge");
   cmd->add_flag("--json", c->json, "print one JSON object (thresholds) instead of the table");
   cmd->footer("Example: otverify breakdown --n 4,16 --scalars float,double --points 12 --layers 50 --out sweep.jsonl\n"
-              "Causes: exp-overflow, row-underflow, non-finite, cancellation, accumulation, too-few-layers, other (docs/error-model.md).");
+              "Causes: exp-overflow, row-underflow, non-finite, cancellation, accumulation, too-few-layers, reference-not-certified, other\n"
+              "(docs/error-model.md). P_lambda* is certified in the Hilbert metric (mpfr Newton, mpfi bound, E8).");
   r.push_back({cmd, [c] {
     SweepOptions& o = c->sweep;
     o.set_lists(c->ns, c->scalars, c->softmax);

@@ -39,7 +39,7 @@ template <class Real> Real log_sum_exp(const Vector<Real>& a) {
 // kCertificateInterval iterations (it costs a Cholesky factorisation, O(n^3)) and
 // when the iteration stops; it stops early, not converged, once the marginal
 // error is at the rounding floor (64 u), where no further step can help.
-// tolerance <= 0 (a warm start): no periodic checks, never converged.
+// tolerance <= 0 (a warm start, a timing): no certificate, never converged.
 // initial_g: a warm start for the column potentials (default 0).
 inline constexpr int kCertificateInterval = 8;
 
@@ -82,11 +82,11 @@ SinkhornResult<Real> sinkhorn_log(const Matrix<Real>& C, const Real& lambda, con
       if (e > r.marginal_error) r.marginal_error = e;
     }
     const bool at_floor = r.marginal_error <= floor, last = r.iterations == max_iterations;
-    if ((tolerance > 0 && r.iterations % kCertificateInterval == 0) || at_floor || last) {
+    if (tolerance > 0 && (r.iterations % kCertificateInterval == 0 || at_floor || last)) {
       r.hilbert_bound = certify_scaling<Real>(log_plan).hilbert_bound;
       if (r.hilbert_bound <= tolerance) { r.converged = true; break; }
-      if (at_floor) break;
     }
+    if (at_floor) break;
   }
   if (r.iterations > max_iterations) r.iterations = max_iterations;
   return r;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -29,10 +28,6 @@ Potentials warm_start(const InstanceText& text, const std::string& lambda_text) 
   return p;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 }  // namespace
 
 EntropicReference entropic_reference(const InstanceText& inst, const std::string& lambda, double target) {
@@ -43,7 +38,6 @@ EntropicReference entropic_reference(const InstanceText& inst, const std::string
   bool have_previous = false;
   const double target_bits = std::ceil(-std::log2(target));
   for (unsigned bits = kFirstRungBits; bits <= kMaxRungBits;) {
-    const auto start = std::chrono::steady_clock::now();
     PrecisionScope scope(bits);
     const RungRefinement refined = EntropicReferenceRung<mpfr_real>::refine(inst, lambda, current);
     const RungCertificate cert = EntropicReferenceRung<mpfi_real>::certify(inst, lambda, refined.potentials);
@@ -51,7 +45,7 @@ EntropicReference entropic_reference(const InstanceText& inst, const std::string
     r.ladder.push_back({{"bits", ScalarTraits<mpfr_real>::bits()}, {"newton_iterations", refined.iterations}, {"residual", refined.residual},
                         {"log2_min_eigenvalue", std::isfinite(cert.log2_min_eigenvalue) ? nlohmann::json(cert.log2_min_eigenvalue) : nlohmann::json(nullptr)},
                         {"hilbert_bound", std::isfinite(cert.hilbert_bound) ? nlohmann::json(cert.hilbert_bound) : nlohmann::json(nullptr)},
-                        {"change", have_previous ? nlohmann::json(change) : nlohmann::json(nullptr)}, {"seconds", seconds_since(start)}});
+                        {"change", have_previous ? nlohmann::json(change) : nlohmann::json(nullptr)}});
     current = refined.potentials;
     r.bits = ScalarTraits<mpfr_real>::bits();
     r.hilbert_bound = cert.hilbert_bound;

@@ -50,7 +50,7 @@ struct EntropicReference {
   bool converged = false;             // bound <= target and the last change <= target
   std::vector<std::string> log_plan;  // n x n row-major, at `bits`
   std::vector<std::string> log_w, log_q;
-  nlohmann::json ladder = nlohmann::json::array();  // per rung: bits, Newton iterations, residual, mu, bound, change, seconds
+  nlohmann::json ladder = nlohmann::json::array();  // per rung: bits, Newton iterations, residual, log2 mu, bound, change (no timings: outputs are deterministic)
 };
 
 // lambda: the decimal the computation parses (the certificate is about that

@@ -493,7 +493,7 @@
       if (!r || !Array.isArray(r.patterns)) continue;
       const panels = r.patterns.map((p) => ({ name: `A^(${p.layer})`, matrix: p.head1 }));
       panels.push({ name: 'P_lambda*', matrix: r.p_lambda_star }, { name: 'P*', matrix: r.p_star });
-      figure(s, `n = ${r.n}`, `${r.variant} variant, $\\lambda = ${fmt(r.lambda)}$, $\\gamma = ${fmt(r.gamma)}$, ${r.scalar}. Sinkhorn reference ${r.p_lambda_star_converged ? 'converged' : 'NOT converged'}.`,
+      figure(s, `n = ${r.n}`, `${r.variant} variant, $\\lambda = ${fmt(r.lambda)}$, $\\gamma = ${fmt(r.gamma)}$, ${r.scalar}. $P_\\lambda^*$ ${r.p_lambda_star_converged ? `certified to ${fmt(r.p_lambda_star_reference.hilbert_bound)} nats in the Hilbert metric` : 'NOT converged (no certified reference)'}.`,
         heatmapSpec(heatmapRows(panels), r.n <= 4 ? 90 : 120), [e.patterns]);
     }
   }

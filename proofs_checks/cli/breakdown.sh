@@ -6,11 +6,45 @@ set -u
 source "$(dirname "$0")/expect_json.sh" "$1"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 expect() { expect_json breakdown "$@"; }
-causes='{"exp-overflow", "row-underflow", "non-finite", "cancellation", "accumulation", "too-few-layers", "other"}'
+causes='{"exp-overflow", "row-underflow", "non-finite", "cancellation", "accumulation", "too-few-layers", "reference-not-certified", "other"}'
 
 expect "a small sweep: one threshold per (n, scalar, softmax), each with a cause" \
   "len(j['thresholds']) == 4 and all(t['lambda_star'] is None or t['cause'] in $causes for t in j['thresholds'])" \
   -- --n 4 --scalars float,double --points 6 --layers 20 --bisect 1
+
+# Issue 20's cell (E8): at n = 4, lambda = 6.79e-4, 100 layers the exact-arithmetic
+# run has converged (1e-113 nats from the certified P_lambda*) while double
+# Sinkhorn's f/g split is 1.15e-2 nats off; the old double reference made this cell
+# fail as `too-few-layers`. It must pass, against a certified reference.
+count=$((count + 1))
+"$otv" breakdown --n 4 --scalars double --softmax stable --lambda-min 6.79e-4 --lambda-max 6.79e-4 --points 1 --layers 100 \
+  --bisect 0 --out "$tmp/planted.jsonl" >/dev/null 2>&1
+if /usr/bin/python3 - "$tmp/planted.jsonl" <<'PY'
+import json, sys
+(c,) = [json.loads(l) for l in open(sys.argv[1])]
+o = c["optimal"]
+assert o["converged"] and o["hilbert_bound"] <= 1e-20, o
+assert c["reference_distance_to_optimal"] < 1e-20, c["reference_distance_to_optimal"]
+assert c["distance_to_optimal"] < 1e-10, c["distance_to_optimal"]
+PY
+then echo "ok: issue 20's cell passes against the certified P_lambda* (not too-few-layers)"
+else echo "FAIL: issue 20's cell"; fail=$((fail + 1)); fi
+# The cause rule on planted cells (merge recomputes thresholds from result lines):
+# too-few-layers only when the certified reference's distance minus its bound is
+# at least half the tolerance and above the numeric error.
+plant='
+import json, sys
+c = json.loads(open(sys.argv[1]).readline())
+c["distance_to_optimal"] = c["reference_distance_to_optimal"] = 0.02
+c["optimal"]["converged"] = sys.argv[2] == "certified"
+c["optimal"]["hilbert_bound"] = float(sys.argv[3])
+print(json.dumps(c))
+'
+for planted in "certified 1e-20 too-few-layers" "certified 0.016 other" "uncertified 1e-20 reference-not-certified"; do
+  set -- $planted
+  /usr/bin/python3 -c "$plant" "$tmp/planted.jsonl" "$1" "$2" >"$tmp/planted_$1_$2.jsonl"
+  expect_json merge "planted cell ($1, bound $2): cause $3" "j['thresholds'][0]['cause'] == '$3'" -- "$tmp/planted_$1_$2.jsonl"
+done
 
 # E5: the IEEE underflow flag is first raised where exp of the smallest layer-1
 # score, -C_max/lambda - 1, drops below the smallest normal number:

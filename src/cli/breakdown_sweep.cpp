@@ -10,11 +10,11 @@
 #include <set>
 
 #include "cli/breakdown_commands.hpp"
+#include "cli/entropic_reference.hpp"
 #include "cli/options.hpp"
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 #include "otv/exact_ot.hpp"
-#include "otv/sinkhorn.hpp"
 
 namespace otv::cli {
 
@@ -81,16 +81,20 @@ Difference difference(const CellOutput& a, const CellOutput& b, unsigned bits) {
   });
 }
 
-// Hilbert distance (oscillation of the log difference) of a head-1 score block to log P*.
-double distance_to(const std::vector<std::string>& scores, const std::vector<double>& log_plan) {
-  double hi = -kInf, lo = kInf;
-  for (std::size_t k = 0; k < scores.size(); ++k) {
-    if (!finite_text(scores[k])) return kInf;
-    const double diff = std::strtod(scores[k].c_str(), nullptr) - log_plan[k];
-    hi = std::max(hi, diff);
-    lo = std::min(lo, diff);
-  }
-  return hi - lo;
+// Hilbert distance (oscillation of the log difference) of a head-1 score block to
+// log P*, in mpfr at `bits` (the reference plan's entries are up to C_max/lambda).
+double distance_to(const std::vector<std::string>& scores, const std::vector<std::string>& log_plan, unsigned bits) {
+  return with_scalar({ScalarSpec::Kind::mpfr, bits}, [&]<class Real>() {
+    using T = ScalarTraits<Real>;
+    Real hi = 0, lo = 0;
+    for (std::size_t k = 0; k < scores.size(); ++k) {
+      if (!finite_text(scores[k])) return kInf;
+      const Real diff = T::parse(scores[k]) - T::parse(log_plan[k]);
+      if (k == 0 || diff > hi) hi = diff;
+      if (k == 0 || diff < lo) lo = diff;
+    }
+    return T::to_double(hi - lo);
+  });
 }
 
 double readout_error(const CellOutput& c, const std::vector<double>& sorted) {
@@ -113,6 +117,10 @@ struct Reference {
 };
 
 constexpr int kMaxReferenceDoublings = 4;
+
+// Certified accuracy asked of P_lambda*, nats: far below any tolerance on the
+// distances (1e-2 by default), so the comparison's own error is negligible.
+constexpr double kOptimalTarget = 1e-20;
 
 Reference reference_for(const CellSpec& spec, unsigned p_max) {
   Reference r;
@@ -293,12 +301,8 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
   const double lambda = g.lambda;
   CellSpec spec{text, decimal(lambda), decimal(o.gamma_ratio * lambda), o.layers, o.variant, Softmax::stable};
 
-  // P_lambda* by epsilon-scaled log-domain Sinkhorn in double: log P_ij = (f_i + g_j - C_ij)/lambda.
-  const double n = static_cast<double>(g.n);
-  const SinkhornResult<double> sk = sinkhorn_log_scaled<double>(C, lambda, 1e-13 / n, 20000);
-  std::vector<double> log_plan;
-  for (Eigen::Index i = 0; i < C.rows(); ++i)
-    for (Eigen::Index j = 0; j < C.cols(); ++j) log_plan.push_back((sk.f(i) + sk.g(j) - C(i, j)) / lambda);
+  // P_lambda* for the decimals the cells parse, certified in the Hilbert metric (E8).
+  const EntropicReference optimal = entropic_reference(text, spec.lambda, kOptimalTarget);
   const Matrix<double> sorted = transported_x<double>(inst, exact_ot<double>(inst));
   std::vector<double> sorted_x(sorted.data(), sorted.data() + sorted.rows());
   double c_max = C.maxCoeff(), s_max = 0;  // s_max = max_ij |x_i|^2 + |y_j|^2 (the expanded distance's terms)
@@ -308,7 +312,8 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
   unsigned p_max = 0;
   for (const auto& c : g.cells) p_max = std::max(p_max, bits_of(c.scalar));
   const Reference ref = reference_for(spec, p_max);  // softmax mode is immaterial in exact arithmetic
-  const double ref_distance = distance_to(ref.cell.final_scores, log_plan);
+  const unsigned distance_bits = std::max(optimal.bits, ref.bits);
+  const double ref_distance = distance_to(ref.cell.final_scores, optimal.log_plan, distance_bits);
   const double ref_readout = readout_error(ref.cell, sorted_x);
 
   for (const auto& c : g.cells) {
@@ -345,7 +350,7 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
           {"uv_rel_error", number(rel)},
           {"correct_bits", std::isfinite(rel) ? json(correct_bits) : json(0.0)},
           {"bits_lost", std::isfinite(rel) ? json(out.bits - correct_bits) : json(out.bits)},
-          {"distance_to_optimal", number(distance_to(out.final_scores, log_plan))},
+          {"distance_to_optimal", number(distance_to(out.final_scores, optimal.log_plan, distance_bits))},
           {"reference_distance_to_optimal", number(ref_distance)},
           {"readout_error", number(readout_error(out, sorted_x))},
           {"reference_readout_error", number(ref_readout)},
@@ -361,7 +366,7 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
           {"cost_max", c_max},
           {"squared_norm_max", s_max},
           {"reference", {{"bits", ref.bits}, {"settled", ref.settled}, {"ladder", ref.ladder}}},
-          {"optimal", {{"sinkhorn_iterations", sk.iterations}, {"converged", sk.converged}, {"marginal_error", sk.marginal_error}}},
+          {"optimal", reference_summary(optimal)},
           {"seconds", out.seconds}});
   }
 }
@@ -378,17 +383,22 @@ std::string cell_cause(const json& cell, double tolerance) {
     if (cell["underflowed_rows"].get<long long>() > 0) return "row-underflow";
     return "non-finite";
   }
-  // distance to P* <= numeric error + reference's distance (triangle inequality), so
-  // a failing cell has a contributor >= tolerance/2: the larger one is the cause.
+  // distance to P* <= numeric error + the exact run's distance (triangle inequality),
+  // so a failing cell has a contributor >= tolerance/2: the larger one is the cause.
+  // The exact run's distance is known only through the reference P_lambda*, to
+  // within its certified bound B: too-few-layers needs the lower end, r - B.
+  const json& optimal = cell["optimal"];
+  if (!optimal.value("converged", false) || optimal["hilbert_bound"].is_null()) return "reference-not-certified";
+  const double bound = optimal["hilbert_bound"].get<double>();
   const double numeric = metric(cell, "numeric_error");
-  const double layers_short = metric(cell, "reference_distance_to_optimal");
-  if (std::max(numeric, layers_short) < tolerance / 2) return "other";  // would mean inconsistent metrics
-  if (numeric >= layers_short) {
+  const double layers_short = metric(cell, "reference_distance_to_optimal") - bound;
+  if (numeric >= layers_short && numeric >= tolerance / 2 - 2 * bound) {
     // The layer-1 scores see only the expanded |x|^2 - 2<x,y> + |y|^2 (u = v = 0):
     // an error already there within a factor 4 is cancellation; else it grew in u, v.
     return 4 * metric(cell, "numeric_error_layer1") >= numeric ? "cancellation" : "accumulation";
   }
-  return "too-few-layers";
+  if (layers_short > numeric && layers_short >= tolerance / 2) return "too-few-layers";
+  return "other";  // would mean inconsistent metrics
 }
 
 std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<json>& results) {
@@ -439,7 +449,7 @@ json thresholds(const std::vector<json>& results, double tolerance) {
                        {"numeric_error_layer1", f["numeric_error_layer1"]}, {"reference_distance_to_optimal", f["reference_distance_to_optimal"]},
                        {"nan_entries", f["nan_entries"]}, {"inf_entries", f["inf_entries"]}, {"underflowed_rows", f["underflowed_rows"]},
                        {"max_exp_argument", f["max_exp_argument"]}, {"min_exp_argument", f["min_exp_argument"]}, {"exceptions", f["exceptions"]},
-                       {"correct_bits", f["correct_bits"]}};
+                       {"correct_bits", f["correct_bits"]}, {"optimal_hilbert_bound", f["optimal"]["hilbert_bound"]}};
     }
     // The numeric-only threshold: the first lambda where the distance to the
     // exact-arithmetic reference (rounding alone) exceeds the tolerance.

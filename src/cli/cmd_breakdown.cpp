@@ -178,7 +178,8 @@ void register_breakdown(CLI::App& app, Registry& r) {
   cmd->add_flag("--json", c->json, "print one JSON object (thresholds) instead of the table");
   add_exp_option(cmd);
   cmd->footer("Example: otverify breakdown --n 4,16 --scalars float,double --points 12 --layers 50 --out sweep.jsonl\n"
-              "Causes: exp-overflow, row-underflow, non-finite, cancellation, accumulation, too-few-layers, other (docs/error-model.md).");
+              "Causes: exp-overflow, row-underflow, non-finite, cancellation, accumulation, too-few-layers, reference-not-certified, other\n"
+              "(docs/error-model.md). P_lambda* is certified in the Hilbert metric (mpfr Newton, mpfi bound, E8).");
   r.push_back({cmd, [c] {
     SweepOptions& o = c->sweep;
     // Every rank checks the same options; rank 0 alone opens --out. One rank's bad input

@@ -1,7 +1,10 @@
 // otverify run: the constructed transformer on one instance, read out.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/app_support.hpp"
+#include "cli/entropic_reference.hpp"
 #include "cli/model_commands.hpp"
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
@@ -49,7 +52,8 @@ void register_run(CLI::App& app, Registry& r) {
   add_model_options(cmd, *run, *choice);
   auto patterns_at = std::make_shared<std::string>();
   cmd->add_option("--patterns-at", *patterns_at,
-                  "comma list of layers k in [0, layers]: report A^(k) (head 1, data block) and P_lambda*, P* (as in the paper's Figures 1-2)")->type_name("LIST");
+                  "comma list of layers k in [0, layers]: report A^(k) (head 1, data block) and P_lambda*, P* (as in the paper's Figures 1-2);\n"
+                  "P_lambda* is certified in the Hilbert metric (p_lambda_star_reference, docs/error-model.md E8)")->type_name("LIST");
   cmd->footer("Example: otverify run --x 0.5,0.75,0.25,0 --y 0,0.25,0.5,0.75 --scalar mpfr:256 --layers 2000\n"
               "         otverify run --generator paper --n 8 --layers 600 --patterns-at 1,300,600 --json");
   r.push_back({cmd, [run, choice, patterns_at] {
@@ -57,7 +61,13 @@ void register_run(CLI::App& app, Registry& r) {
     run->patterns_at = parse_layer_list(*patterns_at);
     run->validate();
     require_memory(spec, {run->text.n(), run->text.d()}, "otverify run");
-    const json j = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::run(*run); });
+    json p_lambda_star = nullptr;  // certified to 2^-8 u of the run's type, at most 1e-20 nats (E8)
+    if (!run->patterns_at.empty()) {
+      const double u = with_scalar(spec, []<class Real>() { return ScalarTraits<Real>::to_double(ScalarTraits<Real>::unit_roundoff()); });
+      const EntropicReference ref = entropic_reference(run->text, run->lambda, std::min(1e-20, u / 256));
+      p_lambda_star = {{"log_plan", ref.log_plan}, {"converged", ref.converged}, {"summary", reference_summary(ref)}};
+    }
+    const json j = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::run(*run, p_lambda_star); });
     emit(j, choice->json, print_run_text);
     return kExitOk;
   }});

@@ -122,8 +122,8 @@ void print_theorem1_text(const json& j) {
   if (j.contains("certificate")) {
     const auto& c = j["certificate"];
     if (!c["counterexample"].is_null())
-      fmt::print("certified counterexample (mpfi:{}): layer {}, row {}: column {} vs GD {}\n", text_of(c["bits"]),
-                 text_of(c["counterexample"]["layer"]), text_of(c["counterexample"]["row"]),
+      fmt::print("certified counterexample (mpfi:{}, about the decimals as parsed): layer {}, row {}, column {}: {} vs GD {}\n", text_of(c["bits"]),
+                 text_of(c["counterexample"]["layer"]), text_of(c["counterexample"]["row"]), text_of(c["counterexample"]["column"]),
                  text_of(c["counterexample"]["column_enclosure"]), text_of(c["counterexample"]["gd_enclosure"]));
     else
       fmt::print("certificate (mpfi:{}): |difference| <= {} over {} layers (informative through layer {})\n", text_of(c["bits"]),

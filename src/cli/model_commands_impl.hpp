@@ -13,7 +13,6 @@
 #include "otv/exact_ot.hpp"
 #include "otv/prompt.hpp"
 #include "otv/readout.hpp"
-#include "otv/sinkhorn.hpp"
 #include "otv/theorem1.hpp"
 #include "otv/theorem2.hpp"
 
@@ -29,10 +28,6 @@ template <class Real> Real positive_parameter(const std::string& text, const cha
   return r;
 }
 
-// Sinkhorn's iterations per rung of the reference ladder; a rung that does not
-// reach its tolerance within them is reported as not converged.
-inline constexpr int kMaxSinkhornIterations = 20000;
-
 template <class Real> std::size_t count_nonfinite(const Matrix<Real>& m) {
   std::size_t k = 0;
   for (Eigen::Index i = 0; i < m.rows(); ++i)
@@ -40,7 +35,7 @@ template <class Real> std::size_t count_nonfinite(const Matrix<Real>& m) {
   return k;
 }
 
-template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& o) {
+template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& o, const nlohmann::json& p_lambda_star) {
   using T = ScalarTraits<Real>;
   const Instance<Real> inst = to_real<Real>(o.text);
   const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
@@ -124,18 +119,21 @@ template <class Real> nlohmann::json ModelCommands<Real>::run(const RunOptions& 
   j["marginal_error"] = {{"rows", json_value<Real>(row_err)}, {"cols", json_value<Real>(col_err)}};
   if (T::is_interval) j["max_enclosure_width"] = json_value<Real>(max_width);
   if (!o.patterns_at.empty()) {
-    // What the patterns approach (Theorem 2): P_lambda* (eq. 3) and P* (eq. 2), both
-    // scaled by n so that rows sum to 1 like the data block A^(k).
-    const Matrix<Real> C = cost_matrix<Real>(inst);
-    const Real tolerance = ldexp(Real(1), -static_cast<int>(T::bits() / 2));
-    const SinkhornResult<Real> s = sinkhorn_log_scaled<Real>(C, lambda, tolerance, kMaxSinkhornIterations);
+    // What the patterns approach (Theorem 2): P_lambda* (eq. 3), from the certified
+    // reference rounded into Real, and P* (eq. 2), both scaled by n so that rows sum
+    // to 1 like the data block A^(k).
+    Matrix<Real> p_lambda(n, n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      for (Eigen::Index k = 0; k < n; ++k)
+        p_lambda(i, k) = Real(n) * exp(parse_finite<Real>(p_lambda_star["log_plan"][static_cast<std::size_t>(i * n + k)].get<std::string>()));
     Matrix<Real> p_star = Matrix<Real>::Zero(n, n);
     const Assignment as = exact_ot<Real>(inst);
     for (Eigen::Index i = 0; i < n; ++i) p_star(i, as[static_cast<std::size_t>(i)]) = 1;
     j["patterns"] = patterns;
-    nonfinite += count_nonfinite<Real>(s.plan);
-    j["p_lambda_star"] = json_matrix<Real>(Matrix<Real>(s.plan * Real(n)));
-    j["p_lambda_star_converged"] = s.converged;
+    nonfinite += count_nonfinite<Real>(p_lambda);
+    j["p_lambda_star"] = json_matrix<Real>(p_lambda);
+    j["p_lambda_star_converged"] = p_lambda_star["converged"];
+    j["p_lambda_star_reference"] = p_lambda_star["summary"];
     j["p_star"] = json_matrix<Real>(p_star);
   }
   j["breakdown"] = {{"nonfinite_entries", nonfinite},
@@ -165,12 +163,13 @@ template <class Real> nlohmann::json ModelCommands<Real>::theorem1(const RunOpti
     sink.push_back({{"layer", row.layer}, {"u", json_value<Real>(row.sink_u)}, {"v", json_value<Real>(row.sink_v)}});
     max_err = max_of<Real>(max_err, max_of<Real>(row.max_u_err, row.max_v_err));
     if (T::is_interval && row.certified_counterexample && certificate["counterexample"].is_null())
-      certificate["counterexample"] = {{"layer", row.layer}, {"row", row.witness_row + 1},
+      certificate["counterexample"] = {{"layer", row.layer}, {"row", row.witness_row + 1}, {"column", row.witness_is_u ? "u" : "v"},
                                        {"column_enclosure", T::to_string(row.witness_column_value)},
                                        {"gd_enclosure", T::to_string(row.witness_gd_value)}};
   }
   if (T::is_interval) {
     certificate["bits"] = T::bits();
+    certificate["about"] = "the instance's decimals as parsed (for --generator: the decimals it printed, e.g. i/n truncated to 40 digits, not the rationals)";
     certificate["layers"] = o.layers;
     certificate["max_abs_difference_bound"] = T::to_string(max_err);
     // The last layer at which the certified bound is still below 1 (beyond it the
@@ -187,17 +186,6 @@ template <class Real> nlohmann::json ModelCommands<Real>::theorem1(const RunOpti
   j["tolerance"] = trace.layers.empty() ? 0.0 : T::to_double(trace.layers.back().tolerance);
   j["first_failing_layer"] = trace.first_failing_layer < 0 ? nlohmann::json(nullptr) : nlohmann::json(trace.first_failing_layer);
   return j;
-}
-
-template <class Real> nlohmann::json ModelCommands<Real>::optimal_scaling(const RunOptions& o, const InstanceText& text) {
-  using T = ScalarTraits<Real>;
-  const Instance<Real> inst = to_real<Real>(text);
-  const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
-  const Real tolerance = ldexp(Real(1), -static_cast<int>(T::bits() / 2));
-  const OptimalScaling<Real> s = otv::optimal_scaling<Real>(cost_matrix<Real>(inst), lambda, tolerance, kMaxSinkhornIterations);
-  nlohmann::json lw = nlohmann::json::array(), lq = nlohmann::json::array();
-  for (Eigen::Index i = 0; i < inst.n(); ++i) { lw.push_back(T::to_string(s.log_w(i))); lq.push_back(T::to_string(s.log_q(i))); }
-  return {{"scalar", T::name()}, {"log_w", lw}, {"log_q", lq}, {"iterations", s.iterations}, {"converged", s.converged}};
 }
 
 // Singular values (double) of an n x n pattern and its effective rank

@@ -3,7 +3,9 @@
 // adaptive-GD iterates (eq. 4 with the steps of Theorem 1), layer by layer, with
 // the rounding tolerance of docs/error-model.md. For interval types the same
 // code yields certificates: a difference enclosure that excludes 0 is a
-// certified counterexample; otherwise its magnitude bound certifies |diff| <= w.
+// certified counterexample; otherwise the upper end of |Z - g|'s enclosure (the
+// largest distance between the two enclosures, at most the width of their hull,
+// not the width of either) bounds |difference|.
 #include <vector>
 
 #include "otv/adaptive_dual_gd.hpp"
@@ -20,6 +22,7 @@ template <class Real> struct Theorem1Layer {
   Real sink_u, sink_v;          // row n+1, the proof's "?"
   bool certified_counterexample = false;  // intervals: some enclosure pair disjoint
   Eigen::Index witness_row = -1;          // a row that is a certified counterexample
+  bool witness_is_u = true;               // in its u column (else v)
   Real witness_column_value = 0, witness_gd_value = 0;
 };
 
@@ -109,6 +112,7 @@ Theorem1Trace<Real> compare_with_gd(const Instance<Real>& inst, Variant variant,
         if (T::is_interval && !row.certified_counterexample && T::lower(diff) > 0) {
           row.certified_counterexample = true;
           row.witness_row = i;
+          row.witness_is_u = is_u;
           row.witness_column_value = z;
           row.witness_gd_value = g;
         }

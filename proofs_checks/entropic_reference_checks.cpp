@@ -77,7 +77,7 @@ TEST_CASE("E8: Sinkhorn's converged flag is the Hilbert bound, not the marginal 
   CHECK(one.hilbert_bound > 1e-10);
 }
 
-TEST_CASE("E8: a deliberately truncated Sinkhorn is not converged; run to the end it is", "[reference][certificate]") {
+TEST_CASE("E8: a deliberately truncated Sinkhorn is not converged, run to the end it is", "[reference][certificate]") {
   const auto C = otv::cost_matrix<double>(otv::to_real<double>(otv::paper_instance(4, 1)));
   const double lambda = 0.05, tolerance = 1e-9;
   const auto truncated = otv::sinkhorn_log<double>(C, lambda, tolerance, 3);
@@ -99,7 +99,7 @@ TEST_CASE("E8: a deliberately truncated Sinkhorn is not converged; run to the en
   CHECK(distance > 10 * tolerance);
 }
 
-TEST_CASE("E8 on the breakdown cell of issue 20 (n = 4, lambda = 6.79e-4): double Sinkhorn's split is 1e-2 nats off; "
+TEST_CASE("E8 on the breakdown cell of issue 20 (n = 4, lambda = 6.79e-4): double Sinkhorn's split is 1e-2 nats off, "
           "Newton in mpfr:512 certifies P_lambda* to 1e-30",
           "[reference][certificate]") {
   const otv::InstanceText text = otv::paper_instance(4, 1);

@@ -138,7 +138,7 @@ TEMPLATE_TEST_CASE("the vector exp raises overflow and underflow exactly where l
   CHECK(std::fetestexcept(FE_UNDERFLOW) != 0);
 }
 
-TEST_CASE("OTV_ISA names the kernels' instruction set; an unknown or missing one is refused", "[exp][isa]") {
+TEST_CASE("OTV_ISA names the kernels' instruction set, an unknown or missing one is refused", "[exp][isa]") {
   CHECK(otv::isa_supported(Isa::baseline));
   CHECK(otv::isa_supported(otv::active_isa()));
   const char* old = std::getenv("OTV_ISA");

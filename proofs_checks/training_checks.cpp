@@ -151,7 +151,7 @@ TEST_CASE("training lowers the loss and is deterministic given the seed, for bot
 }
 
 // Held-out instances and the sorting verdict (docs/training.md "Held-out check").
-TEST_CASE("paper data has sorted(x) = y on every sample; held-out grid instances never do and differ from the training draws",
+TEST_CASE("paper data has sorted(x) = y on every sample, held-out grid instances never do and differ from the training draws",
           "[training][data][held-out]") {
   for (const auto& s : otv::draw_samples<double>(DataSetting::paper, 7, 50, 1, 0)) CHECK(otv::sorted_x_is_y(s));
   const auto train = otv::draw_samples<double>(DataSetting::grid, 7, 50, 1, 0);
@@ -169,7 +169,7 @@ TEST_CASE("paper data has sorted(x) = y on every sample; held-out grid instances
   }
 }
 
-TEST_CASE("sorting verdict on planted predictions: sorted x sorts; y copies; the mean, blends and 1/5 of the baseline do not",
+TEST_CASE("sorting verdict on planted predictions: sorted x sorts, y copies, the mean, blends and 1/5 of the baseline do not",
           "[training][held-out][verdict]") {
   const auto held = otv::held_out_samples<double>(7, 100, 3, false);
   auto planted = [&](auto f) {

@@ -12,8 +12,9 @@ namespace {
 
 // A cell of the default sweep's curve (n = 4, double, stable) at lambda, with the
 // metrics that decide it; everything else as a finite, harmless cell has it.
+// P_lambda* is certified to 1e-30 (docs/error-model.md E8) unless a case says otherwise.
 json cell(double lambda, double distance, double numeric, double numeric_layer1, double reference) {
-  return {{"lambda", lambda}, {"n", 4}, {"scalar", "double"}, {"softmax", "stable"}, {"seed", 1}, {"variant", "paper"}, {"layers", 100},
+  return {{"optimal", {{"converged", true}, {"hilbert_bound", 1e-30}}}, {"lambda", lambda}, {"n", 4}, {"scalar", "double"}, {"softmax", "stable"}, {"seed", 1}, {"variant", "paper"}, {"layers", 100},
           {"generator", "paper"}, {"gamma_ratio", 2.0},
           {"key", otv::cli::cell_key(otv::cli::SweepOptions{}, lambda, 4, 1, {"double", otv::Softmax::stable})},
           {"distance_to_optimal", distance}, {"numeric_error", numeric}, {"numeric_error_layer1", numeric_layer1},
@@ -44,6 +45,14 @@ TEST_CASE("breakdown cause: each cause on a planted cell", "[breakdown-decider]"
   nan["max_exp_argument"] = 0.0;
   nan["exceptions"]["overflow"] = true;
   CHECK(otv::cli::cell_cause(nan, tol) == "exp-overflow");
+  // Without a certified P_lambda* no cause can be told (the exact run's distance is unknown).
+  json uncertified = cell(1e-4, 2e-2, 1e-12, 1e-13, 2e-2);
+  uncertified["optimal"]["converged"] = false;
+  CHECK(otv::cli::cell_cause(uncertified, tol) == "reference-not-certified");
+  // A reference distance within the certificate's bound of the tolerance is not too-few-layers.
+  json loose = cell(1e-4, 2e-2, 1e-12, 1e-13, 6e-3);
+  loose["optimal"]["hilbert_bound"] = 2e-3;
+  CHECK(otv::cli::cell_cause(loose, tol) == "other");
   // Both contributors below half the tolerance contradicts the triangle inequality: other.
   CHECK(otv::cli::cell_cause(cell(1e-4, 2e-2, 1e-3, 1e-4, 1e-3), tol) == "other");
   CHECK(otv::cli::cell_fails(cell(1e-4, 2e-2, 0, 0, 0), tol));

@@ -387,9 +387,9 @@ std::string cell_cause(const json& cell, double tolerance) {
   // so a failing cell has a contributor >= tolerance/2: the larger one is the cause.
   // The exact run's distance is known only through the reference P_lambda*, to
   // within its certified bound B: too-few-layers needs the lower end, r - B.
-  const json& optimal = cell["optimal"];
-  if (!optimal.value("converged", false) || optimal["hilbert_bound"].is_null()) return "reference-not-certified";
-  const double bound = optimal["hilbert_bound"].get<double>();
+  const json& optimal = cell.at("optimal");
+  if (!optimal.at("converged").get<bool>() || optimal.at("hilbert_bound").is_null()) return "reference-not-certified";
+  const double bound = optimal.at("hilbert_bound").get<double>();
   const double numeric = metric(cell, "numeric_error");
   const double layers_short = metric(cell, "reference_distance_to_optimal") - bound;
   if (numeric >= layers_short && numeric >= tolerance / 2 - 2 * bound) {
@@ -449,7 +449,7 @@ json thresholds(const std::vector<json>& results, double tolerance) {
                        {"numeric_error_layer1", f["numeric_error_layer1"]}, {"reference_distance_to_optimal", f["reference_distance_to_optimal"]},
                        {"nan_entries", f["nan_entries"]}, {"inf_entries", f["inf_entries"]}, {"underflowed_rows", f["underflowed_rows"]},
                        {"max_exp_argument", f["max_exp_argument"]}, {"min_exp_argument", f["min_exp_argument"]}, {"exceptions", f["exceptions"]},
-                       {"correct_bits", f["correct_bits"]}, {"optimal_hilbert_bound", f["optimal"]["hilbert_bound"]}};
+                       {"correct_bits", f["correct_bits"]}, {"optimal_hilbert_bound", f.at("optimal").at("hilbert_bound")}};
     }
     // The numeric-only threshold: the first lambda where the distance to the
     // exact-arithmetic reference (rounding alone) exceeds the tolerance.

@@ -64,6 +64,11 @@ std::vector<json> parse_results(std::istream& in, const std::string& source) {
       parse_scalar(j.at("scalar").get<std::string>());
       for (const char* m : metrics) (void)metric(j, m);
       for (const char* c : copied) (void)j.at(c);
+      // The reference's certificate, which the cause rule reads (docs/error-model.md E8).
+      const json& optimal = j.at("optimal");
+      (void)optimal.at("converged").get<bool>();
+      if (const json& b = optimal.at("hilbert_bound"); !b.is_null() && !b.is_number())
+        throw InputError(fmt::format("{}:{}: optimal.hilbert_bound = {} is not a number", source, number_of_line, b.dump()));
       const json& ex = j.at("exceptions");
       if (!ex.is_null()) (void)ex.at("underflow").get<bool>(), (void)ex.at("overflow").get<bool>();
       parse_softmax(j.at("softmax").get<std::string>());

@@ -2,7 +2,7 @@
 include(/usr/lib/cmake/Catch2/Catch.cmake OPTIONAL RESULT_VARIABLE OTV_CATCH_CMAKE)
 file(GLOB OTV_PROOF_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cpp)
 add_executable(proofs_checks ${OTV_PROOF_SOURCES})
-target_link_libraries(proofs_checks PRIVATE otv Catch2::Catch2)
+target_link_libraries(proofs_checks PRIVATE otv_study Catch2::Catch2)
 catch_discover_tests(proofs_checks TEST_PREFIX "proofs/" EXTRA_ARGS --warn NoTests PROPERTIES LABELS "proofs")
 add_test(NAME cli/bad_input COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/bad_input.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/run_all_scalars COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/run_all_scalars.sh $<TARGET_FILE:otverify>)
@@ -43,7 +43,7 @@ add_test(NAME oracle/notebook COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}
          ${CMAKE_SOURCE_DIR}/bench)
 set_tests_properties(oracle/pot oracle/notebook PROPERTIES LABELS "oracle;cli")
 # The CLI's deciders on planted cases (the breakdown cause classifier, threshold scan
-# and bisection); the verdict rules are header-only and tested in proofs_checks.
+# and bisection); the verdict rules (src/study) are tested in proofs_checks.
 add_executable(cli_decider_checks ${CMAKE_CURRENT_LIST_DIR}/cli_deciders/breakdown_decider_checks.cpp)
 target_link_libraries(cli_decider_checks PRIVATE otverify_commands Catch2::Catch2)
 catch_discover_tests(cli_decider_checks TEST_PREFIX "deciders/" EXTRA_ARGS --warn NoTests PROPERTIES LABELS "proofs;cli")

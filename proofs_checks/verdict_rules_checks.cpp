@@ -1,46 +1,46 @@
-// The deciders behind the report's verdicts (src/cli/verdict_rules.hpp) on
+// The deciders behind the report's verdicts (src/study/verdict_rules.hpp) on
 // planted cases with known answers.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
-#include "cli/verdict_rules.hpp"
+#include "study/verdict_rules.hpp"
 
-using otv::cli::DigitConvention;
+using otv::study::DigitConvention;
 
 TEST_CASE("printed-digit matcher: rounded vs truncated at the printed place", "[verdict]") {
   // 0.2494 prints as 0.24 truncated, 0.25 rounded.
-  CHECK(otv::cli::matches_printed(0.2494, "0.24", DigitConvention::truncated));
-  CHECK_FALSE(otv::cli::matches_printed(0.2494, "0.24", DigitConvention::rounded));
-  CHECK(otv::cli::matches_printed(0.2494, "0.25", DigitConvention::rounded));
-  CHECK_FALSE(otv::cli::matches_printed(0.2494, "0.25", DigitConvention::truncated));
+  CHECK(otv::study::matches_printed(0.2494, "0.24", DigitConvention::truncated));
+  CHECK_FALSE(otv::study::matches_printed(0.2494, "0.24", DigitConvention::rounded));
+  CHECK(otv::study::matches_printed(0.2494, "0.25", DigitConvention::rounded));
+  CHECK_FALSE(otv::study::matches_printed(0.2494, "0.25", DigitConvention::truncated));
   // The printed place is the number's own: "0.018" claims three places.
-  CHECK(otv::cli::matches_printed(0.0183, "0.018", DigitConvention::truncated));
-  CHECK(otv::cli::matches_printed(0.0183, "0.018", DigitConvention::rounded));
-  CHECK_FALSE(otv::cli::matches_printed(0.0189, "0.018", DigitConvention::rounded));
+  CHECK(otv::study::matches_printed(0.0183, "0.018", DigitConvention::truncated));
+  CHECK(otv::study::matches_printed(0.0183, "0.018", DigitConvention::rounded));
+  CHECK_FALSE(otv::study::matches_printed(0.0189, "0.018", DigitConvention::rounded));
   // Boundaries: truncation includes the printed value, excludes the next one.
-  CHECK(otv::cli::matches_printed(0.37, "0.37", DigitConvention::truncated));
-  CHECK_FALSE(otv::cli::matches_printed(0.38, "0.37", DigitConvention::truncated));
-  CHECK(otv::cli::matches_printed(0.375, "0.37", DigitConvention::truncated));
-  CHECK(otv::cli::matches_printed(0.3750000001, "0.38", DigitConvention::rounded));
-  CHECK_FALSE(otv::cli::matches_printed(0.3749, "0.38", DigitConvention::rounded));
+  CHECK(otv::study::matches_printed(0.37, "0.37", DigitConvention::truncated));
+  CHECK_FALSE(otv::study::matches_printed(0.38, "0.37", DigitConvention::truncated));
+  CHECK(otv::study::matches_printed(0.375, "0.37", DigitConvention::truncated));
+  CHECK(otv::study::matches_printed(0.3750000001, "0.38", DigitConvention::rounded));
+  CHECK_FALSE(otv::study::matches_printed(0.3749, "0.38", DigitConvention::rounded));
   // Truncation is toward zero: -0.246 prints as -0.24.
-  CHECK(otv::cli::matches_printed(-0.246, "-0.24", DigitConvention::truncated));
-  CHECK_FALSE(otv::cli::matches_printed(0.246, "-0.24", DigitConvention::truncated));
+  CHECK(otv::study::matches_printed(-0.246, "-0.24", DigitConvention::truncated));
+  CHECK_FALSE(otv::study::matches_printed(0.246, "-0.24", DigitConvention::truncated));
   // A list matches only entry by entry.
-  CHECK(otv::cli::matches_printed({0.0183, 0.2494, 0.5008, 0.7317}, {"0.018", "0.24", "0.50", "0.73"}, DigitConvention::truncated));
-  CHECK_FALSE(otv::cli::matches_printed({0.0183, 0.2494, 0.5008, 0.7317}, {"0.018", "0.24", "0.50", "0.73"}, DigitConvention::rounded));
+  CHECK(otv::study::matches_printed({0.0183, 0.2494, 0.5008, 0.7317}, {"0.018", "0.24", "0.50", "0.73"}, DigitConvention::truncated));
+  CHECK_FALSE(otv::study::matches_printed({0.0183, 0.2494, 0.5008, 0.7317}, {"0.018", "0.24", "0.50", "0.73"}, DigitConvention::rounded));
 }
 
 TEST_CASE("depth scan: first match, lasting match and the deepest depth", "[verdict]") {
   const std::vector<std::string> printed{"0.5"};
   const std::vector<long long> depths{10, 20, 30, 40, 50};
   // Matches at 20, leaves at 30, matches from 40 on.
-  const auto m = otv::cli::scan_depths(depths, {{0.7}, {0.52}, {0.61}, {0.53}, {0.51}}, printed, DigitConvention::truncated);
+  const auto m = otv::study::scan_depths(depths, {{0.7}, {0.52}, {0.61}, {0.53}, {0.51}}, printed, DigitConvention::truncated);
   CHECK(m.first == 20);
   CHECK(m.lasting == 40);
   CHECK(m.at_deepest);
-  const auto gone = otv::cli::scan_depths(depths, {{0.7}, {0.52}, {0.53}, {0.54}, {0.61}}, printed, DigitConvention::truncated);
+  const auto gone = otv::study::scan_depths(depths, {{0.7}, {0.52}, {0.53}, {0.54}, {0.61}}, printed, DigitConvention::truncated);
   CHECK(gone.first == 20);
   CHECK_FALSE(gone.lasting);
   CHECK_FALSE(gone.at_deepest);
@@ -51,16 +51,16 @@ namespace {
 // A rung of `layers` layers with unit roundoff u, error e(l) and tolerance t(l).
 // A rung of p bits, errors e(p, l) and tolerances t(p, l) as doubles (as the JSON carries
 // them: 0 where below double's range, e.g. u = 2^-2048).
-template <class E, class T> otv::cli::LadderRung rung(int bits, int layers, E e, T t) {
-  otv::cli::LadderRung r{double(bits), {}, {}};
+template <class E, class T> otv::study::LadderRung rung(int bits, int layers, E e, T t) {
+  otv::study::LadderRung r{double(bits), {}, {}};
   for (int l = 1; l <= layers; ++l) { r.error.push_back(e(bits, l)); r.tolerance.push_back(t(bits, l)); }
   return r;
 }
 
 double u_of(int bits) { return std::ldexp(1.0, -bits); }
 
-std::vector<otv::cli::LadderRung> ladder_of(auto e, auto t, int layers = 300) {
-  std::vector<otv::cli::LadderRung> rungs;
+std::vector<otv::study::LadderRung> ladder_of(auto e, auto t, int layers = 300) {
+  std::vector<otv::study::LadderRung> rungs;
   for (int bits : {53, 128, 256, 512, 1024, 2048}) rungs.push_back(rung(bits, layers, e, t));
   return rungs;
 }
@@ -71,19 +71,19 @@ TEST_CASE("ladder: an error that shrinks with u is rounding", "[verdict]") {
   // Error 100 u l against a tolerance of u l in double (a model too tight there) and
   // 1e3 u l above: beyond tolerance in double only.
   auto rungs = ladder_of([](int p, int l) { return 100 * u_of(p) * l; }, [](int p, int l) { return (p == 53 ? 1 : 1e3) * u_of(p) * l; });
-  const auto d = otv::cli::decide_ladder(rungs);
-  CHECK(d.verdict == otv::cli::LadderVerdict::rounding_only);
+  const auto d = otv::study::decide_ladder(rungs);
+  CHECK(d.verdict == otv::study::LadderVerdict::rounding_only);
   REQUIRE(d.slope);
   CHECK(*d.slope == Approx(1).epsilon(1e-6));
   // Within tolerance everywhere: holds.
   auto fine = ladder_of([](int p, int l) { return u_of(p) * l; }, [](int p, int l) { return 10 * u_of(p) * l; });
-  CHECK(otv::cli::decide_ladder(fine).verdict == otv::cli::LadderVerdict::holds);
+  CHECK(otv::study::decide_ladder(fine).verdict == otv::study::LadderVerdict::holds);
 }
 
 TEST_CASE("ladder: an error that does not shrink with u is a mathematical failure", "[verdict]") {
   auto rungs = ladder_of([](int p, int l) { return l >= 2 ? 1.6e-5 : u_of(p); }, [](int p, int l) { return 10 * u_of(p) * l; });
-  const auto d = otv::cli::decide_ladder(rungs);
-  CHECK(d.verdict == otv::cli::LadderVerdict::fails);
+  const auto d = otv::study::decide_ladder(rungs);
+  CHECK(d.verdict == otv::study::LadderVerdict::fails);
   REQUIRE(d.slope);
   CHECK(std::abs(*d.slope) < 0.05);
 }
@@ -94,19 +94,19 @@ TEST_CASE("ladder: a rounding error growing by 9 per layer fails after a depth p
   auto geometric = [](int bits, int l) { return std::exp(std::min(0.0, -bits * std::log(2.0) + l * std::log(9.0))); };
   auto tol = [](int bits, int l) { return 1e3 * u_of(bits) * l; };
   auto rungs = ladder_of(geometric, tol, 1000);
-  const auto d = otv::cli::decide_ladder(rungs);
-  CHECK(d.verdict == otv::cli::LadderVerdict::unstable);
+  const auto d = otv::study::decide_ladder(rungs);
+  CHECK(d.verdict == otv::study::LadderVerdict::unstable);
   REQUIRE(d.growth_per_layer);
   CHECK(*d.growth_per_layer == Approx(9).epsilon(1e-6));
   REQUIRE(d.layers_per_bit);
   CHECK(*d.layers_per_bit == Approx(std::log(2.0) / std::log(9.0)).epsilon(0.02));
   // The same ladder cut at 300 layers: the top rungs (onset past 300) pass, and
   // the slope alone would call it rounding; the onsets still decide.
-  CHECK(otv::cli::decide_ladder(ladder_of(geometric, tol, 300)).verdict == otv::cli::LadderVerdict::unstable);
+  CHECK(otv::study::decide_ladder(ladder_of(geometric, tol, 300)).verdict == otv::study::LadderVerdict::unstable);
   // One rung reaching the failure level is not enough to see the depth move:
   // then the top rung's excess over its tolerance decides (fails).
-  std::vector<otv::cli::LadderRung> two{rung(53, 30, geometric, tol), rung(128, 30, geometric, tol)};
-  CHECK(otv::cli::decide_ladder(two).verdict == otv::cli::LadderVerdict::fails);
+  std::vector<otv::study::LadderRung> two{rung(53, 30, geometric, tol), rung(128, 30, geometric, tol)};
+  CHECK(otv::study::decide_ladder(two).verdict == otv::study::LadderVerdict::fails);
 }
 
 TEST_CASE("rate fit: planted power law vs planted geometric decay", "[verdict]") {
@@ -116,7 +116,7 @@ TEST_CASE("rate fit: planted power law vs planted geometric decay", "[verdict]")
     power.push_back(3 * std::pow(k, -1.5));
     geometric.push_back(2 * std::pow(0.97, k));
   }
-  const auto p = otv::cli::fit_decay(l, power), g = otv::cli::fit_decay(l, geometric);
+  const auto p = otv::study::fit_decay(l, power), g = otv::study::fit_decay(l, geometric);
   CHECK_FALSE(p.geometric_preferred());
   CHECK(p.power_exponent == Approx(-1.5).epsilon(1e-9));
   CHECK(g.geometric_preferred());
@@ -124,24 +124,24 @@ TEST_CASE("rate fit: planted power law vs planted geometric decay", "[verdict]")
 }
 
 TEST_CASE("rate fit: exponents in l and n, duplicated points counted once", "[verdict]") {
-  std::vector<otv::cli::RatePoint> pts;
+  std::vector<otv::study::RatePoint> pts;
   int k = 0;
   for (double n : {2.0, 4.0, 8.0})
     for (double l : {8.0, 16.0, 32.0, 64.0}) {
       const double noise = (++k % 3 - 1) * 0.05;  // deterministic scatter
       pts.push_back({l, n, std::exp(noise) * std::pow(l, -0.5) * std::pow(n, 1.5), "n" + std::to_string(int(n))});
     }
-  const auto once = otv::cli::fit_power_law(pts);
+  const auto once = otv::study::fit_power_law(pts);
   CHECK(once.exponent_l == Approx(-0.5).margin(0.05));
   CHECK(once.exponent_n == Approx(1.5).margin(0.05));
   // The same instances three times (relabelled seeds): the naive fit's standard
   // error shrinks by about sqrt(3) with no new information; distinct_points undoes it.
-  std::vector<otv::cli::RatePoint> tripled;
+  std::vector<otv::study::RatePoint> tripled;
   for (int rep = 0; rep < 3; ++rep) tripled.insert(tripled.end(), pts.begin(), pts.end());
-  const auto naive = otv::cli::fit_power_law(tripled);
+  const auto naive = otv::study::fit_power_law(tripled);
   CHECK(naive.exponent_n_stderr < 0.7 * once.exponent_n_stderr);
-  const auto distinct = otv::cli::distinct_points(tripled);
+  const auto distinct = otv::study::distinct_points(tripled);
   CHECK(distinct.size() == pts.size());
-  const auto fixed = otv::cli::fit_power_law(distinct);
+  const auto fixed = otv::study::fit_power_law(distinct);
   CHECK(fixed.exponent_n_stderr == Approx(once.exponent_n_stderr).epsilon(1e-12));
 }

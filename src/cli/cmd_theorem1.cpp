@@ -12,9 +12,11 @@
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
-#include "cli/verdict_rules.hpp"
+#include "study/verdict_rules.hpp"
 
 namespace otv::cli {
+
+using namespace otv::study;  // the verdict rules this command applies
 namespace {
 
 using nlohmann::json;

@@ -16,9 +16,11 @@
 #include "cli/model_commands.hpp"
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
-#include "cli/verdict_rules.hpp"
+#include "study/verdict_rules.hpp"
 
 namespace otv::cli {
+
+using namespace otv::study;  // the verdict rules this command applies
 namespace {
 
 using nlohmann::json;

@@ -28,7 +28,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
-#include "cli/verdict_rules.hpp"
+#include "study/verdict_rules.hpp"
 #include "otv/instance.hpp"
 #include "otv/error.hpp"
 #include "otv/training.hpp"
@@ -36,6 +36,8 @@
 extern char** environ;
 
 namespace otv::cli {
+
+using namespace otv::study;  // the verdict rules this command applies
 
 namespace {
 

@@ -1,8 +1,10 @@
 #pragma once
 // Shared helpers for the proof checks: tolerance comparisons with a full-digit
-// report, ulp distances, the rounding model of one layer, exact interval
-// endpoints, and brute-force assignments.
+// report, ulp distances, one score's magnitude, exact interval endpoints, and
+// brute-force assignments. The rounding model is otv/error_model.hpp's.
 #include <catch2/catch.hpp>
+
+#include <boost/math/special_functions/next.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -11,11 +13,13 @@
 #include <numeric>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "otv/adaptive_dual_gd.hpp"
 #include "otv/construction.hpp"
 #include "otv/dual_objective.hpp"
+#include "otv/error_model.hpp"
 #include "otv/exact_ot.hpp"
 #include "otv/instance.hpp"
 #include "otv/prompt.hpp"
@@ -31,8 +35,10 @@ struct Comparison {
   std::string report;  // filled only on failure (the digits are expensive for mpfr)
 };
 
-// |computed - expected| <= tol; NaN never passes. On failure the report gives the
-// scalar type, both values with all digits, the error in units of u and the tolerance.
+// |computed - expected| <= tol; NaN never passes. On failure the report gives, as
+// Boost.Math's test tools do, the scalar type, both values with all digits, the
+// error and the tolerance in units of u and, for the native types, both values in
+// hexfloat and their distance in ulps.
 template <class Real>
 Comparison compare_within(const Real& computed, const Real& expected, const Real& tol) {
   using T = ScalarTraits<Real>;
@@ -45,6 +51,11 @@ Comparison compare_within(const Real& computed, const Real& expected, const Real
     s << "scalar type " << T::name() << "\n  expected  " << T::to_string(expected) << "\n  computed  "
       << T::to_string(computed) << "\n  |error|   " << T::to_string(err) << "  (" << T::to_double(err / u)
       << " u)\n  tolerance " << T::to_string(tol) << "  (" << T::to_double(tol / u) << " u)";
+    if constexpr (std::is_floating_point_v<Real>) {
+      s << "\n  hexfloat  expected " << std::hexfloat << expected << ", computed " << computed << std::defaultfloat;
+      if (std::isfinite(computed) && std::isfinite(expected))
+        s << "\n  distance  " << boost::math::float_distance(expected, computed) << " ulp";
+    }
     c.report = s.str();
   }
   return c;
@@ -87,19 +98,11 @@ template <class Real> Real max_abs_column(const Matrix<Real>& Z, int col, Eigen:
   return m;
 }
 
-// ---- the rounding model of one score and one layer --------------------------
+// ---- the rounding model (otv/error_model.hpp) ------------------------------
 
-// Rounded operations behind one head-1 score, both sides together (first order):
-//   transformer: a product term 2 x_k y_k / lambda carries 3 roundings (2/lambda,
-//   x Q, (xQ) y), the norm terms d + 2 (d-term sum in the prompt, 1/lambda, one
-//   product), and summing the d + 3 terms adds d + 2: at most 2d + 4 relative to K;
-//   reference: C_ij from differences (d + 2), then / lambda and - 1 (2): d + 4.
-// Total 3d + 8 units of u relative to the magnitude K of the summed terms.
-inline int score_ops(int d) { return 3 * d + 8; }
-
-// K = (|x_i|^2 + |y_j|^2 + 2|x_i||y_j| + iterates) / lambda + 1: a bound on the sum
-// of the absolute values of the terms of the score of (x_i, y_j) (Cauchy-Schwarz
-// for the cross term), `iterates` bounding |u_i| + |v_j|.
+// K for one pair (x_i, y_j): (|x_i|^2 + |y_j|^2 + 2|x_i||y_j| + iterates) / lambda + 1,
+// the error model's score magnitude at one score rather than its maximum over the
+// instance, `iterates` bounding |u_i| + |v_j|.
 template <class Real>
 Real score_magnitude(const Instance<Real>& inst, Eigen::Index i, Eigen::Index j, const Real& lambda,
                      const Real& iterates = Real(0)) {
@@ -111,41 +114,6 @@ Real score_magnitude(const Instance<Real>& inst, Eigen::Index i, Eigen::Index j,
 
 // A decimal literal in any scalar type (exactly the same decimal for all).
 template <class Real> Real lit(const char* s) { return ScalarTraits<Real>::parse(s); }
-
-// max over i, j of |x_i|^2 + |y_j|^2 + 2|x_i||y_j|.
-template <class Real> Real data_magnitude(const Instance<Real>& inst) {
-  using std::sqrt;
-  Real m = 0;
-  for (Eigen::Index i = 0; i < inst.n(); ++i)
-    for (Eigen::Index j = 0; j < inst.n(); ++j) {
-      Real na = 0, nb = 0;
-      for (Eigen::Index k = 0; k < inst.d(); ++k) { na += inst.x(i, k) * inst.x(i, k); nb += inst.y(j, k) * inst.y(j, k); }
-      m = max_of<Real>(m, na + nb + 2 * sqrt(na) * sqrt(nb));
-    }
-  return m;
-}
-
-// Local rounding error of one layer's u (or v) entry, transformer and reference
-// together, at iterates bounded by `iterate_max` (= max |u| + max |v|):
-//   a score error of score_ops(d) u K becomes a relative error of the softmax
-//   weights; normalising over n + 1 terms and the weighted sum of the values
-//   (1 and -1/n) add 2n + 6; the reference's row sum and (r - 1/n)/(r + 1) add
-//   n + 4 (bounded by the same 2n + 8 budget); the step is scaled by gamma; the
-//   final u + step rounds relative to |u| on each side:
-//   local = u [ gamma (score_ops(d) K + 2n + 8) + 2 iterate_max ].
-template <class Real>
-Real layer_local_error(int d, Eigen::Index n, const Real& unit, const Real& lambda, const Real& gamma,
-                       const Real& data_mag, const Real& iterate_max) {
-  const Real K = (data_mag + iterate_max) / lambda + 1;
-  return unit * (gamma * (Real(score_ops(d)) * K + Real(2 * n + 8)) + 2 * iterate_max);
-}
-
-// Errors only add from layer to layer (no amplification) when the GD map's
-// Jacobian has infinity norm 1: max_i |1 - a_i| + a_i = 1 for
-// a_i = gamma (1 + 1/n) r_i / (lambda (r_i + 1)^2) <= gamma (1 + 1/n) / (4 lambda) <= 1.
-template <class Real> bool errors_only_add(Eigen::Index n, const Real& lambda, const Real& gamma) {
-  return gamma * (1 + Real(1) / Real(n)) <= 4 * lambda;
-}
 
 // ---- instances and runs -----------------------------------------------------
 

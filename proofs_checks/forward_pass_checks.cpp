@@ -88,7 +88,9 @@ TEST_CASE("products equal the textbook loops bitwise, with zero columns, Inf and
 }
 
 TEST_CASE("a layer split over cores equals the textbook layer on one core, bitwise, for either exp", "[forward][parallel]") {
-  // n + 1 = 301 rows: above the threshold at which the rows are split.
+  // n + 1 = 301 rows: above the threshold at which the rows are split, between at
+  // least two threads (on one core nothing is split: fail rather than pass untested).
+  REQUIRE(otv::WorkerPool::shared().threads() >= 2);
   const auto inst = otv::to_real<double>(otv::uniform_instance(300, 1, 5));
   const auto method = GENERATE(otv::ExpMethod::libm, otv::ExpMethod::vector);
   const otv::ExpMethodScope exp_choice(method);

@@ -1,4 +1,4 @@
-// Issue 2 checks: eq. (9) at layer 0, paper vs notebook over many layers, and
+// Checks of eq. (9) at layer 0, paper vs notebook over many layers, and
 // the Theorem 1 step facts (first layer exact; the sink's drift afterwards).
 #include "check_helpers.hpp"
 
@@ -65,7 +65,7 @@ template <class Real> void check_eq9_at_layer0(const Real& lambda) {
             // head 1: log M_ij; head 2 (rows indexed by targets): log M_ji.
             const Eigen::Index a = head == 0 ? i : j, b = head == 0 ? j : i;
             const Real expected = -C(a, b) / lambda - 1;
-            const Real tol = Real(score_ops(d)) * u * score_magnitude<Real>(s.inst, a, b, lambda);
+            const Real tol = Real(score_roundings(d)) * u * score_magnitude<Real>(s.inst, a, b, lambda);
             CAPTURE(head + 1, i, j);
             OTV_CHECK_WITHIN(S(i, j), expected, tol);
           }
@@ -89,7 +89,7 @@ template <class Real> void check_eq9_at_layer0(const Real& lambda) {
 
 template <class Real> void check_first_layer_is_gd_step() {
   using T = ScalarTraits<Real>;
-  const Real lambda = lit<Real>("0.1"), gamma = lit<Real>("0.05"), u = T::unit_roundoff();
+  const Real lambda = lit<Real>("0.1"), gamma = lit<Real>("0.05");
   for (const InstanceText& text : {paper_example(), paper_instance(7, 2), uniform_instance(5, 2, 3), gaussian_instance(5, 3, 5)})
     for (Variant variant : kVariants) {
       const auto s = make_setup<Real>(text, variant, lambda, gamma);
@@ -98,7 +98,7 @@ template <class Real> void check_first_layer_is_gd_step() {
       CAPTURE(T::name(), to_string(variant), n, d);
       const Matrix<Real> Z1 = s.tf.step(s.Z0, 0);
       const DualIterate<Real> gd = gd_iterates<Real>(s.inst, lambda, gamma, 1).back();
-      const Real tol = layer_local_error<Real>(d, n, u, lambda, gamma, data_magnitude(s.inst), Real(0));
+      const Real tol = theorem1_error_model<Real>(s.inst, lambda, gamma).local_error(Real(0));
       for (Eigen::Index i = 0; i < n; ++i) {
         CAPTURE(i);
         OTV_CHECK_WITHIN(Z1(i, s.con.columns.u), gd.u(i), tol);
@@ -120,18 +120,18 @@ template <class Real> Real discrepancy_at_layer2(Variant variant) {
 // errors of layers 1..l (errors add; errors_only_add is required).
 template <class Real> void check_corrected_tracks_gd(const InstanceText& text, int layers) {
   using T = ScalarTraits<Real>;
-  const Real lambda = lit<Real>("0.1"), gamma = lit<Real>("0.05"), u = T::unit_roundoff();
+  const Real lambda = lit<Real>("0.1"), gamma = lit<Real>("0.05");
   const auto s = make_setup<Real>(text, Variant::corrected, lambda, gamma);
   const Eigen::Index n = s.inst.n();
   const int d = static_cast<int>(s.inst.d());
-  REQUIRE(errors_only_add<Real>(n, lambda, gamma));
+  const auto model = theorem1_error_model<Real>(s.inst, lambda, gamma);
+  REQUIRE(model.errors_only_add());
   const auto gd = gd_iterates<Real>(s.inst, lambda, gamma, layers);
-  const Real data_mag = data_magnitude(s.inst);
   const ColumnMap& c = s.con.columns;
   Matrix<Real> Z = s.Z0;
   Real tol = 0, worst_ratio = 0;
   for (int l = 1; l <= layers; ++l) {
-    tol += layer_local_error<Real>(d, n, u, lambda, gamma, data_mag, iterate_max<Real>(Z, c, n + 1));
+    tol += model.local_error(iterate_max<Real>(Z, c, n + 1));
     Z = s.tf.step(Z, l - 1);
     const Real diff = max_gd_difference<Real>(Z, c, gd[static_cast<std::size_t>(l)]);
     CAPTURE(T::name(), n, d, l);
@@ -148,12 +148,12 @@ template <class Real> void check_corrected_tracks_gd(const InstanceText& text, i
 }  // namespace
 
 TEST_CASE("Eq. (9) at layer 0 in double: head-1 scores are log M_ij, head-2 scores log M_ji, scores against the sink 0",
-          "[issue2][eq9]") {
+          "[eq9]") {
   for (const char* lambda : {"0.1", "0.01"}) check_eq9_at_layer0<double>(lit<double>(lambda));
 }
 
 TEST_CASE("Eq. (9) at layer 0 in mpfr:256: head-1 scores are log M_ij, head-2 scores log M_ji, scores against the sink 0",
-          "[issue2][eq9]") {
+          "[eq9]") {
   const PrecisionScope p(256);
   REQUIRE(ScalarTraits<mpfr_real>::bits() >= 256);
   for (const char* lambda : {"0.1", "0.01"}) check_eq9_at_layer0<mpfr_real>(lit<mpfr_real>(lambda));
@@ -162,11 +162,10 @@ TEST_CASE("Eq. (9) at layer 0 in mpfr:256: head-1 scores are log M_ij, head-2 sc
 // ---- 5. paper vs notebook ------------------------------------------------------------
 
 TEST_CASE("Paper and notebook agree to rounding on the u, v columns of all n+1 rows for 50 layers (double)",
-          "[issue2][layout]") {
+          "[layout]") {
   // Model: the two runs evaluate the same terms in different orders, so each layer
-  // adds at most twice the local rounding error of one layer (layer_local_error)
-  // and errors add from layer to layer (errors_only_add): tol_L = sum_l 2 local_l,
-  // i.e. at most 2 L u scale with scale = gamma (score_ops(d) K + 2n + 8) + 2 max|iterate|.
+  // adds at most twice the local rounding error of one layer (Theorem1ErrorModel::local_error)
+  // and errors add from layer to layer (errors_only_add): tol_L = sum_l 2 local_l.
   const double lambda = 0.1, gamma = 0.05, u = ScalarTraits<double>::unit_roundoff();
   const int layers = 50;
   for (const InstanceText& text : {paper_example(), paper_instance(7, 2), uniform_instance(6, 2, 8), gaussian_instance(5, 3, 9)}) {
@@ -174,13 +173,13 @@ TEST_CASE("Paper and notebook agree to rounding on the u, v columns of all n+1 r
     const auto sn = make_setup<double>(text, Variant::notebook, lambda, gamma);
     const Eigen::Index n = sp.inst.n();
     const int d = static_cast<int>(sp.inst.d());
-    REQUIRE(errors_only_add<double>(n, lambda, gamma));
+    const auto model = theorem1_error_model<double>(sp.inst, lambda, gamma);
+    REQUIRE(model.errors_only_add());
     const ColumnMap &cp = sp.con.columns, &cn = sn.con.columns;
-    const double data_mag = data_magnitude(sp.inst);
     Matrix<double> Zp = sp.Z0, Zn = sn.Z0;
     double tol = 0, worst = 0;
     for (int l = 0; l < layers; ++l) {
-      tol += 2 * layer_local_error<double>(d, n, u, lambda, gamma, data_mag, iterate_max<double>(Zp, cp, n + 1));
+      tol += 2 * model.local_error(iterate_max<double>(Zp, cp, n + 1));
       Zp = sp.tf.step(Zp, l);
       Zn = sn.tf.step(Zn, l);
       for (Eigen::Index i = 0; i <= n; ++i) {
@@ -200,18 +199,18 @@ TEST_CASE("Paper and notebook agree to rounding on the u, v columns of all n+1 r
 // ---- 6. Theorem 1 step facts --------------------------------------------------------------
 
 TEST_CASE("Theorem 1, first layer: paper, notebook and corrected reproduce the first adaptive-GD step to rounding (double)",
-          "[issue2][theorem1]") {
+          "[theorem1]") {
   check_first_layer_is_gd_step<double>();
 }
 
 TEST_CASE("Theorem 1, first layer: paper, notebook and corrected reproduce the first adaptive-GD step to rounding (mpfr:256)",
-          "[issue2][theorem1]") {
+          "[theorem1]") {
   const PrecisionScope p(256);
   check_first_layer_is_gd_step<mpfr_real>();
 }
 
 TEST_CASE("Theorem 1 fails at layer 2 for paper and notebook: the discrepancy is far above rounding and the same in double and mpfr:256",
-          "[issue2][theorem1]") {
+          "[theorem1]") {
   for (Variant variant : {Variant::paper, Variant::notebook}) {
     const double dd = discrepancy_at_layer2<double>(variant);
     CAPTURE(to_string(variant), dd);
@@ -227,7 +226,7 @@ TEST_CASE("Theorem 1 fails at layer 2 for paper and notebook: the discrepancy is
   }
 }
 
-TEST_CASE("Theorem 1 holds for the corrected variant: u, v match adaptive GD to rounding for 100 layers", "[issue2][theorem1]") {
+TEST_CASE("Theorem 1 holds for the corrected variant: u, v match adaptive GD to rounding for 100 layers", "[theorem1]") {
   for (const InstanceText& text : {paper_example(), paper_instance(7, 2), uniform_instance(5, 2, 3)})
     check_corrected_tracks_gd<double>(text, 100);
   const PrecisionScope p(256);
@@ -235,7 +234,7 @@ TEST_CASE("Theorem 1 holds for the corrected variant: u, v match adaptive GD to 
 }
 
 TEST_CASE("The paper sink row drifts: its u, v are -gamma (n-1)/n after one layer and -2 lambda ln n after 3000 layers",
-          "[issue2][theorem1][sink]") {
+          "[theorem1][sink]") {
   const double lambda = 0.1, gamma = 0.05, u = ScalarTraits<double>::unit_roundoff();
   for (Variant variant : {Variant::paper, Variant::notebook}) {
     const auto s = make_setup<double>(paper_example(), variant, lambda, gamma);

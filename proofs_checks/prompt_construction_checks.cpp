@@ -1,4 +1,4 @@
-// Issue 2 checks: the prompt of eq. (6), the repairs R1-R3 of eq. (8), and the
+// Checks of the prompt of eq. (6), the repairs R1-R3 of eq. (8), and the
 // generic forward pass of eq. (7) against a hand computation.
 #include "check_helpers.hpp"
 
@@ -41,7 +41,7 @@ InstanceText prompt_instance(int d) { return d == 1 ? paper_instance(5, 11) : un
 // ---- 1. the prompt ----------------------------------------------------------------
 
 TEST_CASE("The prompt has n+1 rows, 2d+9 columns, the data rows of eq. (6) and a sink row that is zero except s = -1/n",
-          "[issue2][prompt]") {
+          "[prompt]") {
   const double u = ScalarTraits<double>::unit_roundoff();
   for (int d : {1, 2, 3})
     for (Layout layout : {Layout::paper, Layout::notebook}) {
@@ -76,7 +76,7 @@ TEST_CASE("The prompt has n+1 rows, 2d+9 columns, the data rows of eq. (6) and a
     }
 }
 
-TEST_CASE("The corrected prompt adds one column log_n2 holding sqrt(2 ln n) in the sink row only", "[issue2][prompt]") {
+TEST_CASE("The corrected prompt adds one column log_n2 holding sqrt(2 ln n) in the sink row only", "[prompt]") {
   for (int d : {1, 2}) {
     const ColumnMap c = column_map(Variant::corrected, d);
     REQUIRE(c.width == 2 * d + 10);
@@ -93,7 +93,7 @@ TEST_CASE("The corrected prompt adds one column log_n2 holding sqrt(2 ln n) in t
   }
 }
 
-TEST_CASE("The paper and notebook prompts are column permutations of each other (layout independence)", "[issue2][prompt]") {
+TEST_CASE("The paper and notebook prompts are column permutations of each other (layout independence)", "[prompt]") {
   for (int d : {1, 2, 3}) {
     CAPTURE(d);
     const std::vector<int> perm = paper_to_notebook(d);
@@ -114,7 +114,7 @@ TEST_CASE("The paper and notebook prompts are column permutations of each other 
 // ---- 2. the repairs -------------------------------------------------------------
 
 TEST_CASE("R1: the repaired lambda*Q of both heads has exactly the six entry kinds on named columns, all else zero",
-          "[issue2][repair]") {
+          "[repair]") {
   const double lambda = 0.1;
   for (int d : {1, 2, 3})
     for (bool head1 : {true, false}) {
@@ -144,7 +144,7 @@ TEST_CASE("R1: the repaired lambda*Q of both heads has exactly the six entry kin
     }
 }
 
-TEST_CASE("R1/R4: the corrected lambda*Q is the paper's plus lambda at (log_n2, log_n2)", "[issue2][repair]") {
+TEST_CASE("R1/R4: the corrected lambda*Q is the paper's plus lambda at (log_n2, log_n2)", "[repair]") {
   const double lambda = 0.1;
   for (bool head1 : {true, false}) {
     const ColumnMap cc = column_map(Variant::corrected, 2), cp = column_map(Variant::paper, 2);
@@ -158,7 +158,7 @@ TEST_CASE("R1/R4: the corrected lambda*Q is the paper's plus lambda at (log_n2, 
 }
 
 TEST_CASE("R2: with B = -gamma I one layer descends (u, v move against the gradient), B = +gamma I ascends",
-          "[issue2][repair]") {
+          "[repair]") {
   // lambda = 0.05 on a uniform d = 2 instance gives row and column sums on both
   // sides of 1/n, so both directions of the step are exercised.
   const double lambda = 0.05, gamma = 0.01;
@@ -204,7 +204,7 @@ TEST_CASE("R2: with B = -gamma I one layer descends (u, v move against the gradi
 }
 
 TEST_CASE("R3: paper and notebook lambda*Q differ only by the column permutation and the placement of -lambda",
-          "[issue2][repair]") {
+          "[repair]") {
   const double lambda = 0.1;
   for (int d : {1, 2, 3})
     for (bool head1 : {true, false}) {
@@ -230,7 +230,7 @@ TEST_CASE("R3: paper and notebook lambda*Q differ only by the column permutation
 // ---- 4. the generic forward pass --------------------------------------------------
 
 TEST_CASE("The generic forward pass of eq. (7) matches a hand computation to 4 ulps (one head, ReLU on and off)",
-          "[issue2][transformer]") {
+          "[transformer]") {
   Matrix<double> Z(2, 2), Q(2, 2), w_v(2, 2), B(2, 2), w_f(2, 2);
   Z << 1, 0,
        1, 1;
@@ -283,7 +283,7 @@ TEST_CASE("The generic forward pass of eq. (7) matches a hand computation to 4 u
 }
 
 TEST_CASE("Naive and stable softmax agree on moderate scores, naive overflows at scores near 1000 and stable does not",
-          "[issue2][transformer]") {
+          "[transformer]") {
   const double u = ScalarTraits<double>::unit_roundoff();
   Matrix<double> S(3, 5);
   S << -5, -1.5, 0, 2.25, 4.75,

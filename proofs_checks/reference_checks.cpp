@@ -1,4 +1,4 @@
-// Issue 2 checks: the reference algorithms (adaptive GD, Sinkhorn, the dual
+// Checks of the reference algorithms (adaptive GD, Sinkhorn, the dual
 // gradient, exact OT) and the interval forward pass.
 #include "check_helpers.hpp"
 
@@ -16,7 +16,7 @@ template <class Real> Matrix<Real> normalised(const Matrix<Real>& M) { return M 
 
 // ---- 7. GD, Sinkhorn and the dual gradient --------------------------------------------
 
-TEST_CASE("Sinkhorn's plan has marginals 1/n to 1e-12 (double)", "[issue2][reference]") {
+TEST_CASE("Sinkhorn's plan has marginals 1/n to 1e-12 (double)", "[reference]") {
   for (const InstanceText& text : {paper_example(), paper_instance(7, 3), uniform_instance(6, 2, 5)}) {
     const Instance<double> inst = to_real<double>(text);
     const Eigen::Index n = inst.n();
@@ -36,7 +36,7 @@ TEST_CASE("Sinkhorn's plan has marginals 1/n to 1e-12 (double)", "[issue2][refer
 }
 
 TEST_CASE("Reference adaptive GD converges to Sinkhorn's plan: M/sum(M) within 1e-8 of P_lambda* (n = 4, lambda = 0.1)",
-          "[issue2][reference]") {
+          "[reference]") {
   const double lambda = 0.1, gamma = 0.05;
   const int steps = 20000;
   for (const InstanceText& text : {paper_example(), paper_instance(4, 6)}) {
@@ -59,7 +59,7 @@ TEST_CASE("Reference adaptive GD converges to Sinkhorn's plan: M/sum(M) within 1
   }
 }
 
-TEST_CASE("dual_gradient equals central finite differences of dual_objective (mpfr:256)", "[issue2][reference]") {
+TEST_CASE("dual_gradient equals central finite differences of dual_objective (mpfr:256)", "[reference]") {
   const PrecisionScope p(256);
   using R = mpfr_real;
   const R u = ScalarTraits<R>::unit_roundoff(), lambda = lit<R>("0.1");
@@ -102,7 +102,7 @@ TEST_CASE("dual_gradient equals central finite differences of dual_objective (mp
 
 // ---- 8. exact OT ------------------------------------------------------------------------
 
-TEST_CASE("Exact OT for d = 1: the monotone matching sorts, and is optimal against brute force", "[issue2][exact_ot]") {
+TEST_CASE("Exact OT for d = 1: the monotone matching sorts, and is optimal against brute force", "[exact_ot]") {
   for (std::uint64_t seed = 1; seed <= 5; ++seed)
     for (const InstanceText& text : {uniform_instance(9, 1, seed), paper_instance(8, seed), gaussian_instance(6, 1, seed)}) {
       const Instance<double> inst = to_real<double>(text);
@@ -126,7 +126,7 @@ TEST_CASE("Exact OT for d = 1: the monotone matching sorts, and is optimal again
 }
 
 TEST_CASE("Exact OT for d = 2: the Hungarian algorithm equals brute force over all permutations for n <= 6",
-          "[issue2][exact_ot]") {
+          "[exact_ot]") {
   int compared = 0;
   for (std::uint64_t seed = 1; seed <= 6; ++seed)
     for (std::size_t n = 2; n <= 6; ++n)
@@ -145,7 +145,7 @@ TEST_CASE("Exact OT for d = 2: the Hungarian algorithm equals brute force over a
 }
 
 TEST_CASE("transported_x of the paper's example [0.5, 0.75, 0.25, 0] -> [0, 0.25, 0.5, 0.75] is [0, 0.25, 0.5, 0.75]",
-          "[issue2][exact_ot]") {
+          "[exact_ot]") {
   const Instance<double> inst = to_real<double>(paper_example());
   const Assignment as = exact_ot(inst);
   CHECK(as == Assignment{2, 3, 1, 0});
@@ -161,7 +161,7 @@ TEST_CASE("transported_x of the paper's example [0.5, 0.75, 0.25, 0] -> [0, 0.25
 // ---- 9. interval forward pass ------------------------------------------------------------
 
 TEST_CASE("mpfi:256 forward pass (3 layers, n = 5, 9, 17): no NaN enclosures, each encloses the mpfr:512 result",
-          "[issue2][interval]") {
+          "[interval]") {
   const int layers = 3;
   for (Variant variant : {Variant::paper, Variant::corrected})
     for (std::size_t n : {5u, 9u, 17u}) {

@@ -26,7 +26,7 @@ template <class Real> void check_unit_roundoff(int expected_bits) {
 
 }  // namespace
 
-TEST_CASE("Unit roundoff is 2^-p for every fixed-precision type", "[issue2][scalar]") {
+TEST_CASE("Unit roundoff is 2^-p for every fixed-precision type", "[scalar]") {
   check_unit_roundoff<float>(24);
   check_unit_roundoff<double>(53);
   check_unit_roundoff<long double>(64);
@@ -35,7 +35,7 @@ TEST_CASE("Unit roundoff is 2^-p for every fixed-precision type", "[issue2][scal
   check_unit_roundoff<otv::mpfr_real>(128);  // digits10 = 38 allocates exactly 128 bits
 }
 
-TEST_CASE("Printing round-trips: parse(to_string(x)) == x", "[issue2][scalar]") {
+TEST_CASE("Printing round-trips: parse(to_string(x)) == x", "[scalar]") {
   for (const char* t : {"0.1", "-1e-30", "3.14159265358979323846264338327950288", "123456789.987654321"}) {
     check_round_trip<float>(t);
     check_round_trip<double>(t);
@@ -48,7 +48,7 @@ TEST_CASE("Printing round-trips: parse(to_string(x)) == x", "[issue2][scalar]") 
   }
 }
 
-TEST_CASE("An mpfr run sees the exact decimal, not a double", "[issue2][scalar]") {
+TEST_CASE("An mpfr run sees the exact decimal, not a double", "[scalar]") {
   otv::PrecisionScope p(256);
   const otv::mpfr_real tenth = otv::parse_finite<otv::mpfr_real>("0.1");
   const otv::mpfr_real via_double(0.1);
@@ -63,7 +63,7 @@ TEST_CASE("An mpfr run sees the exact decimal, not a double", "[issue2][scalar]"
   CHECK(boost::multiprecision::lower(t) < boost::multiprecision::upper(t));  // 1/10 is not a binary number
 }
 
-TEST_CASE("Results carry the precision of their scope, and the scope restores it", "[issue2][scalar]") {
+TEST_CASE("Results carry the precision of their scope, and the scope restores it", "[scalar]") {
   using T = otv::ScalarTraits<otv::mpfr_real>;
   const unsigned before = T::bits();
   {
@@ -81,7 +81,7 @@ TEST_CASE("Results carry the precision of their scope, and the scope restores it
   CHECK(T::bits() == before);
 }
 
-TEST_CASE("Malformed or non-finite decimals are rejected in every type", "[issue2][scalar]") {
+TEST_CASE("Malformed or non-finite decimals are rejected in every type", "[scalar]") {
   for (const char* bad : {"", "abc", "1.2.3", "nan", "inf", "0x1p3", "1e", "--1", "1,5"}) {
     INFO("'" << bad << "'");
     CHECK_THROWS_AS(otv::parse_finite<double>(bad), otv::InputError);

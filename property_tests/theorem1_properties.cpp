@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <regex>
 
 #include "otv/theorem1.hpp"
 #include "property_helpers.hpp"
@@ -150,8 +151,9 @@ TEST_CASE("Theorem 1 fails for paper and notebook: minimal counterexample n = 2 
     // The shrunk Case is printed as its fields; rebuild it from the text.
     const std::string shown = failure.counterExample.front().second;
     std::cout << "minimal counterexample (" << otv::to_string(v) << "): " << shown << "\n";
-    CHECK(shown.find("n: 2") != std::string::npos);  // n = 1 holds (previous test), n = 2 fails
-    CHECK(shown.find("layers: 2") != std::string::npos);  // layer 1 is exact: the sink is 0 when it is read
+    // Whole fields (showValue prints "n: N, d: D, ..., layers: L"), so that n = 20 does not pass as n = 2.
+    CHECK(std::regex_search(shown, std::regex("(^|, )n: 2,")));         // n = 1 holds (previous test), n = 2 fails
+    CHECK(std::regex_search(shown, std::regex("(^|, )layers: 2(,|$)")));  // layer 1 is exact: the sink is 0 when it is read
   }
   // The discrepancy at a fixed small case is the same in double and mpfr:256.
   const Case c{2, 1, 0, 1, 2, 0};

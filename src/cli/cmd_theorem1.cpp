@@ -2,6 +2,7 @@
 // with a precision ladder, random trials and an interval certificate.
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <random>
 
 #include "cli/app_support.hpp"
@@ -12,26 +13,14 @@
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
-#include "study/verdict_rules.hpp"
+#include "study/theorem1_decision.hpp"
 
 namespace otv::cli {
 
-using namespace otv::study;  // the verdict rules this command applies
+using namespace otv::study;  // the Theorem 1 decision this command applies
 namespace {
 
 using nlohmann::json;
-
-// The ladder's rungs for the decision: per-layer error (max over u and v) and tolerance.
-LadderRung ladder_rung(const json& r) {
-  LadderRung rung{r["precision_bits"].get<double>(), {}, {}};
-  for (const auto& e : r["per_layer"]) {
-    rung.error.push_back(std::max(e["max_u_err"].get<double>(), e["max_v_err"].get<double>()));
-    rung.tolerance.push_back(e["tolerance"].get<double>());
-  }
-  return rung;
-}
-
-json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 unsigned certify_bits(const Theorem1Options& o) {
   return o.certify_bits ? o.certify_bits : static_cast<unsigned>(std::min<long long>(kMaxBits, 128 + 2 * o.run.layers));
@@ -48,37 +37,12 @@ json decide_theorem1(const Theorem1Options& o, const ScalarSpec& base, const otv
     return r;
   };
   json j = run_in(base);
-  const bool base_holds = j["first_failing_layer"].is_null();
-  json ladder = json::array();
-  std::vector<json> runs;
-  if (always_ladder || !base_holds) {
-    for (const auto& name : otv::split(o.ladder, ',')) {
-      json r = run_in(parse_scalar(otv::trim(name)));
-      ladder.push_back({{"scalar", r["scalar"]}, {"max_err", r["max_err"]}, {"unit_roundoff", r["unit_roundoff"]},
-                        {"tolerance", r["tolerance"]}, {"first_failing_layer", r["first_failing_layer"]}});
-      runs.push_back(std::move(r));
-    }
-  }
-  // Rungs: the base type first, then the ladder's other types.
-  std::vector<LadderRung> rungs{ladder_rung(j)};
-  for (std::size_t k = 0; k < ladder.size(); ++k)
-    if (ladder[k]["scalar"] != j["scalar"]) rungs.push_back(ladder_rung(runs[k]));
-  const LadderDecision d = decide_ladder(rungs);
-  for (std::size_t k = 0; k < ladder.size(); ++k) {
-    const auto depth = first_reaching(ladder_rung(runs[k]), d.failure_level);
-    ladder[k]["failure_depth"] = depth && d.failure_level > 0 ? json(*depth) : json(nullptr);
-  }
-  j["ladder"] = ladder;
-  j["ladder_slope"] = optional_json(d.slope);
-  j["verdict"] = to_string(d.verdict);
-  if (d.verdict != LadderVerdict::holds) {
-    // The growth an unstable fixed point of the sink predicts: corrected's sink
-    // map u <- u - gamma h(u) has h'(0) = 1 / (lambda (n + 1)) (docs/findings.md F3).
-    const double lambda = std::stod(o.run.lambda), gamma = std::stod(o.run.gamma), n = double(inst.n());
-    j["ladder_decision"] = {{"failure_level", d.failure_level}, {"growth_per_layer", optional_json(d.growth_per_layer)},
-                            {"layers_per_bit", optional_json(d.layers_per_bit)}, {"growth_from_depths", optional_json(d.growth_from_depths)},
-                            {"predicted_growth_corrected_sink", std::abs(1 - gamma / (lambda * (n + 1)))}};
-  }
+  std::vector<Theorem1Run> ladder;
+  if (always_ladder || !j["first_failing_layer"].is_null())
+    for (const auto& name : otv::split(o.ladder, ',')) ladder.push_back(theorem1_run_from_json(run_in(parse_scalar(otv::trim(name)))));
+  // lambda and gamma as doubles only for the predicted sink growth (strtod: a value outside double's range is no error here).
+  const double lambda = std::strtod(o.run.lambda.c_str(), nullptr), gamma = std::strtod(o.run.gamma.c_str(), nullptr);
+  write_json(decide_theorem1(theorem1_run_from_json(j), ladder, lambda, gamma, inst.n()), j);
   if (o.certify) {
     json c = run_in({ScalarSpec::Kind::mpfi, certify_bits(o)});
     j["certificate"] = c["certificate"];
@@ -223,26 +187,22 @@ void register_theorem1(CLI::App& app, Registry& r) {
         }
       }
       json trials = json::array();
-      json counts = {{"holds", 0}, {"rounding-only", 0}, {"unstable", 0}, {"fails", 0}};
-      json worst = nullptr, worst_case = nullptr;
+      std::vector<LadderVerdict> verdicts;
       for (std::size_t k = 0; k < results.size(); ++k) {
         const json& r = results[k];
         const auto [n, seed] = drawn[k];
-        const std::string verdict = r["verdict"];
-        counts[verdict] = counts[verdict].get<int>() + 1;
+        verdicts.push_back(parse_ladder_verdict(r["verdict"]));
         const std::string replay = fmt::format("generator=uniform,n={},d={},seed={},lambda={},gamma={},layers={},variant={}", n, d, seed,
                                                t1->run.lambda, t1->run.gamma, t1->run.layers, otv::to_string(t1->run.variant));
-        trials.push_back({{"n", n}, {"seed", seed}, {"verdict", verdict}, {"first_failing_layer", r["first_failing_layer"]},
+        trials.push_back({{"n", n}, {"seed", seed}, {"verdict", r["verdict"]}, {"first_failing_layer", r["first_failing_layer"]},
                           {"max_err", r["max_err"]}, {"replay", replay}});
-        if (worst.is_null() || (verdict != "holds" && worst["verdict"] == "holds")) { worst = r; if (verdict != "holds") worst_case = replay; }
       }
-      j = worst;
+      const Theorem1TrialsSummary summary = summarise_trials(verdicts);
+      j = results[summary.representative];
       j["trials"] = trials;
-      j["counts"] = counts;
-      j["worst_case"] = worst_case;
-      j["verdict"] = "holds";
-      for (const char* v : {"rounding-only", "unstable", "fails"})  // the worst verdict found
-        if (counts[v].get<int>() > 0) j["verdict"] = v;
+      j["counts"] = {{"holds", summary.holds}, {"rounding-only", summary.rounding_only}, {"unstable", summary.unstable}, {"fails", summary.fails}};
+      j["worst_case"] = summary.any_not_holding ? json(trials[summary.representative]["replay"]) : json(nullptr);
+      j["verdict"] = to_string(summary.verdict);
     }
     j["variant"] = otv::to_string(t1->run.variant);
     j["layers"] = t1->run.layers;

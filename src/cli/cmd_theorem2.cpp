@@ -3,11 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <limits>
 #include <map>
-
-#include <Eigen/Dense>
 
 #include "otv/hilbert_metric.hpp"
 
@@ -16,11 +12,11 @@
 #include "cli/model_commands.hpp"
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
-#include "study/verdict_rules.hpp"
+#include "study/theorem2_rates.hpp"
 
 namespace otv::cli {
 
-using namespace otv::study;  // the verdict rules this command applies
+using namespace otv::study;  // the rate analysis this command applies
 namespace {
 
 using nlohmann::json;
@@ -117,12 +113,9 @@ void register_theorem2(CLI::App& app, Registry& r) {
       // Grid: n in {2, 4, 8}; paper, uniform and gaussian instances, seeds 1..3;
       // one run of l_max layers each, the measured distance at l the running
       // minimum up to l. Relabelled instances (every paper seed is one) are run once.
-      const long long l_max = t2->layers;
-      std::vector<RatePoint> points;  // at l = 8, 16, 32, ...: the fit in l and n
+      std::vector<RateInstance> runs;
+      std::vector<RelabelledDuplicate> duplicates;
       std::map<std::string, std::string> first_of;  // relabelling key -> the instance's name
-      json instances = json::array(), duplicates = json::array();
-      std::map<std::string, std::vector<double>> window_exponents;  // "8-32" -> per instance
-      int geometric_better = 0, decays = 0;
       for (long long n : {2, 4, 8})
         for (const char* family : {"paper", "uniform", "gaussian"})
           for (std::uint64_t seed = 1; seed <= 3; ++seed) {
@@ -132,82 +125,20 @@ void register_theorem2(CLI::App& app, Registry& r) {
                                                                               : otv::gaussian_instance(nn, 1, seed);
             const std::string name = fmt::format("{} n={} seed={}", family, n, seed), key = relabelling_key(inst);
             if (const auto it = first_of.find(key); it != first_of.end()) {
-              duplicates.push_back({{"instance", name}, {"relabelling_of", it->second}});
+              duplicates.push_back({name, it->second});
               continue;
             }
             first_of.emplace(key, name);
             const json r = analyse(inst);
-            const double floor = 1e3 * r["unit_roundoff"].get<double>();
-            double running = std::numeric_limits<double>::infinity();
-            std::vector<double> ls, ds;  // every layer >= 8 above the rounding floor
+            RateInstance run{name, key, n, r["r"].get<double>(), r["eta"].get<double>(), r["log10_bound"].get<double>(),
+                             r["unit_roundoff"].get<double>(), {}, {}};
             for (const auto& e : r["per_layer"]) {
-              running = std::min(running, e["distance"].get<double>());
-              const long long l = e["layer"].get<long long>();
-              // Points at the rounding floor (within 1e3 u of 0) measure rounding, not the rate.
-              if (l < 8 || l > l_max || !(running > floor)) continue;
-              ls.push_back(double(l));
-              ds.push_back(running);
-              if ((l & (l - 1)) == 0) points.push_back({double(l), double(n), running, key});
+              run.layers.push_back(e["layer"].get<long long>());
+              run.distance.push_back(e["distance"].get<double>());
             }
-            json entry = {{"instance", name}, {"n", n}, {"r", r["r"]}, {"eta", r["eta"]}, {"log10_bound", r["log10_bound"]},
-                          {"points", ls.size()}};
-            if (ls.size() >= 5) {
-              const DecayFit f = fit_decay(ls, ds);
-              ++decays;
-              geometric_better += f.geometric_preferred();
-              entry["decay"] = {{"power_exponent", f.power_exponent}, {"power_rss", f.power_rss}, {"geometric_rate", f.geometric_rate},
-                                {"geometric_rss", f.geometric_rss}, {"geometric_preferred", f.geometric_preferred()}};
-              // The power-law exponent on windows of l (factor 4 each): a power law gives one value.
-              json windows = json::object();
-              for (long long lo = 8; lo * 4 <= l_max; lo *= 4) {
-                std::vector<double> wl, wd;
-                for (std::size_t k = 0; k < ls.size(); ++k)
-                  if (ls[k] >= double(lo) && ls[k] <= double(4 * lo)) { wl.push_back(ls[k]); wd.push_back(ds[k]); }
-                if (wl.size() < 3) continue;
-                const double e = fit_decay(wl, wd).power_exponent;
-                windows[fmt::format("{}-{}", lo, 4 * lo)] = e;
-                window_exponents[fmt::format("{}-{}", lo, 4 * lo)].push_back(e);
-              }
-              entry["window_exponents"] = windows;
-            }
-            instances.push_back(entry);
+            runs.push_back(std::move(run));
           }
-      if (points.size() < 4) throw otv::InputError("--rates needs --layers >= 32 for a fit");
-      const PowerLawFit pf = fit_power_law(points);
-      json f = {{"exponent_l", pf.exponent_l}, {"exponent_l_stderr", pf.exponent_l_stderr}, {"exponent_n", pf.exponent_n},
-                {"exponent_n_stderr", pf.exponent_n_stderr}, {"log_intercept", pf.log_intercept}, {"points", pf.points},
-                {"distinct_instances", instances.size()}, {"relabelled_duplicates", duplicates}, {"instances", instances},
-                {"geometric_preferred", geometric_better}, {"decays_fitted", decays}};
-      json data = json::array();  // the fitted points, for plotting (otverify report)
-      for (const auto& p : points) data.push_back({{"layers", p.layers}, {"n", p.n}, {"measured", p.measured}});
-      f["data"] = data;
-      json medians = json::object();
-      std::string window_text;
-      for (auto& [w, v] : window_exponents) {
-        std::sort(v.begin(), v.end());
-        medians[w] = v[v.size() / 2];
-        window_text += fmt::format("{}{:.2f} (l = {})", window_text.empty() ? "" : ", ", v[v.size() / 2], w);
-      }
-      f["window_exponent_medians"] = medians;
-      double r_min = INFINITY, r_max = 0;
-      for (const auto& e : instances) { r_min = std::min(r_min, e["r"].get<double>()); r_max = std::max(r_max, e["r"].get<double>()); }
-      // What the data support. In l: the better of power law and geometric decay,
-      // instance by instance. In n: the bounds are upper bounds whose constants
-      // (r, eta) change with the instance, so a measured n-dependence far below
-      // them separates neither n^1.5 from n^0.5; only a distance above a bound
-      // where its precondition holds would refute it.
-      std::string conclusion = fmt::format(
-          "{} distinct instances ({} relabelled duplicates run once). In l: geometric decay fits better than a power law for {} of {} "
-          "instances; power-law exponents by window of l (median): {}{}. ",
-          instances.size(), duplicates.size(), geometric_better, decays, window_text.empty() ? "n/a" : window_text,
-          2 * geometric_better > decays ? ": the decay is geometric, so an exponent in l depends on the window and is not a rate; "
-                                          "either way it is faster than the l^-0.5 of both statements (upper bounds: consistent with both)"
-                                        : "");
-      conclusion += fmt::format(
-          "In n: fitted n^{:.2f} +- {:.2f} over {} points, but r ranges over {:.3g}-{:.3g} across these instances and the measured distances "
-          "lie far below both bounds: no evidence either way between the paper's n^1.5 and the talk's sqrt(n).",
-          pf.exponent_n, pf.exponent_n_stderr, pf.points, r_min, r_max);
-      f["conclusion"] = conclusion;
+      const json f = to_json(analyse_rates(runs, duplicates, t2->layers));
       j["rates"] = f;
     }
     emit(j, choice->json, print_theorem2_text);

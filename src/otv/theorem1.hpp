@@ -1,7 +1,7 @@
 #pragma once
 // Theorem 1 side by side: the transformer's u, v columns (data rows) against the
 // adaptive-GD iterates (eq. 4 with the steps of Theorem 1), layer by layer, with
-// the rounding tolerance of docs/error-model.md. For interval types the same
+// the rounding tolerance of docs/error-model.md (otv/error_model.hpp). For interval types the same
 // code yields certificates: a difference enclosure that excludes 0 is a
 // certified counterexample; otherwise the upper end of |Z - g|'s enclosure (the
 // largest distance between the two enclosures, at most the width of their hull,
@@ -10,6 +10,7 @@
 
 #include "otv/adaptive_dual_gd.hpp"
 #include "otv/construction.hpp"
+#include "otv/error_model.hpp"
 #include "otv/instance.hpp"
 #include "otv/prompt.hpp"
 
@@ -31,51 +32,6 @@ template <class Real> struct Theorem1Trace {
   int first_failing_layer = -1;  // first layer whose error exceeds the tolerance
 };
 
-// Rounding model (docs/error-model.md, section "Theorem 1").
-// Local error of one layer, both computations together:
-//   2 u [ 2 gamma (c_d K + n + 2 + 2 e_exp) + |u|_inf + |v|_inf ],
-// e_exp the exp's error bound in ulps (BlockExp), i.e. a relative error 2 e_exp u;
-// K the magnitude of a head-1 score before cancellation,
-// (|x|^2 + |y|^2 + 2|x||y| + |u|_inf + |v|_inf) / lambda + 1, and c_d = 4d + 14
-// the rounded operations in one score. Propagation: the infinity norm of the GD
-// map's Jacobian, rho = max_i |1 - a_i| + a_i, a_i = gamma (1 + 1/n) r_i / (lambda (r_i + 1)^2)
-// over the row sums r_i = (M1)_i and the column sums; tol_l = rho tol_{l-1} + local.
-template <class Real> struct Theorem1ErrorModel {
-  int d;
-  Eigen::Index n;
-  Real unit, lambda, gamma;
-  Real data_magnitude;  // max(|x|^2 + |y|^2 + 2|x||y|) over the instance
-
-  Real local_error(const Real& max_iterate_sum) const {
-    const Real K = (data_magnitude + max_iterate_sum) / lambda + 1;
-    const Real c_d = Real(4 * d + 14);
-    return 2 * unit * (2 * gamma * (c_d * K + Real(n) + 1 + softmax_roundings()) + max_iterate_sum);
-  }
-  // The softmax's own relative error in units of u, beyond the (n + 1) u of its
-  // row sum: exp (2 e_exp: e_exp ulps are at most 2 e_exp u relative) and the division (1).
-  static Real softmax_roundings() { return Real(1 + 2 * BlockExp<Real>::error_ulps()); }
-  Real amplification(const Marginals<Real>& m) const {
-    Real rho = 1;
-    const Real factor = gamma * (1 + Real(1) / Real(n)) / lambda;
-    for (const auto* sums : {&m.rows, &m.cols})
-      for (Eigen::Index i = 0; i < sums->size(); ++i) {
-        const Real r = ScalarTraits<Real>::upper((*sums)(i));
-        const Real a = factor * r / ((r + 1) * (r + 1));
-        rho = max_of<Real>(rho, ScalarTraits<Real>::upper(abs(1 - a) + a));
-      }
-    return rho;
-  }
-};
-
-template <class Real> Real data_magnitude(const Instance<Real>& inst) {
-  Real x2 = 0, y2 = 0;
-  for (Eigen::Index i = 0; i < inst.n(); ++i) {
-    x2 = max_of<Real>(x2, ScalarTraits<Real>::upper(Real(inst.x.row(i).squaredNorm())));
-    y2 = max_of<Real>(y2, ScalarTraits<Real>::upper(Real(inst.y.row(i).squaredNorm())));
-  }
-  return x2 + y2 + 2 * sqrt(x2 * y2);
-}
-
 template <class Real>
 Theorem1Trace<Real> compare_with_gd(const Instance<Real>& inst, Variant variant, const Real& lambda, const Real& gamma,
                                     int layers, Softmax softmax = Softmax::stable) {
@@ -89,7 +45,7 @@ Theorem1Trace<Real> compare_with_gd(const Instance<Real>& inst, Variant variant,
   Theorem1Trace<Real> trace;
   Matrix<Real> Z = make_prompt<Real>(inst, c);
   DualIterate<Real> gd{Vector<Real>::Zero(n), Vector<Real>::Zero(n)};
-  const Theorem1ErrorModel<Real> model{static_cast<int>(inst.d()), n, T::unit_roundoff(), lambda, gamma, data_magnitude<Real>(inst)};
+  const Theorem1ErrorModel<Real> model = theorem1_error_model<Real>(inst, lambda, gamma);
   Real tolerance = 0;
   Marginals<Real> sums;
   for (int l = 1; l <= layers; ++l) {

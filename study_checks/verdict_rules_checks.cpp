@@ -8,7 +8,7 @@
 
 using otv::study::DigitConvention;
 
-TEST_CASE("printed-digit matcher: rounded vs truncated at the printed place", "[verdict]") {
+TEST_CASE("printed-digit matcher: rounded vs truncated at the printed place", "[digits]") {
   // 0.2494 prints as 0.24 truncated, 0.25 rounded.
   CHECK(otv::study::matches_printed(0.2494, "0.24", DigitConvention::truncated));
   CHECK_FALSE(otv::study::matches_printed(0.2494, "0.24", DigitConvention::rounded));
@@ -32,7 +32,7 @@ TEST_CASE("printed-digit matcher: rounded vs truncated at the printed place", "[
   CHECK_FALSE(otv::study::matches_printed({0.0183, 0.2494, 0.5008, 0.7317}, {"0.018", "0.24", "0.50", "0.73"}, DigitConvention::rounded));
 }
 
-TEST_CASE("depth scan: first match, lasting match and the deepest depth", "[verdict]") {
+TEST_CASE("depth scan: first match, lasting match and the deepest depth", "[digits]") {
   const std::vector<std::string> printed{"0.5"};
   const std::vector<long long> depths{10, 20, 30, 40, 50};
   // Matches at 20, leaves at 30, matches from 40 on.
@@ -48,7 +48,6 @@ TEST_CASE("depth scan: first match, lasting match and the deepest depth", "[verd
 
 namespace {
 
-// A rung of `layers` layers with unit roundoff u, error e(l) and tolerance t(l).
 // A rung of p bits, errors e(p, l) and tolerances t(p, l) as doubles (as the JSON carries
 // them: 0 where below double's range, e.g. u = 2^-2048).
 template <class E, class T> otv::study::LadderRung rung(int bits, int layers, E e, T t) {
@@ -67,7 +66,7 @@ std::vector<otv::study::LadderRung> ladder_of(auto e, auto t, int layers = 300) 
 
 }  // namespace
 
-TEST_CASE("ladder: an error that shrinks with u is rounding", "[verdict]") {
+TEST_CASE("ladder: an error that shrinks with u is rounding", "[ladder]") {
   // Error 100 u l against a tolerance of u l in double (a model too tight there) and
   // 1e3 u l above: beyond tolerance in double only.
   auto rungs = ladder_of([](int p, int l) { return 100 * u_of(p) * l; }, [](int p, int l) { return (p == 53 ? 1 : 1e3) * u_of(p) * l; });
@@ -80,7 +79,7 @@ TEST_CASE("ladder: an error that shrinks with u is rounding", "[verdict]") {
   CHECK(otv::study::decide_ladder(fine).verdict == otv::study::LadderVerdict::holds);
 }
 
-TEST_CASE("ladder: an error that does not shrink with u is a mathematical failure", "[verdict]") {
+TEST_CASE("ladder: an error that does not shrink with u is a mathematical failure", "[ladder]") {
   auto rungs = ladder_of([](int p, int l) { return l >= 2 ? 1.6e-5 : u_of(p); }, [](int p, int l) { return 10 * u_of(p) * l; });
   const auto d = otv::study::decide_ladder(rungs);
   CHECK(d.verdict == otv::study::LadderVerdict::fails);
@@ -88,7 +87,7 @@ TEST_CASE("ladder: an error that does not shrink with u is a mathematical failur
   CHECK(std::abs(*d.slope) < 0.05);
 }
 
-TEST_CASE("ladder: a rounding error growing by 9 per layer fails after a depth proportional to the bits", "[verdict]") {
+TEST_CASE("ladder: a rounding error growing by 9 per layer fails after a depth proportional to the bits", "[ladder]") {
   // e(l) = u 9^l, saturating at 1: the depth moves by ln 2 / ln 9 = 0.315 layers per bit.
   // Computed from log u so that the 2048-bit rung (u = 0 in double) grows into range too.
   auto geometric = [](int bits, int l) { return std::exp(std::min(0.0, -bits * std::log(2.0) + l * std::log(9.0))); };
@@ -109,7 +108,7 @@ TEST_CASE("ladder: a rounding error growing by 9 per layer fails after a depth p
   CHECK(otv::study::decide_ladder(two).verdict == otv::study::LadderVerdict::fails);
 }
 
-TEST_CASE("rate fit: planted power law vs planted geometric decay", "[verdict]") {
+TEST_CASE("rate fit: planted power law vs planted geometric decay", "[rates]") {
   std::vector<double> l, power, geometric;
   for (int k = 8; k <= 256; k += 8) {
     l.push_back(k);
@@ -123,7 +122,7 @@ TEST_CASE("rate fit: planted power law vs planted geometric decay", "[verdict]")
   CHECK(g.geometric_rate == Approx(0.97).epsilon(1e-9));
 }
 
-TEST_CASE("rate fit: exponents in l and n, duplicated points counted once", "[verdict]") {
+TEST_CASE("rate fit: exponents in l and n, duplicated points counted once", "[rates]") {
   std::vector<otv::study::RatePoint> pts;
   int k = 0;
   for (double n : {2.0, 4.0, 8.0})
@@ -144,4 +143,50 @@ TEST_CASE("rate fit: exponents in l and n, duplicated points counted once", "[ve
   CHECK(distinct.size() == pts.size());
   const auto fixed = otv::study::fit_power_law(distinct);
   CHECK(fixed.exponent_n_stderr == Approx(once.exponent_n_stderr).epsilon(1e-12));
+}
+
+// ---- edge cases ------------------------------------------------------------------
+
+TEST_CASE("ladder: a flat ladder has slope 0 and fails, rungs of equal precision give no slope", "[ladder]") {
+  // The same error 1e-5 at every precision: slope exactly 0, no precision moves it.
+  auto flat = ladder_of([](int, int) { return 1e-5; }, [](int p, int l) { return u_of(p) * l; }, 20);
+  const auto d = otv::study::decide_ladder(flat);
+  REQUIRE(d.slope);
+  CHECK(*d.slope == 0);
+  CHECK(d.verdict == otv::study::LadderVerdict::fails);
+  // Every rung reaches the failure level at layer 1: the depth does not rise.
+  for (const auto& depth : d.failure_depth) CHECK(depth == 1);
+  CHECK_FALSE(d.layers_per_bit);
+  // Two rungs of the same precision: no distinct log u, no slope.
+  CHECK_FALSE(otv::study::ls_slope({-53, -53}, {1, 2}));
+  CHECK_FALSE(otv::study::ls_slope({-53}, {1}));
+  CHECK(otv::study::ls_slope({0, 1}, {3, 3}) == 0.0);
+}
+
+TEST_CASE("ladder: a threshold reached only at the last layer, and one never reached", "[ladder]") {
+  otv::study::LadderRung r{53, {0, 0, 0, 0.5}, {1, 1, 1, 0.25}};
+  CHECK(r.onset() == 4);
+  CHECK(otv::study::first_reaching(r, 0.5) == 4);   // reaching is >=: the last layer counts
+  CHECK_FALSE(otv::study::first_reaching(r, 0.51));  // beyond the grid's end: never
+  CHECK(r.max_error() == 0.5);
+  // An error exactly at the tolerance is within it; NaN never is.
+  CHECK_FALSE((otv::study::LadderRung{53, {0.25}, {0.25}}.onset()));
+  CHECK((otv::study::LadderRung{53, {std::nan("")}, {1}}.onset() == 1));
+}
+
+TEST_CASE("ladder: no rungs, or a rung with no layers, hold by default", "[ladder]") {
+  const auto none = otv::study::decide_ladder({});
+  CHECK(none.verdict == otv::study::LadderVerdict::holds);
+  CHECK_FALSE(none.slope);
+  const auto empty = otv::study::decide_ladder({otv::study::LadderRung{53, {}, {}}});
+  CHECK(empty.verdict == otv::study::LadderVerdict::holds);
+  CHECK_FALSE(empty.slope);  // no error > 0 to fit
+}
+
+TEST_CASE("rate fit: two points determine both models exactly", "[rates]") {
+  const auto f = otv::study::fit_decay({1, 2}, {1, 0.5});
+  CHECK(f.power_exponent == Approx(-1));
+  CHECK(f.geometric_rate == Approx(0.5));
+  CHECK(f.power_rss == Approx(0).margin(1e-24));
+  CHECK(f.geometric_rss == Approx(0).margin(1e-24));
 }

@@ -6,9 +6,13 @@
 #include <iostream>
 
 #include "cli/app_support.hpp"
+#include "cli/input_file.hpp"
 #include "cli/train_commands.hpp"
 
 namespace otv::cli {
+
+ModelFile read_model_file(const std::string& path) { return parse_model_json(read_input_file(path, "model file", kMaxJsonBytes)); }
+
 namespace {
 
 using nlohmann::json;

@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include "cli/input_file.hpp"
+#include "otv/decimal_text.hpp"
 
 #include <charconv>
 #include <sstream>
@@ -82,10 +83,7 @@ InstanceText load_instance(const InstanceOptions& o) {
   return inst;
 }
 
-bool is_positive_decimal(const std::string& s) {
-  if (!is_decimal(s) || s[0] == '-') return false;
-  return s.find_first_of("123456789") < (s.find_first_of("eE") == std::string::npos ? s.size() : s.find_first_of("eE"));
-}
+bool is_positive_decimal(const std::string& s) { return otv::is_positive_decimal(s); }
 
 void RunOptions::validate() {
   require_decimal(lambda);

@@ -28,6 +28,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
+#include "study/claims.hpp"
 #include "study/verdict_rules.hpp"
 #include "otv/instance.hpp"
 #include "otv/error.hpp"
@@ -455,9 +456,18 @@ constexpr const char* kFails = "fails";
 constexpr const char* kCaveat = "holds with caveat";
 constexpr const char* kUnchecked = "cannot be checked here";
 
-json row(const std::string& id, const std::string& claim, const std::string& verdict, const std::string& reason, const std::string& evidence,
-         const std::vector<std::string>& steps_used) {
-  return {{"id", id}, {"claim", claim}, {"verdict", verdict}, {"reason", reason}, {"evidence", evidence}, {"steps", steps_used}};
+// A verdict row of the claim `id` (study/claims.hpp: its text and evidence section).
+json row(const std::string& id, const std::string& verdict, const std::string& reason, const std::vector<std::string>& steps_used) {
+  const Claim& c = claim(id);
+  return {{"id", id}, {"claim", std::string(c.text)}, {"verdict", verdict}, {"reason", reason}, {"evidence", std::string(c.evidence)}, {"steps", steps_used}};
+}
+
+// A printed sorting example's row: its claim text is formatted from the example.
+json sorting_row_of(const std::string& id, const std::string& text, const std::string& verdict, const std::string& reason,
+                    const std::vector<std::string>& steps_used) {
+  json r = row(id, verdict, reason, steps_used);
+  r["claim"] = text;
+  return r;
 }
 
 const json* result_of(const json& steps, const std::string& id) {
@@ -465,10 +475,10 @@ const json* result_of(const json& steps, const std::string& id) {
   return &steps[id]["result"];
 }
 
-json theorem1_row(const json& steps, const std::string& variant, const std::string& claim) {
+json theorem1_row(const json& steps, const std::string& variant) {
   const std::string id = "theorem1." + variant + ".double";
   const json* r = result_of(steps, id);
-  if (!r) return row("theorem1-" + variant, claim, kUnchecked, "the theorem1 step did not run", "theorem1", {id});
+  if (!r) return row("theorem1-" + variant, kUnchecked, "the theorem1 step did not run", {id});
   const std::string v = (*r)["verdict"];
   const double slope = (*r)["ladder_slope"].is_null() ? std::nan("") : (*r)["ladder_slope"].get<double>();
   const std::string layers = (*r)["layers"].dump();
@@ -476,7 +486,7 @@ json theorem1_row(const json& steps, const std::string& variant, const std::stri
     std::string reason = fmt::format("u, v columns leave the GD iterates at layer {} (max error {:.3g}; ladder slope {:.2f}: not rounding)",
                                      (*r)["first_failing_layer"].dump(), (*r)["max_err"].get<double>(), slope);
     if (r->contains("certificate") && !(*r)["certificate"]["counterexample"].is_null()) reason += "; certified by mpfi enclosures";
-    return row("theorem1-" + variant, claim, kFails, reason, "theorem1", {id});
+    return row("theorem1-" + variant, kFails, reason, {id});
   }
   std::string reason = v == "holds" ? fmt::format("within the rounding tolerance at every one of {} layers (max error {:.3g})", layers,
                                                   (*r)["max_err"].get<double>())
@@ -501,11 +511,11 @@ json theorem1_row(const json& steps, const std::string& variant, const std::stri
           num(d["growth_from_depths"]), num(d["predicted_growth_corrected_sink"]));
     }
   }
-  return row("theorem1-" + variant, claim, verdict, reason, "theorem1", {id});
+  return row("theorem1-" + variant, verdict, reason, {id});
 }
 
 json sorting_row(const json& steps, const PrintedExample& e) {
-  const std::string claim = fmt::format("Sorting example printed in Sec. 6 (n = {}): {} -> {}", e.id[1], e.x, e.printed_output);
+  const std::string claim = sorting_claim_text(std::string(1, e.id[1]), e.x, e.printed_output);
   const std::vector<std::string> printed = otv::split(e.printed_output, ',');
   const std::vector<std::string> used{fmt::format("sorting.{}.paper", e.id), fmt::format("sorting.{}.code", e.id)};
   // Per setting and digit convention: from which scanned depth the readout prints
@@ -514,7 +524,7 @@ json sorting_row(const json& steps, const PrintedExample& e) {
   std::string detail;
   for (const char* setting : {"paper", "code"}) {
     const json* r = result_of(steps, fmt::format("sorting.{}.{}", e.id, setting));
-    if (!r || !r->contains("patterns")) return row(fmt::format("sorting-{}", e.id), claim, kUnchecked, "the run step did not run", "sorting", {});
+    if (!r || !r->contains("patterns")) return sorting_row_of(fmt::format("sorting-{}", e.id), claim, kUnchecked, "the run step did not run", {});
     std::vector<long long> depths;
     std::vector<std::vector<double>> readouts;
     for (const auto& p : (*r)["patterns"]) {
@@ -547,18 +557,18 @@ json sorting_row(const json& steps, const PrintedExample& e) {
   const std::string head = paper ? "printed digits reproduced under the paper's stated settings. "
                            : code ? "printed digits reproduced only under the released code's settings, not under the paper's stated ones at any depth scanned. "
                                   : "the readout approximates sorted x, but the printed digits are reproduced under neither setting. ";
-  return row(fmt::format("sorting-{}", e.id), claim, paper ? kHolds : kCaveat,
-             head + detail + ". Would be wrong if another readout or setting printed the list: see docs/findings.md F8", "sorting", used);
+  return sorting_row_of(fmt::format("sorting-{}", e.id), claim, paper ? kHolds : kCaveat,
+             head + detail + ". Would be wrong if another readout or setting printed the list: see docs/findings.md F8", used);
 }
 
 }  // namespace
 
 json audit_verdicts(const json& steps, const json& ablation) {
   json rows = json::array();
-  rows.push_back(theorem1_row(steps, "paper", "Theorem 1 ($u$, $v$ columns = adaptive GD at every layer), eq. (8) as printed, repaired (R1-R3)"));
-  rows.push_back(theorem1_row(steps, "notebook", "Theorem 1 with the authors' released weights (notebook)"));
-  rows.push_back(theorem1_row(steps, "corrected", "Theorem 1 with otverify's corrected construction (R4: one more prompt column)"));
-  rows.push_back(theorem1_row(steps, "relu-reset", "Theorem 1 with otverify's relu-reset construction (R5: ReLU resets the sink)"));
+  rows.push_back(theorem1_row(steps, "paper"));
+  rows.push_back(theorem1_row(steps, "notebook"));
+  rows.push_back(theorem1_row(steps, "corrected"));
+  rows.push_back(theorem1_row(steps, "relu-reset"));
 
   // Proof steps: eq. (9) at layer 0 (every variant exact at layer 1), and the sink's "?".
   {
@@ -572,21 +582,19 @@ json audit_verdicts(const json& steps, const json& ablation) {
         worst = std::max(worst, e);
         exact = exact && e <= first["tolerance"].get<double>();
       }
-    rows.push_back(row("proof-eq9", "Proof step, eq. (9): head-1 scores are $\\log M_{ij}$ and the sink's weight is 1 at layer 0", !ran ? kUnchecked : exact ? kHolds : kFails,
+    rows.push_back(row("proof-eq9", !ran ? kUnchecked : exact ? kHolds : kFails,
                        !ran ? "the theorem1 steps did not run"
-                            : fmt::format("layer 1 matches GD within rounding in all four variants (max error {:.2g})", worst),
-                       "theorem1", {"theorem1.paper.double"}));
+                            : fmt::format("layer 1 matches GD within rounding in all four variants (max error {:.2g})", worst), {"theorem1.paper.double"}));
     const json* p = result_of(steps, "theorem1.paper.double");
     if (!p) {
-      rows.push_back(row("proof-sink", "Proof step: the sink row's $u$, $v$ entries (\"?\") do not affect the data rows", kUnchecked, "the theorem1 step did not run", "sink", {}));
+      rows.push_back(row("proof-sink", kUnchecked, "the theorem1 step did not run", {}));
     } else {
       const json& last = (*p)["sink"].back();
       const double n = 4, lambda = 0.005;
-      rows.push_back(row("proof-sink", "Proof step: the sink row's $u$, $v$ entries (\"?\") do not affect the data rows",
+      rows.push_back(row("proof-sink",
                          (*p)["verdict"] == "fails" ? kFails : kHolds,
                          fmt::format("the sink's u drifts to {:.6g} (fixed point -2 lambda ln n = {:.6g}) and weighs exp(v_sink / lambda) in every data row's softmax (F1)",
-                                     number(last["u"]), -2 * lambda * std::log(n)),
-                         "sink", {"theorem1.paper.double"}));
+                                     number(last["u"]), -2 * lambda * std::log(n)), {"theorem1.paper.double"}));
     }
   }
 
@@ -595,30 +603,26 @@ json audit_verdicts(const json& steps, const json& ablation) {
     const json* m = result_of(steps, "theorem2.main");
     const json* pl = result_of(steps, "theorem2.paper_lambda");
     if (!m || !pl) {
-      rows.push_back(row("theorem2-bound", "Theorem 2: $\\max(\\mu(q, q^*), \\mu(w, w^*)) \\le 36\\, n^{3/2} e^{r/\\lambda} \\sqrt{r} / (\\sqrt{l}\\,(1 - \\eta))$", kUnchecked, "the theorem2 steps did not run", "theorem2", {}));
+      rows.push_back(row("theorem2-bound", kUnchecked, "the theorem2 steps did not run", {}));
     } else {
-      const std::string bound_claim = "Theorem 2: $\\max(\\mu(q, q^*), \\mu(w, w^*)) \\le 36\\, n^{3/2} e^{r/\\lambda} \\sqrt{r} / (\\sqrt{l}\\,(1 - \\eta))$";
       const std::vector<std::string> used{"theorem2.main", "theorem2.paper_lambda"};
       if (!(*m)["precondition_holds"].get<bool>()) {
-        rows.push_back(row("theorem2-bound", bound_claim, kUnchecked, fmt::format("the precondition does not hold at the depth run (l = {})", (*m)["layers"].dump()),
-                           "theorem2", used));
+        rows.push_back(row("theorem2-bound", kUnchecked, fmt::format("the precondition does not hold at the depth run (l = {})", (*m)["layers"].dump()), used));
       } else {
         const bool holds = (*m)["bound_holds"].get<bool>() && (*m)["reference_converged"].get<bool>();
-        rows.push_back(row("theorem2-bound", bound_claim, holds ? kCaveat : kFails,
+        rows.push_back(row("theorem2-bound", holds ? kCaveat : kFails,
                            holds ? fmt::format("holds at lambda = {}, l = {} with 10^{:.2f} to spare; at the paper's lambda = 0.005 the bound is 10^{:.1f}: true but vacuous (F5)",
                                                number((*m)["lambda"]), (*m)["layers"].dump(), (*m)["log10_tightness"].get<double>(), (*pl)["log10_bound"].get<double>())
                                  : fmt::format("measured {:.3g} exceeds the bound 10^{:.2f} at lambda = {} (or the reference did not converge)",
-                                               (*m)["measured"].get<double>(), (*m)["log10_bound"].get<double>(), number((*m)["lambda"])),
-                           "theorem2", used));
+                                               (*m)["measured"].get<double>(), (*m)["log10_bound"].get<double>(), number((*m)["lambda"])), used));
       }
       const bool reachable = !(*m)["min_layers_for_precondition"].is_null() && !(*pl)["min_layers_for_precondition"].is_null();
-      rows.push_back(row("theorem2-precondition", "Theorem 2's precondition $l \\ge 64\\, n^3 e^{3r/\\lambda} r$ ($r$ from $|w^{(1)} - w^*|$, $|q^{(1)} - q^*|$)",
+      rows.push_back(row("theorem2-precondition",
                          reachable ? kCaveat : kFails,
                          fmt::format("needs l >= 10^{:.2f} at lambda = {} and l >= 10^{:.2f} at the paper's lambda = 0.005, with r at its most favourable scaling: "
                                      "r depends on a scaling of (w, q) the theorem leaves free (F4)",
                                      (*m)["log10_min_layers_for_precondition"].get<double>(), number((*m)["lambda"]),
-                                     (*pl)["log10_min_layers_for_precondition"].get<double>()),
-                         "theorem2", used));
+                                     (*pl)["log10_min_layers_for_precondition"].get<double>()), used));
     }
   }
 
@@ -634,10 +638,10 @@ json audit_verdicts(const json& steps, const json& ablation) {
                             (*m)["n"].dump(), number((*m)["lambda"]), (*m)["layers"].dump(), (*m)["log10_tightness"].get<double>(),
                             (*m)["log10_tightness"].get<double>() - std::log10(number((*m)["n"])));
     reason += " Would be decided by a distance above the talk's sqrt(n) bound where its precondition holds.";
-    rows.push_back(row("rate", "Rate in $n$: the paper's $n^{3/2}/\\sqrt{l}$ vs the talk's $\\sqrt{n}/\\sqrt{l}$", kUnchecked, reason, "rates",
+    rows.push_back(row("rate", kUnchecked, reason,
                        {"theorem2.rates", "theorem2.main"}));
   } else {
-    rows.push_back(row("rate", "Rate in $n$: the paper's $n^{3/2}/\\sqrt{l}$ vs the talk's $\\sqrt{n}/\\sqrt{l}$", kUnchecked, "the rates step did not run", "rates", {}));
+    rows.push_back(row("rate", kUnchecked, "the rates step did not run", {}));
   }
 
   for (const auto& e : kPrintedExamples) rows.push_back(sorting_row(steps, e));
@@ -665,47 +669,44 @@ json audit_verdicts(const json& steps, const json& ablation) {
                             w.lambda > 0 ? fmt::format("lambda* = {:.3g} ({} at {} layers)", w.lambda, w.cause, w.layers) : "no lambda*",
                             w.numeric > 0 ? fmt::format("from {:.3g}", w.numeric) : "never exceeds the tolerance");
     }
-    rows.push_back(row("small-lambda", "Sorting error diminishes as $\\lambda \\to 0$ (Sec. 4)", any ? kCaveat : kHolds,
+    rows.push_back(row("small-lambda", any ? kCaveat : kHolds,
                        (any ? (depth && rounding ? "only with enough depth and precision: "
                                                : depth    ? "only with enough depth: "
                                                : rounding ? "only with enough precision: "
                                                           : "breaks down: ")
                             : "") +
-                           reason + " (worst over n and softmax mode; P_lambda* certified, E8)",
-                       "breakdown", {"breakdown"}));
+                           reason + " (worst over n and softmax mode; P_lambda* certified, E8)", {"breakdown"}));
   }
 
   // Hilbert-metric facts: the RapidCheck properties.
   {
     const json* h = result_of(steps, "hilbert");
     if (!h || (*h)["cases"].empty()) {
-      rows.push_back(row("hilbert", "Hilbert-metric facts: $\\mu$ is a projective metric; Birkhoff-Hopf contraction $\\tanh(\\Delta/4)$; $\\eta = \\tanh(\\log(\\phi)/4)$", kUnchecked,
-                         "the property tests are not built here (ninja -C build property_tests)", "hilbert", {"hilbert"}));
+      rows.push_back(row("hilbert", kUnchecked,
+                         "the property tests are not built here (ninja -C build property_tests)", {"hilbert"}));
     } else {
       int passed = 0, total = 0;
       for (const auto& c : (*h)["cases"]) { ++total; passed += c["success"].get<bool>(); }
-      rows.push_back(row("hilbert", "Hilbert-metric facts: $\\mu$ is a projective metric; Birkhoff-Hopf contraction $\\tanh(\\Delta/4)$; $\\eta = \\tanh(\\log(\\phi)/4)$",
+      rows.push_back(row("hilbert",
                          passed == total ? kHolds : kFails,
-                         fmt::format("{} of {} properties hold on random cases in double and mpfr:128 (RapidCheck); phi's printed Q_ii is a typo for Q_il (R6)", passed, total),
-                         "hilbert", {"hilbert"}));
+                         fmt::format("{} of {} properties hold on random cases in double and mpfr:128 (RapidCheck); phi's printed Q_ii is a typo for Q_il (R6)", passed, total), {"hilbert"}));
     }
   }
 
   // The prompt-engineering claim (Sec. 6, Figure 4), once training has produced the ablation.
   if (ablation.is_null()) {
-    rows.push_back(row("prompt-engineering", "Prompt engineering: the engineered prompt (eq. 6) trains to a much lower loss than [x, y, 0]", kUnchecked,
-                       "no training ablation (reports/models/ablation.json) is available", "ablation", {}));
+    rows.push_back(row("prompt-engineering", kUnchecked,
+                       "no training ablation (reports/models/ablation.json) is available", {}));
   } else {
     // Decided on held-out instances (sorted(x) != y) at the training n: under the
     // paper's data the training loss cannot tell sorting from copying y (docs/training.md).
-    const char* claim = "Prompt engineering: the engineered prompt (eq. 6) trains to a much lower loss than [x, y, 0]";
     const json gen = ablation.value("generalisation", json(nullptr));
     const json ratios = ablation.value("held_out_ratio", json(nullptr));
     const std::string n = ablation.contains("settings") && ablation["settings"].contains("n") ? text_of(ablation["settings"]["n"]) : "7";
     if (!ratios.is_object() || !ratios.contains(n) || !gen.is_object() || !gen.contains("engineered") || !gen["engineered"].contains(n) ||
         !gen["engineered"][n].contains("verdicts")) {
-      rows.push_back(row("prompt-engineering", claim, kUnchecked,
-                         "the training ablation has no held-out check (sorted(x) != y); regenerate it (docs/training.md)", "ablation", {}));
+      rows.push_back(row("prompt-engineering", kUnchecked,
+                         "the training ablation has no held-out check (sorted(x) != y); regenerate it (docs/training.md)", {}));
     } else {
       const json& e = gen["engineered"][n];
       const json& p = gen["plain"][n];
@@ -719,38 +720,22 @@ json audit_verdicts(const json& steps, const json& ablation) {
         if (m != n) others += fmt::format("; n = {}: {:.3g} [{:.3g}, {:.3g}]{}", m, number(rm["ratio"]), number(rm["ci95"][0]), number(rm["ci95"][1]),
                                           rm.value("plain_wins", false) ? " (plain wins)" : "");
       const std::size_t sorting = static_cast<std::size_t>(std::count(sorts.begin(), sorts.end(), true));
-      rows.push_back(row("prompt-engineering", claim, v == ClaimVerdict::holds ? kHolds : v == ClaimVerdict::fails ? kFails : kCaveat,
+      rows.push_back(row("prompt-engineering", v == ClaimVerdict::holds ? kHolds : v == ClaimVerdict::fails ? kFails : kCaveat,
                          fmt::format("held-out instances (sorted(x) != y), {} seeds, {} setup, {} data: at n = {} mse vs sorted x engineered {:.3g}, "
                                      "plain {:.3g} (copy-y baseline {:.3g}, mean-of-x {:.3g}); engineered sorts in {} of {} seeds; ratio plain / "
                                      "engineered {:.3g} [bootstrap 95% {:.3g}, {:.3g}]{}; final training loss ratio {:.3g}{}",
                                      sorts.size(), text_of(ablation["settings"].value("setup", json("otverify"))), text_of(ablation["settings"]["data"]),
                                      n, number(e["mse_mean"]), number(p["mse_mean"]), number(e["copy_y_baseline"]), number(e["mean_baseline"]),
                                      sorting, sorts.size(), number(r["ratio"]), lo, hi, others, number(ablation.value("ratio", json(nullptr))),
-                                     ablation.contains("data_note") ? "; trained on the paper's data, where sorted(x) = y" : ""),
-                         "ablation", {}));
+                                     ablation.contains("data_note") ? "; trained on the paper's data, where sorted(x) = y" : ""), {}));
     }
   }
-  // What would overturn each decided row (docs/findings.md, "Verdict audit"): named
-  // in the row, so that a reader knows which evidence the conclusion rests on.
-  static const std::map<std::string, std::string> overturned_by = {
-      {"theorem1-paper", "enclosures at layer 2 that overlap, or a reading of eq. (8) under which layer 2 matches GD (the notebook weights, "
-                         "the authors' own, fail the same way and match their code: test oracle/notebook)"},
-      {"theorem1-notebook", "a layer-2 match in the authors' own formulation (test oracle/notebook checks otverify against it)"},
-      {"theorem1-corrected", "a layer beyond tolerance inside gamma < 2 lambda (n + 1), at a precision or instance the ladder and the "
-                             "property tests (125 random cases) did not try"},
-      {"theorem1-relu-reset", "a layer beyond tolerance at a precision or instance not tried"},
-      {"proof-eq9", "a layer-1 error above the rounding tolerance in any variant"},
-      {"proof-sink", "a sink u that stays 0 (it is -gamma (n - 1)/n after layer 1) or a data row unaffected by it"},
-      {"theorem2-bound", "a measured distance above the bound where the precondition holds, or an unconverged reference P_lambda*"},
-      {"theorem2-precondition", "an r below the most favourable scaling's (F4), which is the infimum by construction"},
-      {"small-lambda", "a type whose rounding alone exceeds the tolerance where the exact-arithmetic reference has converged"},
-      {"hilbert", "one failing property case"},
-      {"prompt-engineering", "a seed at which the plain prompt trains as low as an engineered one"},
-  };
+  // What would overturn each decided row (docs/findings.md, "Verdict audit"; the claims
+  // table): named in the row, so that a reader knows which evidence the conclusion rests on.
   for (auto& r : rows)
-    if (const auto it = overturned_by.find(r["id"].get<std::string>()); it != overturned_by.end() && r["verdict"] != kUnchecked) {
-      r["refuted_by"] = it->second;
-      r["reason"] = r["reason"].get<std::string>() + ". Would be overturned by " + it->second + ".";
+    if (const std::string_view by = claim(r["id"].get<std::string>()).overturned_by; !by.empty() && r["verdict"] != kUnchecked) {
+      r["refuted_by"] = std::string(by);
+      r["reason"] = r["reason"].get<std::string>() + ". Would be overturned by " + std::string(by) + ".";
     }
   return rows;
 }

@@ -7,9 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "cli/model_file.hpp"
+#include "study/model_file.hpp"
 
 namespace otv::cli {
+
+using namespace otv::study;  // the model-file format these commands read and write
+
+// A model file (`--model`, `--resume`), read with the size bound of input files.
+ModelFile read_model_file(const std::string& path);
 
 struct TrainRun {
   TrainSettings settings;

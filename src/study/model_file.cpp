@@ -1,15 +1,12 @@
-#include "cli/model_file.hpp"
+#include "study/model_file.hpp"
 
 #include <cmath>
 #include <limits>
-#include <fstream>
-#include <sstream>
 
-#include "cli/input_file.hpp"
-#include "cli/options.hpp"
 #include "otv/error.hpp"
+#include "otv/decimal_text.hpp"
 
-namespace otv::cli {
+namespace otv::study {
 
 using nlohmann::json;
 
@@ -188,8 +185,4 @@ ModelFile parse_model_json(const std::string& text) {
   return m;
 }
 
-ModelFile read_model_file(const std::string& path) {
-  return parse_model_json(read_input_file(path, "model file", kMaxJsonBytes));
-}
-
-}  // namespace otv::cli
+}  // namespace otv::study

@@ -1,7 +1,8 @@
 #pragma once
 // The trained-model file of `otverify train` (docs/training.md): settings, weights,
 // Adam state and loss curve, as JSON. It is also the checkpoint: a file with
-// completed < iterations is resumed by `otverify train --resume`.
+// completed < iterations is resumed by `otverify train --resume`. The format only:
+// reading the file (with its size bound) is the CLI's (train_commands.hpp).
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -11,7 +12,7 @@
 
 #include "otv/transformer_gradient.hpp"
 
-namespace otv::cli {
+namespace otv::study {
 
 inline constexpr const char* kModelFormat = "otverify-trained-model";
 inline constexpr int kModelFormatVersion = 2;  // 2: "setup"; data "grid" (was "notebook")
@@ -57,6 +58,4 @@ int prompt_width(const TrainSettings& s);
 ModelFile parse_model_json(const std::string& text);
 std::string model_json(const ModelFile& m);
 
-ModelFile read_model_file(const std::string& path);
-
-}  // namespace otv::cli
+}  // namespace otv::study

@@ -232,14 +232,3 @@ TEST_CASE("planted model that copies y: zero loss on paper data, scored as copyi
   CHECK(sc.copies_y());
   CHECK(sc.mse_sorted == Approx(sc.copy_y_baseline).epsilon(1e-9));
 }
-
-TEST_CASE("prompt-engineering verdict on planted cases", "[training][verdict]") {
-  using otv::ClaimVerdict;
-  CHECK(otv::prompt_engineering_verdict({true, true, true}, 3.0, 50.0) == ClaimVerdict::holds);
-  CHECK(otv::prompt_engineering_verdict({true, false, true}, 3.0, 50.0) == ClaimVerdict::caveat);  // one seed does not sort
-  CHECK(otv::prompt_engineering_verdict({false, false}, 3.0, 50.0) == ClaimVerdict::caveat);       // better, but no sorting
-  CHECK(otv::prompt_engineering_verdict({true, true}, 0.8, 4.0) == ClaimVerdict::caveat);          // not separated
-  CHECK(otv::prompt_engineering_verdict({true, true}, 1.0, 4.0) == ClaimVerdict::caveat);          // lower end exactly 1
-  CHECK(otv::prompt_engineering_verdict({true, true}, 0.2, 0.9) == ClaimVerdict::fails);           // plain wins
-  CHECK(otv::prompt_engineering_verdict({}, 3.0, 50.0) == ClaimVerdict::caveat);
-}

@@ -275,18 +275,4 @@ template <class Real> SortingScore score_sorting(const TrainableModel<Real>& mod
   return score_sorting<Real>(predictions, samples);
 }
 
-// The prompt-engineering claim (Sec. 6, Figure 4) decided on held-out instances
-// (sorted(x) != y) at one n, from per-seed sorting verdicts and the interval of
-// the ratio mean mse(plain) / mean mse(engineered):
-//   holds   every engineered seed sorts and the interval lies above 1;
-//   fails   the interval lies below 1 (the plain prompt is better);
-//   caveat  otherwise (not separated, or better without sorting).
-enum class ClaimVerdict { holds, caveat, fails };
-
-inline ClaimVerdict prompt_engineering_verdict(const std::vector<bool>& engineered_sorts, double ratio_lo, double ratio_hi) {
-  if (ratio_hi < 1) return ClaimVerdict::fails;
-  const bool all_sort = !engineered_sorts.empty() && std::all_of(engineered_sorts.begin(), engineered_sorts.end(), [](bool b) { return b; });
-  return all_sort && ratio_lo > 1 ? ClaimVerdict::holds : ClaimVerdict::caveat;
-}
-
 }  // namespace otv

@@ -1,6 +1,7 @@
 // The table of claims declared in claims.hpp.
 #include "study/claims.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace otv::study {
@@ -49,6 +50,12 @@ const Claim& claim(std::string_view id) {
   for (const Claim& c : paper_claims())
     if (c.id == id) return c;
   throw std::out_of_range("no claim " + std::string(id));
+}
+
+ClaimVerdict prompt_engineering_verdict(const std::vector<bool>& engineered_sorts, double ratio_lo, double ratio_hi) {
+  if (ratio_hi < 1) return ClaimVerdict::fails;
+  const bool all_sort = !engineered_sorts.empty() && std::all_of(engineered_sorts.begin(), engineered_sorts.end(), [](bool b) { return b; });
+  return all_sort && ratio_lo > 1 ? ClaimVerdict::holds : ClaimVerdict::caveat;
 }
 
 std::string sorting_claim_text(std::string_view n, std::string_view x, std::string_view printed_output) {

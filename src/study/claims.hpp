@@ -23,6 +23,17 @@ const std::vector<Claim>& paper_claims();
 // The claim with this id; throws std::out_of_range for an unknown id.
 const Claim& claim(std::string_view id);
 
+// The prompt-engineering claim (Sec. 6, Figure 4) decided on held-out instances
+// (sorted(x) != y) at one n, from per-seed sorting verdicts and the bootstrap
+// interval [ratio_lo, ratio_hi] of mean mse(plain) / mean mse(engineered):
+//   holds   every engineered seed sorts and the interval lies above 1;
+//   fails   the interval lies below 1 (the plain prompt is better);
+//   caveat  otherwise (not separated, or better without sorting).
+// Example: prompt_engineering_verdict({true, true, true}, 3.0, 50.0) == ClaimVerdict::holds
+enum class ClaimVerdict { holds, caveat, fails };
+
+ClaimVerdict prompt_engineering_verdict(const std::vector<bool>& engineered_sorts, double ratio_lo, double ratio_hi);
+
 // The text of a printed sorting example's claim: "Sorting example printed in Sec. 6 (n = N): x -> output".
 std::string sorting_claim_text(std::string_view n, std::string_view x, std::string_view printed_output);
 

@@ -43,6 +43,10 @@ json decide_theorem1(const Theorem1Options& o, const ScalarSpec& base, const otv
   // lambda and gamma as doubles only for the predicted sink growth (strtod: a value outside double's range is no error here).
   const double lambda = std::strtod(o.run.lambda.c_str(), nullptr), gamma = std::strtod(o.run.gamma.c_str(), nullptr);
   write_json(decide_theorem1(theorem1_run_from_json(j), ladder, lambda, gamma, inst.n()), j);
+  // The instance's parameters (lambda, gamma as given: exact decimals), for readers of the result.
+  j["n"] = inst.n();
+  j["lambda"] = o.run.lambda;
+  j["gamma"] = o.run.gamma;
   if (o.certify) {
     json c = run_in({ScalarSpec::Kind::mpfi, certify_bits(o)});
     j["certificate"] = c["certificate"];

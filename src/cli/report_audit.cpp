@@ -590,7 +590,7 @@ json audit_verdicts(const json& steps, const json& ablation) {
       rows.push_back(row("proof-sink", kUnchecked, "the theorem1 step did not run", {}));
     } else {
       const json& last = (*p)["sink"].back();
-      const double n = 4, lambda = 0.005;
+      const double n = number((*p)["n"]), lambda = number((*p)["lambda"]);
       rows.push_back(row("proof-sink",
                          (*p)["verdict"] == "fails" ? kFails : kHolds,
                          fmt::format("the sink's u drifts to {:.6g} (fixed point -2 lambda ln n = {:.6g}) and weighs exp(v_sink / lambda) in every data row's softmax (F1)",

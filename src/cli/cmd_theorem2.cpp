@@ -12,6 +12,7 @@
 #include "otv/hilbert_metric.hpp"
 
 #include "cli/app_support.hpp"
+#include "cli/json_value.hpp"
 #include "cli/entropic_reference.hpp"
 #include "cli/model_commands.hpp"
 #include "cli/resource_guard.hpp"
@@ -49,28 +50,28 @@ std::string relabelling_key(const otv::InstanceText& inst) {
 void print_theorem2_text(const json& j) {
   fmt::print("Theorem 2 ({} variant, {}): n = {}, lambda = {}, gamma = {}, l = {}\n", text_of(j["variant"]), text_of(j["scalar"]),
              text_of(j["n"]), text_of(j["lambda"]), text_of(j["gamma"]), text_of(j["layers"]));
-  fmt::print("r = {:.6g} (most favourable scaling), eta = {:.6g}, log phi = {:.6g}\n", j["r"].get<double>(), j["eta"].get<double>(),
-             j["log_phi"].get<double>());
-  fmt::print("bound: 10^{:.4g}; precondition l >= 10^{:.4g}: {}\n", j["log10_bound"].get<double>(),
-             j["log10_min_layers_for_precondition"].get<double>(), j["precondition_holds"].get<bool>() ? "holds" : "does not hold");
-  fmt::print("measured min_k<=l max(mu(q,q*), mu(w,w*)) = {:.6e} at k = {}\n", j["measured"].get<double>(), text_of(j["argmin_layer"]));
+  fmt::print("r = {:.6g} (most favourable scaling), eta = {:.6g}, log phi = {:.6g}\n", number_of(j["r"]), number_of(j["eta"]),
+             number_of(j["log_phi"]));
+  fmt::print("bound: 10^{:.4g}; precondition l >= 10^{:.4g}: {}\n", number_of(j["log10_bound"]),
+             number_of(j["log10_min_layers_for_precondition"]), j["precondition_holds"].get<bool>() ? "holds" : "does not hold");
+  fmt::print("measured min_k<=l max(mu(q,q*), mu(w,w*)) = {:.6e} at k = {}\n", number_of(j["measured"]), text_of(j["argmin_layer"]));
   fmt::print("bound holds: {}; log10(bound / measured) = {:.4g}\n", j["bound_holds"].get<bool>() ? "yes" : "NO",
-             j["log10_tightness"].get<double>());
-  fmt::print("A^(k) = diag(w) Q diag(q): max residual {:.3e}\n", j["max_factorization_residual"].get<double>());
-  for (const auto& r : j["rank"]) fmt::print("  effective rank of A^({}) = {:.4f}\n", r["layer"].get<long long>(), r["effective_rank"].get<double>());
+             number_of(j["log10_tightness"]));
+  fmt::print("A^(k) = diag(w) Q diag(q): max residual {:.3e}\n", number_of(j["max_factorization_residual"]));
+  for (const auto& r : j["rank"]) fmt::print("  effective rank of A^({}) = {:.4f}\n", r["layer"].get<long long>(), number_of(r["effective_rank"]));
   const auto& ref = j["reference"];
   fmt::print("reference w*, q* (P_lambda*): {}, Hilbert-metric bound {} (target {:.1e}) at {} bits; ladder:",
              ref["converged"].get<bool>() ? "certified" : "NOT converged",
-             ref["hilbert_bound"].is_null() ? std::string("none") : fmt::format("{:.2e}", ref["hilbert_bound"].get<double>()),
-             ref["target"].get<double>(), text_of(ref["bits"]));
+             ref["hilbert_bound"].is_null() ? std::string("none") : fmt::format("{:.2e}", number_of(ref["hilbert_bound"])),
+             number_of(ref["target"]), text_of(ref["bits"]));
   for (const auto& r : ref["ladder"])
     fmt::print(" {} bits ({} Newton steps{})", text_of(r["bits"]), text_of(r["newton_iterations"]),
-               r["hilbert_bound"].is_null() ? ", no bound" : fmt::format(", bound {:.1e}", r["hilbert_bound"].get<double>()));
+               r["hilbert_bound"].is_null() ? ", no bound" : fmt::format(", bound {:.1e}", number_of(r["hilbert_bound"])));
   fmt::print("\n");
   if (j.contains("rates")) {
     const auto& f = j["rates"];
-    fmt::print("rate fit: measured ~ l^{:.3f}(+-{:.3f}) n^{:.3f}(+-{:.3f}); paper n^1.5 l^-0.5, talk n^0.5 l^-0.5\n", f["exponent_l"].get<double>(),
-               f["exponent_l_stderr"].get<double>(), f["exponent_n"].get<double>(), f["exponent_n_stderr"].get<double>());
+    fmt::print("rate fit: measured ~ l^{:.3f}(+-{:.3f}) n^{:.3f}(+-{:.3f}); paper n^1.5 l^-0.5, talk n^0.5 l^-0.5\n", number_of(f["exponent_l"]),
+               number_of(f["exponent_l_stderr"]), number_of(f["exponent_n"]), number_of(f["exponent_n_stderr"]));
     fmt::print("{}\n", text_of(f["conclusion"]));
   }
 }
@@ -137,11 +138,11 @@ void register_theorem2(CLI::App& app, Registry& r) {
             }
             first_of.emplace(key, name);
             const json r = analyse(inst);
-            const double floor = 1e3 * r["unit_roundoff"].get<double>();
+            const double floor = 1e3 * number_of(r["unit_roundoff"]);
             double running = std::numeric_limits<double>::infinity();
             std::vector<double> ls, ds;  // every layer >= 8 above the rounding floor
             for (const auto& e : r["per_layer"]) {
-              running = std::min(running, e["distance"].get<double>());
+              running = std::min(running, number_of(e["distance"]));
               const long long l = e["layer"].get<long long>();
               // Points at the rounding floor (within 1e3 u of 0) measure rounding, not the rate.
               if (l < 8 || l > l_max || !(running > floor)) continue;
@@ -190,7 +191,7 @@ void register_theorem2(CLI::App& app, Registry& r) {
       }
       f["window_exponent_medians"] = medians;
       double r_min = INFINITY, r_max = 0;
-      for (const auto& e : instances) { r_min = std::min(r_min, e["r"].get<double>()); r_max = std::max(r_max, e["r"].get<double>()); }
+      for (const auto& e : instances) { r_min = std::min(r_min, number_of(e["r"])); r_max = std::max(r_max, number_of(e["r"])); }
       // What the data support. In l: the better of power law and geometric decay,
       // instance by instance. In n: the bounds are upper bounds whose constants
       // (r, eta) change with the instance, so a measured n-dependence far below

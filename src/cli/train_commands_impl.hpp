@@ -460,7 +460,7 @@ template <class Real> int TrainCommands<Real>::ablation(const AblationOptions& o
             .relative;
   }
   result["constructed"] = constructed;
-  write_file_atomically(o.out, result.dump(1) + "\n", o.force);
+  write_file_atomically(o.out, with_nonfinite_names(result).dump(1) + "\n", o.force);
   return kExitOk;
 }
 

@@ -18,6 +18,7 @@ args=(run --scalar mpfr:257 --layers 200)
 "$otv" "${args[@]}" --digits all >"$tmp/all.txt"
 "$otv" "${args[@]}" --json >"$tmp/j.json"
 check "the inputs as given: lambda = 0.005, gamma = 0.01" "grep -q 'lambda = 0.005, gamma = 0.01, 200 layers' $tmp/default.txt"
+check "theorem2 too: lambda = 0.1, gamma = 0.3 in mpfr:200" "'$otv' theorem2 --scalar mpfr:200 --lambda 0.1 --gamma 0.3 --layers 5 | grep -q 'lambda = 0.1, gamma = 0.3, l = 5$'"
 # significant <file> <max digits>: every readout number has at most that many significant digits, and one has exactly that many.
 significant() {
   "$py" - "$1" "$2" <<'PY'

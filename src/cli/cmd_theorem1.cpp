@@ -24,10 +24,10 @@ using nlohmann::json;
 
 // The ladder's rungs for the decision: per-layer error (max over u and v) and tolerance.
 LadderRung ladder_rung(const json& r) {
-  LadderRung rung{number_of(r["precision_bits"]), {}, {}};
+  LadderRung rung{r["precision_bits"].get<double>(), {}, {}};
   for (const auto& e : r["per_layer"]) {
-    rung.error.push_back(std::max(number_of(e["max_u_err"]), number_of(e["max_v_err"])));
-    rung.tolerance.push_back(number_of(e["tolerance"]));
+    rung.error.push_back(std::max(e["max_u_err"].get<double>(), e["max_v_err"].get<double>()));
+    rung.tolerance.push_back(e["tolerance"].get<double>());
   }
   return rung;
 }

@@ -47,9 +47,10 @@ std::string relabelling_key(const otv::InstanceText& inst) {
   return sorted(inst.x) + "|" + sorted(inst.y);
 }
 
-void print_theorem2_text(const json& j) {
+// lambda and gamma as given (not their nearest values in the type).
+void print_theorem2_text(const json& j, const RunOptions& o) {
   fmt::print("Theorem 2 ({} variant, {}): n = {}, lambda = {}, gamma = {}, l = {}\n", text_of(j["variant"]), text_of(j["scalar"]),
-             text_of(j["n"]), text_of(j["lambda"]), text_of(j["gamma"]), text_of(j["layers"]));
+             text_of(j["n"]), o.lambda, o.gamma, text_of(j["layers"]));
   fmt::print("r = {:.6g} (most favourable scaling), eta = {:.6g}, log phi = {:.6g}\n", number_of(j["r"]), number_of(j["eta"]),
              number_of(j["log_phi"]));
   fmt::print("bound: 10^{:.4g}; precondition l >= 10^{:.4g}: {}\n", number_of(j["log10_bound"]),
@@ -138,11 +139,11 @@ void register_theorem2(CLI::App& app, Registry& r) {
             }
             first_of.emplace(key, name);
             const json r = analyse(inst);
-            const double floor = 1e3 * number_of(r["unit_roundoff"]);
+            const double floor = 1e3 * r["unit_roundoff"].get<double>();
             double running = std::numeric_limits<double>::infinity();
             std::vector<double> ls, ds;  // every layer >= 8 above the rounding floor
             for (const auto& e : r["per_layer"]) {
-              running = std::min(running, number_of(e["distance"]));
+              running = std::min(running, e["distance"].get<double>());
               const long long l = e["layer"].get<long long>();
               // Points at the rounding floor (within 1e3 u of 0) measure rounding, not the rate.
               if (l < 8 || l > l_max || !(running > floor)) continue;
@@ -191,7 +192,7 @@ void register_theorem2(CLI::App& app, Registry& r) {
       }
       f["window_exponent_medians"] = medians;
       double r_min = INFINITY, r_max = 0;
-      for (const auto& e : instances) { r_min = std::min(r_min, number_of(e["r"])); r_max = std::max(r_max, number_of(e["r"])); }
+      for (const auto& e : instances) { r_min = std::min(r_min, e["r"].get<double>()); r_max = std::max(r_max, e["r"].get<double>()); }
       // What the data support. In l: the better of power law and geometric decay,
       // instance by instance. In n: the bounds are upper bounds whose constants
       // (r, eta) change with the instance, so a measured n-dependence far below
@@ -211,7 +212,7 @@ void register_theorem2(CLI::App& app, Registry& r) {
       f["conclusion"] = conclusion;
       j["rates"] = f;
     }
-    emit(j, choice->json, print_theorem2_text);
+    emit(j, choice->json, [&](const json& named) { print_theorem2_text(named, *t2); });
     const bool claim_fails = j["precondition_holds"].get<bool>() && !j["bound_holds"].get<bool>();
     return *strict && claim_fails ? kExitClaimFailed : kExitOk;
   }});

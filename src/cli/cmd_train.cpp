@@ -243,7 +243,7 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->add_option("--seeds", *seeds, "training seeds, the same for both prompts (default 1,2,3)")->type_name("LIST");
     cmd->add_option("--out", o->out, "result JSON (docs/training.md)")->required()->type_name("FILE");
     cmd->add_option("--models-dir", o->models_dir, "trained models and checkpoints (default: <out>-models); existing ones are resumed or reused")->type_name("DIR");
-    add_integer(cmd, "--figure-seed", o->figure_seed, "seed of the instance shown in Figures 3 and 4 (default 1)", std::uint64_t{0}, kMaxSeed);
+    add_integer(cmd, "--figure-seed", o->figure_seed, "seed of the held-out instances: the one shown in Figures 3 and 4 and the 100 per n scored (default 1; training is not affected)", std::uint64_t{0}, kMaxSeed);
     add_integer(cmd, "--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
     cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
     cmd->add_flag("--json", *as_json, "print the result JSON");

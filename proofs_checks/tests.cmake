@@ -16,8 +16,13 @@ add_test(NAME cli/determinism COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/determi
 add_test(NAME cli/version_help_strict COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/version_help_strict.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/output_files COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/output_files.sh $<TARGET_FILE:otverify>)
 add_test(NAME cli/printed_examples COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/printed_examples.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/option_style COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/option_style.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/nonfinite_spelling COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/nonfinite_spelling.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/printed_digits COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/printed_digits.sh $<TARGET_FILE:otverify>)
+add_test(NAME cli/docs_cover COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/docs_cover.sh $<TARGET_FILE:otverify>)
 set_tests_properties(cli/bad_input cli/run_all_scalars cli/theorem1 cli/theorem2 cli/breakdown cli/train cli/notebook_forward cli/determinism
-                     cli/version_help_strict cli/output_files cli/printed_examples PROPERTIES LABELS "cli")
+                     cli/version_help_strict cli/output_files cli/printed_examples
+                     cli/option_style cli/nonfinite_spelling cli/printed_digits cli/docs_cover PROPERTIES LABELS "cli")
 if(OTV_MPI)  # mpirun as root and 3 ranks on 2 cores: the script sets what Open MPI needs
   add_test(NAME cli/mpi COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli/mpi.sh $<TARGET_FILE:otverify>)
   set_tests_properties(cli/mpi PROPERTIES LABELS "cli;mpi" TIMEOUT 600)

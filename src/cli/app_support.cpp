@@ -1,4 +1,5 @@
 #include "cli/app_support.hpp"
+#include "study/json_value.hpp"
 
 #include <iostream>
 
@@ -7,7 +8,14 @@
 
 namespace otv::cli {
 
+using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
+
 std::string text_of(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+void add_refused_option(CLI::App* app, const std::string& name, const std::string& use_instead) {
+  app->add_option_function<std::string>(name, [name, use_instead](const std::string&) { throw CLI::ValidationError(name, use_instead); })
+      ->group("");
+}
 
 void add_instance_options(CLI::App* app, InstanceOptions& o) {
   auto* x = app->add_option("--x", o.x, "source points inline: '0.5,0.75' (d = 1) or '0.1 0.2;0.3 0.4' (d = 2)")->type_name("POINTS");
@@ -40,7 +48,8 @@ void add_exp_option(CLI::App* app) {
   app->add_option_function<std::string>(
          "--exp", [](const std::string& s) { set_exp_method(parse_exp_method(s)); },
          "exp in the softmax for float and double: vector (SLEEF, 1.0 ulp, the same bits on any x86-64; default) or libm (the C library's scalar exp)")
-      ->check(CLI::IsMember({"libm", "vector"}));
+      ->check(CLI::IsMember({"libm", "vector"}))
+      ->type_name("NAME");
 }
 
 nlohmann::json kernel_provenance() { return {{"exp", exp_method_name(exp_method())}, {"isa", isa_name(active_isa())}}; }
@@ -52,8 +61,9 @@ ScalarSpec resolve(RunOptions& run, const ModelChoice& m) {
 }
 
 void emit(const nlohmann::json& j, bool as_json, const std::function<void(const nlohmann::json&)>& print_text) {
-  if (as_json) std::cout << j.dump(2) << "\n";
-  else print_text(j);
+  const nlohmann::json named = with_nonfinite_names(j);  // the same spelling in both forms
+  if (as_json) std::cout << named.dump(2) << "\n";
+  else print_text(named);
 }
 
 }  // namespace otv::cli

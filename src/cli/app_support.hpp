@@ -38,6 +38,17 @@ void register_merge(CLI::App& app, Registry& r);
 void register_train(CLI::App& app, Registry& r);  // train, eval, ablation
 void register_report(CLI::App& app, Registry& r);
 
+// A bound of an integer option as a reader would write it: the limits of the
+// 64-bit types as powers of two (2^63 - 1, not 9223372036854775807).
+template <class Int> std::string bound_text(Int v) {
+  if constexpr (sizeof(Int) == 8) {
+    if (v == static_cast<Int>(std::numeric_limits<std::int64_t>::max())) return "2^63 - 1";
+    if (std::numeric_limits<Int>::is_signed && v == static_cast<Int>(std::numeric_limits<std::int64_t>::min())) return "-2^63";
+    if (!std::numeric_limits<Int>::is_signed && v == std::numeric_limits<Int>::max()) return "2^64 - 1";
+  }
+  return std::to_string(v);
+}
+
 // An integer option's syntax and range, as a CLI11 transform: decimal digits
 // only (CLI11 2.1.2 converts with strtoll base 0, so 010 was octal 8 and 0x10
 // sixteen; strtoull took -1 as 2^64 - 1), no leading zeros, within [lo, hi].
@@ -54,7 +65,7 @@ CLI::Validator integer_in(Int lo = std::numeric_limits<Int>::min(), Int hi = std
         if (text.empty() || r.ptr != end || leading_zero || (r.ec != std::errc() && r.ec != std::errc::result_out_of_range))
           return "not a decimal integer: " + excerpt(text);
         if (r.ec == std::errc::result_out_of_range || value < lo || value > hi)
-          return excerpt(text) + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+          return excerpt(text) + " is outside [" + bound_text(lo) + ", " + bound_text(hi) + "]";
         return {};
       },
       "", "");
@@ -66,6 +77,11 @@ CLI::Option* add_integer(CLI::App* app, const std::string& name, Int& target, co
                          Int lo = std::numeric_limits<Int>::min(), Int hi = std::numeric_limits<Int>::max()) {
   return app->add_option(name, target, help)->transform(integer_in<Int>(lo, hi))->type_name("INT");
 }
+
+// An option name no longer (or never) meaning what a user may expect, refused
+// with one line saying what to use: never a silent reinterpretation. Hidden
+// from help.
+void add_refused_option(CLI::App* app, const std::string& name, const std::string& use_instead);
 
 // A JSON value as text: strings unquoted, everything else dumped.
 std::string text_of(const nlohmann::json& v);

@@ -1,4 +1,5 @@
 #include "cli/breakdown_sweep.hpp"
+#include "study/json_value.hpp"
 
 #include <fmt/format.h>
 
@@ -18,14 +19,16 @@
 
 namespace otv::cli {
 
+using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
+
 using nlohmann::json;
 
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// JSON has no Inf/NaN: non-finite metrics are written as null (read back by metric()).
-json number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+// Non-finite metrics are spelled "nan", "inf", "-inf" (read back by metric()).
+json number(double x) { return json_number(x); }
 
 std::string decimal(double x) { return fmt::format("{:.17g}", x); }
 std::string softmax_name(Softmax s) { return s == Softmax::stable ? "stable" : "naive"; }
@@ -193,7 +196,7 @@ void SweepOptions::validate() const {
   for (long long n : ns) require(n >= 1 && n <= kMaxSweepN, fmt::format("every --n must be in [1, {}], got {}", kMaxSweepN, n));
   require(layers >= 1 && layers <= 1000000, "--layers must be in [1, 1000000]");
   require(generator == "paper" || generator == "uniform", "--generator must be paper or uniform");
-  require(seeds >= 1 && seeds <= 1000, "--seeds must be in [1, 1000]");
+  require(seeds >= 1 && seeds <= 1000, "--instances must be in [1, 1000]");
   require(std::isfinite(gamma_ratio) && gamma_ratio > 0, "--gamma-ratio must be positive and finite");
   // Every cell's lambda and gamma = ratio x lambda must be normal numbers in every
   // swept type (the cells run in child processes; refuse here, before --out).

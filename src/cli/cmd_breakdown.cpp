@@ -160,12 +160,14 @@ void register_breakdown(CLI::App& app, Registry& r) {
   cmd->add_option("--lambda-max", c->sweep.lambda_max, "largest lambda (default 1)")->type_name("NUMBER");
   add_integer(cmd, "--points", c->sweep.points, "lambda values, log-spaced (default 30)");
   cmd->add_option("--n", c->ns, "comma list of n (default 4,16,64)")->type_name("LIST");
-  cmd->add_option("--scalars,--scalar", c->scalars, "comma list of scalar types (default float,double,long-double,float128,mpfr:128); --scalar is the same option")->type_name("LIST");
+  cmd->add_option("--scalars", c->scalars, "comma list of scalar types (default float,double,long-double,float128,mpfr:128)")->type_name("LIST");
+  add_refused_option(cmd, "--scalar", "breakdown sweeps a list of types: use --scalars (e.g. --scalars float or --scalars float,double)");
   cmd->add_option("--softmax", c->softmax, "comma list of softmax modes (default stable,naive)")->type_name("LIST");
   add_integer(cmd, "--layers", c->sweep.layers, "depth L (default 100)");
   cmd->add_option("--variant", c->variant, "construction: paper, notebook, corrected or relu-reset (default paper)")->type_name("NAME");
   cmd->add_option("--generator", c->sweep.generator, "instances: paper (permutations of i/n) or uniform (default paper)")->type_name("NAME");
-  add_integer(cmd, "--seeds", c->sweep.seeds, "instances per (lambda, n): seeds 1..K (default 1)");
+  add_integer(cmd, "--instances", c->sweep.seeds, "instances per (lambda, n): seeds 1..K (default 1)", 1LL, 1000LL);
+  add_refused_option(cmd, "--seeds", "breakdown's count of instances per (lambda, n) is --instances K (seeds 1..K); --seeds is a list elsewhere");
   cmd->add_option("--gamma-ratio", c->sweep.gamma_ratio, "gamma = ratio x lambda (default 2, the paper's 0.01 / 0.005)")->type_name("NUMBER");
   cmd->add_option("--tolerance", c->sweep.tolerance,
                   "breakdown when the head-1 pattern is farther than this from P_lambda* in the Hilbert metric, in nats (default 1e-2)")->type_name("NUMBER");

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli/app_support.hpp"
+#include "study/json_value.hpp"
 #include "cli/breakdown_sweep.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
@@ -20,9 +21,12 @@
 #include "cli/input_file.hpp"
 #include "cli/report_html.hpp"
 #include "cli/report_provenance.hpp"
+#include "otv/block_exp.hpp"
 #include "otv/error.hpp"
 
 namespace otv::cli {
+
+using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
 namespace {
 
 using nlohmann::json;
@@ -81,7 +85,8 @@ void register_report(CLI::App& app, Registry& r) {
   };
   auto c = std::make_shared<Choices>();
   auto* cmd = app.add_subcommand("report", "run the standard audit and write one self-contained HTML report (and its data as JSON)");
-  cmd->add_option("--out", c->out, "the HTML file to write; its data goes beside it (report.html -> report.json)")->required()->type_name("FILE");
+  cmd->add_option("--out", c->out, "the HTML file to write; beside it its data (report.html -> report.json) and, unless --breakdown is given, the "
+                  "breakdown sweep it ran (report.breakdown.jsonl)")->required()->type_name("FILE");
   cmd->add_option("--profile", c->profile, "quick (under 2 min on 2 cores) or full (under 30 min: 2000 layers, the default breakdown sweep)")->type_name("NAME");
   cmd->add_flag("--force", c->force, "overwrite existing output files");
   add_integer(cmd, "--jobs", c->jobs, "audit steps run at once (default: all cores)");
@@ -94,10 +99,11 @@ void register_report(CLI::App& app, Registry& r) {
                   "render the HTML from an existing report JSON instead of running the audit (schema otverify-report/2, reports/README.md; "
                   "data of another version renders as a page that says so)")->type_name("FILE");
   cmd->add_flag("--json", c->json, "print the verdicts as JSON instead of a table");
+  add_exp_option(cmd);  // passed on to every audit step that runs the forward pass
   cmd->footer("Example: otverify report --profile quick --out report.html\n"
               "Verdicts: holds, fails, holds with caveat, cannot be checked here; each links to its evidence.\n"
               "The page works offline, reads on a phone and prints (each figure as a static image).");
-  r.push_back({cmd, [c] {
+  r.push_back({cmd, [c, cmd] {
     if (c->profile != "quick" && c->profile != "full") throw InputError("--profile must be quick or full (got " + excerpt(c->profile) + ")");
     if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
     const fs::path html_path(c->out);
@@ -149,7 +155,11 @@ void register_report(CLI::App& app, Registry& r) {
 
       install_interrupt_handlers();
       const auto profile = c->profile == "full" ? ReportProfile::full : ReportProfile::quick;
-      const auto plan = audit_plan(profile, sweep_path.string(), !c->breakdown.empty(), property_tests, static_cast<int>(c->jobs));
+      auto plan = audit_plan(profile, sweep_path.string(), !c->breakdown.empty(), property_tests, static_cast<int>(c->jobs));
+      const std::string exp = exp_method_name(exp_method());
+      if (cmd->count("--exp") > 0)
+        for (AuditStep& step : plan)
+          if (step.program.empty() && step.args[0] != "merge") step.args.insert(step.args.end(), {"--exp", exp});
       if (c->breakdown.empty()) cleanup.path = sweep_path;
       json steps = run_audit(plan, self, static_cast<int>(c->jobs));
       if (steps.contains("interrupted")) {
@@ -160,6 +170,7 @@ void register_report(CLI::App& app, Registry& r) {
 
       AuditStep invocation{"report", {"report", "--profile", c->profile, "--out", c->out, "--jobs", std::to_string(c->jobs)}};
       if (c->force) invocation.args.push_back("--force");
+      if (cmd->count("--exp") > 0) invocation.args.insert(invocation.args.end(), {"--exp", exp});
       if (!c->assets.empty()) invocation.args.insert(invocation.args.end(), {"--assets", c->assets});
       if (!c->ablation.empty()) invocation.args.insert(invocation.args.end(), {"--ablation", c->ablation});
       if (!c->breakdown.empty()) invocation.args.insert(invocation.args.end(), {"--breakdown", c->breakdown});
@@ -176,6 +187,7 @@ void register_report(CLI::App& app, Registry& r) {
       data = {{"schema", kReportSchema}, {"provenance", provenance}, {"layout", audit_layout(profile)}, {"verdicts", audit_verdicts(steps, ablation)},
               {"findings", findings}, {"steps", steps}, {"ablation", ablation}, {"breakdown_cells", breakdown_cells(sweep_path.string())}};
     }
+    data = with_nonfinite_names(std::move(data));
     data["provenance"]["html"] = html_path.filename().string();
     // The page links its data: the file written beside it, or the --from file it was rendered from.
     std::error_code ec;

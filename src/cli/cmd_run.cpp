@@ -6,6 +6,7 @@
 #include "cli/app_support.hpp"
 #include "cli/entropic_reference.hpp"
 #include "cli/model_commands.hpp"
+#include "cli/number_text.hpp"
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 
@@ -14,21 +15,23 @@ namespace {
 
 using nlohmann::json;
 
-void print_run_text(const json& j) {
+// The inputs as the user gave them (lambda 0.005, not its nearest value in the
+// type); the results to `digits` significant digits.
+void print_run_text(const json& j, const RunOptions& o, Digits digits) {
+  const auto num = [digits](const json& v) { return number_text(v, digits); };
   fmt::print("otverify run: {} variant, {} ({} bits), n = {}, d = {}, lambda = {}, gamma = {}, {} layers\n",
              text_of(j["variant"]), text_of(j["scalar"]), text_of(j["precision_bits"]), text_of(j["n"]), text_of(j["d"]),
-             text_of(j["lambda"]), text_of(j["gamma"]), text_of(j["layers"]));
-  auto print_points = [](const char* label, const json& pts) {
+             o.lambda, o.gamma, text_of(j["layers"]));
+  auto print_points = [&](const char* label, const json& pts) {
     fmt::print("{:<9}", label);
-    for (const auto& p : pts) fmt::print(" {}", text_of(p));
+    for (const auto& p : pts) fmt::print(" {}", num(p));
     fmt::print("\n");
   };
   print_points("readout", j["readout"]);
   print_points("sorted", j["sorted"]);
-  fmt::print("max |readout - sorted| = {}\n", text_of(j["readout_max_error"]));
-  fmt::print("marginal error of the head-1 plan: rows {}, cols {}\n", text_of(j["marginal_error"]["rows"]),
-             text_of(j["marginal_error"]["cols"]));
-  fmt::print("sink row: u = {}, v = {}\n", text_of(j["sink"]["u"]), text_of(j["sink"]["v"]));
+  fmt::print("max |readout - sorted| = {}\n", num(j["readout_max_error"]));
+  fmt::print("marginal error of the head-1 plan: rows {}, cols {}\n", num(j["marginal_error"]["rows"]), num(j["marginal_error"]["cols"]));
+  fmt::print("sink row: u = {}, v = {}\n", num(j["sink"]["u"]), num(j["sink"]["v"]));
   if (j["n"].get<long long>() <= 16) {
     fmt::print("head-1 attention pattern A^(L) (data block, eq. 10):\n");
     for (const auto& row : j["attention_last"]) {
@@ -54,10 +57,14 @@ void register_run(CLI::App& app, Registry& r) {
   cmd->add_option("--patterns-at", *patterns_at,
                   "comma list of layers k in [0, layers]: report A^(k) (head 1, data block) and P_lambda*, P* (as in the paper's Figures 1-2);\n"
                   "P_lambda* is certified in the Hilbert metric (p_lambda_star_reference, docs/error-model.md E8)")->type_name("LIST");
+  auto digits = std::make_shared<std::string>("6");
+  cmd->add_option("--digits", *digits, "significant digits of the results in text: a count (default 6) or 'all' (every digit the JSON holds; "
+                                       "--json always keeps every digit)")->type_name("INT|all");
   cmd->footer("Example: otverify run --x 0.5,0.75,0.25,0 --y 0,0.25,0.5,0.75 --scalar mpfr:256 --layers 2000\n"
               "         otverify run --generator paper --n 8 --layers 600 --patterns-at 1,300,600 --json");
-  r.push_back({cmd, [run, choice, patterns_at] {
+  r.push_back({cmd, [run, choice, patterns_at, digits] {
     const auto spec = resolve(*run, *choice);
+    const Digits shown = parse_digits(*digits);
     run->patterns_at = parse_layer_list(*patterns_at);
     run->validate();
     require_memory(spec, {run->text.n(), run->text.d()}, "otverify run");
@@ -68,7 +75,7 @@ void register_run(CLI::App& app, Registry& r) {
       p_lambda_star = {{"log_plan", ref.log_plan}, {"converged", ref.converged}, {"summary", reference_summary(ref)}};
     }
     const json j = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::run(*run, p_lambda_star); });
-    emit(j, choice->json, print_run_text);
+    emit(j, choice->json, [&](const json& named) { print_run_text(named, *run, shown); });
     return kExitOk;
   }});
 }

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "cli/app_support.hpp"
+#include "study/json_value.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/model_commands.hpp"
 #include "cli/mpi_world.hpp"
@@ -69,21 +70,21 @@ void print_theorem1_text(const json& j) {
     const bool show = k < 5 || k + 1 == L || ((k + 1) & k) == 0;  // first layers, powers of 2, last
     if (!show) continue;
     const auto& r = pl[k];
-    fmt::print("{:>7} {:>12.3e} {:>12.3e} {:>12.3e}  {:>14.6e} {:>14.6e}\n", r["layer"].get<int>(), r["max_u_err"].get<double>(),
-               r["max_v_err"].get<double>(), r["tolerance"].get<double>(), std::stod(text_of(j["sink"][k]["u"])),
+    fmt::print("{:>7} {:>12.3e} {:>12.3e} {:>12.3e}  {:>14.6e} {:>14.6e}\n", r["layer"].get<int>(), number_of(r["max_u_err"]),
+               number_of(r["max_v_err"]), number_of(r["tolerance"]), std::stod(text_of(j["sink"][k]["u"])),
                std::stod(text_of(j["sink"][k]["v"])));
   }
   fmt::print("first layer beyond the rounding tolerance: {}\n", j["first_failing_layer"].is_null() ? "none" : text_of(j["first_failing_layer"]));
   if (!j["ladder"].empty()) {
     fmt::print("precision ladder (max error over all layers):\n");
     for (const auto& e : j["ladder"])
-      fmt::print("  {:<12} u = {:.3e}  max err = {:.6e}  tolerance = {:.3e}\n", text_of(e["scalar"]), e["unit_roundoff"].get<double>(),
-                 e["max_err"].get<double>(), e["tolerance"].get<double>());
-    fmt::print("  slope of log(err) vs log(u): {}\n", j["ladder_slope"].is_null() ? "n/a" : fmt::format("{:.3f}", j["ladder_slope"].get<double>()));
+      fmt::print("  {:<12} u = {:.3e}  max err = {:.6e}  tolerance = {:.3e}\n", text_of(e["scalar"]), number_of(e["unit_roundoff"]),
+                 number_of(e["max_err"]), number_of(e["tolerance"]));
+    fmt::print("  slope of log(err) vs log(u): {}\n", j["ladder_slope"].is_null() ? "n/a" : fmt::format("{:.3f}", number_of(j["ladder_slope"])));
     if (j.contains("ladder_decision")) {
       const auto& d = j["ladder_decision"];
-      auto num = [](const json& v) { return v.is_null() ? std::string("n/a") : fmt::format("{:.4g}", v.get<double>()); };
-      fmt::print("  depth at which the error reaches {:.3g}:", d["failure_level"].get<double>());
+      auto num = [](const json& v) { return v.is_null() ? std::string("n/a") : fmt::format("{:.4g}", number_of(v)); };
+      fmt::print("  depth at which the error reaches {:.3g}:", number_of(d["failure_level"]));
       for (const auto& e : j["ladder"]) fmt::print(" {} {}", text_of(e["scalar"]), e["failure_depth"].is_null() ? "never" : text_of(e["failure_depth"]));
       fmt::print("\n  growth per layer: measured {}, from the depths {} ({} layers per bit); corrected's sink predicts |1 - gamma/(lambda (n+1))| = {}\n",
                  num(d["growth_per_layer"]), num(d["growth_from_depths"]), num(d["layers_per_bit"]), num(d["predicted_growth_corrected_sink"]));
@@ -110,8 +111,8 @@ void register_theorem1(CLI::App& app, Registry& r) {
   auto choice = std::make_shared<ModelChoice>();
   auto* cmd = app.add_subcommand("theorem1", "decide Theorem 1: do the u, v columns equal the adaptive-GD iterates at every layer?");
   add_model_options(cmd, t1->run, *choice);
-  add_integer(cmd, "--trials", t1->trials, "random uniform instances to try (n uniform in [1, --max-n]); 0: the given instance");
-  add_integer(cmd, "--max-n", t1->max_n, "largest n for --trials (default 8)");
+  add_integer(cmd, "--trials", t1->trials, "random uniform instances to try (n uniform in [1, --max-n]); 0: the given instance", 0LL, kMaxTrials);
+  add_integer(cmd, "--max-n", t1->max_n, "largest n for --trials (default 8)", 1LL, kMaxTrialPoints);
   cmd->add_option("--ladder", t1->ladder,
                   "precision ladder (default double,mpfr:128,mpfr:256,mpfr:512); verdicts: holds, rounding-only (the error shrinks with u), "
                   "unstable (a rounding error growing geometrically: the depth at which it reaches a fixed size rises with the bits), fails")
@@ -160,7 +161,7 @@ void register_theorem1(CLI::App& app, Registry& r) {
       const TaskRunner decide = [&](const std::string& payload, const std::function<void(const std::string&)>& emit) {
         const json task = json::parse(payload);
         const json r = decide_theorem1(*t1, spec, otv::uniform_instance(task["n"].get<std::size_t>(), d, task["seed"].get<std::uint64_t>()), false, nullptr);
-        emit(json{{"k", task["k"]}, {"result", r}}.dump());
+        emit(with_nonfinite_names(json{{"k", task["k"]}, {"result", r}}).dump());  // null would lose a nan
       };
       if (mpi::rank() != 0) {
         install_interrupt_handlers();

@@ -8,6 +8,7 @@
 #include "otv/hilbert_metric.hpp"
 
 #include "cli/app_support.hpp"
+#include "study/json_value.hpp"
 #include "cli/entropic_reference.hpp"
 #include "cli/model_commands.hpp"
 #include "cli/resource_guard.hpp"
@@ -42,31 +43,32 @@ std::string relabelling_key(const otv::InstanceText& inst) {
   return sorted(inst.x) + "|" + sorted(inst.y);
 }
 
-void print_theorem2_text(const json& j) {
+// lambda and gamma as given (not their nearest values in the type).
+void print_theorem2_text(const json& j, const RunOptions& o) {
   fmt::print("Theorem 2 ({} variant, {}): n = {}, lambda = {}, gamma = {}, l = {}\n", text_of(j["variant"]), text_of(j["scalar"]),
-             text_of(j["n"]), text_of(j["lambda"]), text_of(j["gamma"]), text_of(j["layers"]));
-  fmt::print("r = {:.6g} (most favourable scaling), eta = {:.6g}, log phi = {:.6g}\n", j["r"].get<double>(), j["eta"].get<double>(),
-             j["log_phi"].get<double>());
-  fmt::print("bound: 10^{:.4g}; precondition l >= 10^{:.4g}: {}\n", j["log10_bound"].get<double>(),
-             j["log10_min_layers_for_precondition"].get<double>(), j["precondition_holds"].get<bool>() ? "holds" : "does not hold");
-  fmt::print("measured min_k<=l max(mu(q,q*), mu(w,w*)) = {:.6e} at k = {}\n", j["measured"].get<double>(), text_of(j["argmin_layer"]));
+             text_of(j["n"]), o.lambda, o.gamma, text_of(j["layers"]));
+  fmt::print("r = {:.6g} (most favourable scaling), eta = {:.6g}, log phi = {:.6g}\n", number_of(j["r"]), number_of(j["eta"]),
+             number_of(j["log_phi"]));
+  fmt::print("bound: 10^{:.4g}; precondition l >= 10^{:.4g}: {}\n", number_of(j["log10_bound"]),
+             number_of(j["log10_min_layers_for_precondition"]), j["precondition_holds"].get<bool>() ? "holds" : "does not hold");
+  fmt::print("measured min_k<=l max(mu(q,q*), mu(w,w*)) = {:.6e} at k = {}\n", number_of(j["measured"]), text_of(j["argmin_layer"]));
   fmt::print("bound holds: {}; log10(bound / measured) = {:.4g}\n", j["bound_holds"].get<bool>() ? "yes" : "NO",
-             j["log10_tightness"].get<double>());
-  fmt::print("A^(k) = diag(w) Q diag(q): max residual {:.3e}\n", j["max_factorization_residual"].get<double>());
-  for (const auto& r : j["rank"]) fmt::print("  effective rank of A^({}) = {:.4f}\n", r["layer"].get<long long>(), r["effective_rank"].get<double>());
+             number_of(j["log10_tightness"]));
+  fmt::print("A^(k) = diag(w) Q diag(q): max residual {:.3e}\n", number_of(j["max_factorization_residual"]));
+  for (const auto& r : j["rank"]) fmt::print("  effective rank of A^({}) = {:.4f}\n", r["layer"].get<long long>(), number_of(r["effective_rank"]));
   const auto& ref = j["reference"];
   fmt::print("reference w*, q* (P_lambda*): {}, Hilbert-metric bound {} (target {:.1e}) at {} bits; ladder:",
              ref["converged"].get<bool>() ? "certified" : "NOT converged",
-             ref["hilbert_bound"].is_null() ? std::string("none") : fmt::format("{:.2e}", ref["hilbert_bound"].get<double>()),
-             ref["target"].get<double>(), text_of(ref["bits"]));
+             ref["hilbert_bound"].is_null() ? std::string("none") : fmt::format("{:.2e}", number_of(ref["hilbert_bound"])),
+             number_of(ref["target"]), text_of(ref["bits"]));
   for (const auto& r : ref["ladder"])
     fmt::print(" {} bits ({} Newton steps{})", text_of(r["bits"]), text_of(r["newton_iterations"]),
-               r["hilbert_bound"].is_null() ? ", no bound" : fmt::format(", bound {:.1e}", r["hilbert_bound"].get<double>()));
+               r["hilbert_bound"].is_null() ? ", no bound" : fmt::format(", bound {:.1e}", number_of(r["hilbert_bound"])));
   fmt::print("\n");
   if (j.contains("rates")) {
     const auto& f = j["rates"];
-    fmt::print("rate fit: measured ~ l^{:.3f}(+-{:.3f}) n^{:.3f}(+-{:.3f}); paper n^1.5 l^-0.5, talk n^0.5 l^-0.5\n", f["exponent_l"].get<double>(),
-               f["exponent_l_stderr"].get<double>(), f["exponent_n"].get<double>(), f["exponent_n_stderr"].get<double>());
+    fmt::print("rate fit: measured ~ l^{:.3f}(+-{:.3f}) n^{:.3f}(+-{:.3f}); paper n^1.5 l^-0.5, talk n^0.5 l^-0.5\n", number_of(f["exponent_l"]),
+               number_of(f["exponent_l_stderr"]), number_of(f["exponent_n"]), number_of(f["exponent_n_stderr"]));
     fmt::print("{}\n", text_of(f["conclusion"]));
   }
 }
@@ -141,7 +143,7 @@ void register_theorem2(CLI::App& app, Registry& r) {
       const json f = to_json(analyse_rates(runs, duplicates, t2->layers));
       j["rates"] = f;
     }
-    emit(j, choice->json, print_theorem2_text);
+    emit(j, choice->json, [&](const json& named) { print_theorem2_text(named, *t2); });
     const bool claim_fails = j["precondition_holds"].get<bool>() && !j["bound_holds"].get<bool>();
     return *strict && claim_fails ? kExitClaimFailed : kExitOk;
   }});

@@ -7,9 +7,12 @@
 
 #include "cli/app_support.hpp"
 #include "cli/input_file.hpp"
+#include "study/json_value.hpp"
 #include "cli/train_commands.hpp"
 
 namespace otv::cli {
+
+using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
 
 ModelFile read_model_file(const std::string& path) { return parse_model_json(read_input_file(path, "model file", kMaxJsonBytes)); }
 
@@ -81,7 +84,7 @@ void print_train_text(const ModelFile& m, const std::string& out) {
 
 void print_matrix(const json& rows) {
   for (const auto& row : rows) {
-    for (const auto& a : row) fmt::print(" {:6.3f}", a.get<double>());
+    for (const auto& a : row) fmt::print(" {:6.3f}", number_of(a));
     fmt::print("\n");
   }
 }
@@ -93,13 +96,13 @@ void print_eval_text(const json& j) {
   if (j.contains("training_data_note")) fmt::print("note: {}\n", text_of(j["training_data_note"]));
   fmt::print("held-out instances ({})\n", text_of(j["held_out"]));
   fmt::print("readout vs sorted x: mse {:.4g}, mean max |error| {:.4g}, max |error| {:.4g}\n",
-             j["readout"]["mse"].get<double>(), j["readout"]["mean_max_abs_error"].get<double>(), j["readout"]["max_abs_error"].get<double>());
+             number_of(j["readout"]["mse"]), number_of(j["readout"]["mean_max_abs_error"]), number_of(j["readout"]["max_abs_error"]));
   const auto& sc = j["sorting"];
-  fmt::print("readout vs y: mse {:.4g}; baselines vs sorted x: copy y {:.4g}, mean of x {:.4g}\nverdict: {}\n", sc["mse_to_y"].get<double>(),
-             sc["copy_y_baseline"].get<double>(), sc["mean_baseline"].get<double>(), text_of(sc["verdict"]));
+  fmt::print("readout vs y: mse {:.4g}; baselines vs sorted x: copy y {:.4g}, mean of x {:.4g}\nverdict: {}\n", number_of(sc["mse_to_y"]),
+             number_of(sc["copy_y_baseline"]), number_of(sc["mean_baseline"]), text_of(sc["verdict"]));
   fmt::print("attention A^(l) (eq. 10) vs P*: mean row total-variation distance\n layer   head 1   head 2\n");
   for (const auto& l : j["layers"])
-    fmt::print(" {:5}   {:6.3f}   {:6.3f}\n", l["layer"].get<int>(), l["distance_to_p_star"][0].get<double>(), l["distance_to_p_star"][1].get<double>());
+    fmt::print(" {:5}   {:6.3f}   {:6.3f}\n", l["layer"].get<int>(), number_of(l["distance_to_p_star"][0]), number_of(l["distance_to_p_star"][1]));
   if (j["n"].get<long long>() <= 16) {
     fmt::print("last layer, head 1:\n");
     print_matrix(j["layers"].back()["head1"]);
@@ -111,44 +114,44 @@ void print_eval_text(const json& j) {
 void print_ablation_text(const json& j) {
   fmt::print("otverify ablation (Figure 4): engineered vs plain prompt, seeds {}\n", j["settings"]["seeds"].dump());
   for (const char* p : {"engineered", "plain"})
-    fmt::print("{:<10} final loss mean {:.4g} (sd {:.2g}, min {:.4g}, max {:.4g})\n", p, j[p]["final_loss_mean"].get<double>(),
-               j[p]["final_loss_sd"].get<double>(), j[p]["final_loss_min"].get<double>(), j[p]["final_loss_max"].get<double>());
+    fmt::print("{:<10} final loss mean {:.4g} (sd {:.2g}, min {:.4g}, max {:.4g})\n", p, number_of(j[p]["final_loss_mean"]),
+               number_of(j[p]["final_loss_sd"]), number_of(j[p]["final_loss_min"]), number_of(j[p]["final_loss_max"]));
   if (j.contains("data_note")) fmt::print("note: {}\n", text_of(j["data_note"]));
-  fmt::print("ratio plain / engineered (final training loss): {:.4g} (bootstrap 95% over seeds {:.3g} .. {:.3g})\n", j["ratio"].get<double>(),
-             j["ratio_ci95"][0].get<double>(), j["ratio_ci95"][1].get<double>());
+  fmt::print("ratio plain / engineered (final training loss): {:.4g} (bootstrap 95% over seeds {:.3g} .. {:.3g})\n", number_of(j["ratio"]),
+             number_of(j["ratio_ci95"][0]), number_of(j["ratio_ci95"][1]));
   fmt::print("held-out (sorted(x) != y), mse vs sorted x, mean over seeds [copy-y baseline, mean-of-x baseline]:\n");
   for (const auto& [prompt, per_n] : j["generalisation"].items()) {
     fmt::print("{:<10}", prompt);
     for (const auto& [n, g] : per_n.items())
-      fmt::print("  n={}: {:.4g} (vs y {:.3g}) [{:.3g}, {:.3g}] {}", n, g["mse_mean"].get<double>(), g["mse_to_y_mean"].get<double>(),
-                 g["copy_y_baseline"].get<double>(), g["mean_baseline"].get<double>(), g["verdicts"].dump());
+      fmt::print("  n={}: {:.4g} (vs y {:.3g}) [{:.3g}, {:.3g}] {}", n, number_of(g["mse_mean"]), number_of(g["mse_to_y_mean"]),
+                 number_of(g["copy_y_baseline"]), number_of(g["mean_baseline"]), g["verdicts"].dump());
     fmt::print("\n");
   }
   for (const auto& [n, r] : j["held_out_ratio"].items())
-    fmt::print("held-out ratio plain / engineered at n = {}: {:.4g} (95% {:.3g} .. {:.3g}){}\n", n, r["ratio"].get<double>(), r["ci95"][0].get<double>(),
-               r["ci95"][1].get<double>(), r["plain_wins"].get<bool>() ? ": plain wins" : "");
+    fmt::print("held-out ratio plain / engineered at n = {}: {:.4g} (95% {:.3g} .. {:.3g}){}\n", n, number_of(r["ratio"]), number_of(r["ci95"][0]),
+               number_of(r["ci95"][1]), r["plain_wins"].get<bool>() ? ": plain wins" : "");
   for (const auto& [n, f] : j["figure3"].items()) {
     fmt::print("Figure 3, n = {}: distance of A^(l) to P* (head 1, head 2):", n);
     for (std::size_t k = 0; k < f["layers"].size(); ++k)
-      fmt::print("  l={}: {:.3f}, {:.3f}", f["layers"][k].get<int>(), f["distance_to_p_star"][k][0].get<double>(),
-                 f["distance_to_p_star"][k][1].get<double>());
+      fmt::print("  l={}: {:.3f}, {:.3f}", f["layers"][k].get<int>(), number_of(f["distance_to_p_star"][k][0]),
+                 number_of(f["distance_to_p_star"][k][1]));
     fmt::print("\n  readout Q on Z^(l) vs P*^T (the notebook's Figure 3):");
     for (std::size_t k = 0; k < f["readout_states"].size(); ++k)
-      fmt::print("  l={}: {:.3f}", f["readout_states"][k].get<int>(), f["readout_distance_to_p_star_t"][k].get<double>());
+      fmt::print("  l={}: {:.3f}", f["readout_states"][k].get<int>(), number_of(f["readout_distance_to_p_star_t"][k]));
     fmt::print("\n");
   }
   const auto& c = j["constructed"];
   if (!c["loss"].is_null())
     fmt::print("constructed weights (eq. 8, lambda {}, gamma {}): loss {:.4g} (trained {:.4g}); gradient norm {:.3g}; descent step {}\n",
-               text_of(c["lambda"]), text_of(c["gamma"]), c["loss"].get<double>(), c["trained_loss"].get<double>(),
-               c["gradient_norm"].get<double>(), c["descent_step"].dump());
-  fmt::print("trained Q vs constructed Q (heads matched per layer): relative distance {:.4g}", c["q_distance"].get<double>());
-  if (c.contains("q_cosine")) fmt::print(", norm ratio {:.3g}, cosine {:.3g}", c["q_norm_ratio"].get<double>(), c["q_cosine"].get<double>());
+               text_of(c["lambda"]), text_of(c["gamma"]), number_of(c["loss"]), number_of(c["trained_loss"]),
+               number_of(c["gradient_norm"]), c["descent_step"].dump());
+  fmt::print("trained Q vs constructed Q (heads matched per layer): relative distance {:.4g}", number_of(c["q_distance"]));
+  if (c.contains("q_cosine")) fmt::print(", norm ratio {:.3g}, cosine {:.3g}", number_of(c["q_norm_ratio"]), number_of(c["q_cosine"]));
   fmt::print("\n");
   if (c.contains("held_out"))
     for (const auto& [n, h] : c["held_out"].items())
-      fmt::print("constructed weights, held-out n = {}: mse vs sorted x {:.4g} [copy y {:.3g}, mean {:.3g}]: {}\n", n, h["mse_sorted"].get<double>(),
-                 h["copy_y_baseline"].get<double>(), h["mean_baseline"].get<double>(), text_of(h["verdict"]));
+      fmt::print("constructed weights, held-out n = {}: mse vs sorted x {:.4g} [copy y {:.3g}, mean {:.3g}]: {}\n", n, number_of(h["mse_sorted"]),
+                 number_of(h["copy_y_baseline"]), number_of(h["mean_baseline"]), text_of(h["verdict"]));
 }
 
 }  // namespace
@@ -198,7 +201,7 @@ void register_train(CLI::App& app, Registry& r) {
       if (*as_json) {
         json j = {{"settings", s->to_json()}, {"completed", m.completed}, {"final_loss", m.final_loss}, {"out", run->out},
                   {"first_loss", m.loss_curve.empty() ? json(nullptr) : json(m.loss_curve.front().second)}};
-        std::cout << j.dump(2) << "\n";
+        std::cout << with_nonfinite_names(j).dump(2) << "\n";
       } else {
         print_train_text(m, run->out);
       }
@@ -246,7 +249,7 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->add_option("--seeds", *seeds, "training seeds, the same for both prompts (default 1,2,3)")->type_name("LIST");
     cmd->add_option("--out", o->out, "result JSON (docs/training.md)")->required()->type_name("FILE");
     cmd->add_option("--models-dir", o->models_dir, "trained models and checkpoints (default: <out>-models); existing ones are resumed or reused")->type_name("DIR");
-    add_integer(cmd, "--figure-seed", o->figure_seed, "seed of the instance shown in Figures 3 and 4 (default 1)", std::uint64_t{0}, kMaxSeed);
+    add_integer(cmd, "--figure-seed", o->figure_seed, "seed of the held-out instances: the one shown in Figures 3 and 4 and the 100 per n scored (default 1; training is not affected)", std::uint64_t{0}, kMaxSeed);
     add_integer(cmd, "--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
     cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
     cmd->add_flag("--json", *as_json, "print the result JSON");

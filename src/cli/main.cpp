@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,33 @@ void require_known_command(CLI::App& app, int argc, char** argv) {
                         " (commands: " + all + ")");
 }
 
+// CLI11's parse errors in otverify's style: one lowercase line that names the
+// command and says what to give instead.
+std::string parse_error_line(CLI::App& app, const CLI::ParseError& e) {
+  CLI::App* command = &app;
+  for (CLI::App* sub : app.get_subcommands())
+    if (sub->parsed()) command = sub;
+  const std::string help = command == &app ? "otverify --help" : "otverify " + command->get_name() + " --help";
+  if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+    std::string extras;
+    for (const std::string& arg : command->remaining()) extras += (extras.empty() ? "" : " ") + otv::excerpt(arg);
+    return "unexpected argument" + std::string(command->remaining_size() > 1 ? "s " : " ") + extras + " (see '" + help + "')";
+  }
+  std::string message = e.what();
+  static const std::pair<std::regex, const char*> rewrites[] = {
+      {std::regex("^(\\S+): [0-9]+ required (\\S+) missing$"), "$1 needs a value ($2)"},
+      {std::regex("^(\\S+): At Most [0-9]+ required but received ([0-9]+)$"),
+       "$1 takes one value, given $2 (give it once; a list is one comma-separated value)"},
+      {std::regex("^(\\S+) excludes (\\S+)$"), "$1 cannot be combined with $2"},
+      {std::regex("^A subcommand is required$"), "give a command (see 'otverify --help')"},
+      {std::regex("^(\\S+): (\\S*) not in \\{(.*)\\}$"), "$1 must be one of $3 (got '$2')"},
+  };
+  for (const auto& [pattern, replacement] : rewrites)
+    if (std::regex_match(message, pattern)) { message = std::regex_replace(message, pattern, replacement); break; }
+  if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  return one_line(message);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,9 +154,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::string message = one_line(e.what());
-    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));  // otverify's style
-    std::cerr << "otverify: error: " << message << "\n";
+    std::cerr << "otverify: error: " << parse_error_line(app, e) << "\n";
     return kExitBadInput;
   }
 

@@ -7,7 +7,7 @@
 
 #include "cli/app_support.hpp"
 #include "cli/model_commands.hpp"
-#include "cli/json_value.hpp"
+#include "study/json_value.hpp"
 #include "cli/progress.hpp"
 #include "otv/dual_objective.hpp"
 #include "otv/exact_ot.hpp"
@@ -20,11 +20,19 @@
 
 namespace otv::cli {
 
-// Parses a positive parameter in Real; a positive decimal can still underflow.
+using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
+
+// Parses a positive parameter in Real; a positive decimal can still underflow,
+// to 0 or to a subnormal (a few bits of it left, e.g. lambda = 1e-40 in float).
 template <class Real> Real positive_parameter(const std::string& text, const char* name) {
   const Real r = parse_finite<Real>(text);
   if (!(ScalarTraits<Real>::lower(r) > 0))
-    throw InputError(std::string(name) + " = " + text + " is not positive in " + ScalarTraits<Real>::name());
+    throw InputError(std::string(name) + " = " + excerpt(text) + " is not positive in " + ScalarTraits<Real>::name());
+  if constexpr (std::is_floating_point_v<Real>) {
+    if (std::fpclassify(r) == FP_SUBNORMAL)
+      throw InputError(fmt::format("{} = {} is subnormal in {} (below its smallest normal, {:.6g})", name, excerpt(text), ScalarTraits<Real>::name(),
+                                   static_cast<double>(std::numeric_limits<Real>::min())));
+  }
   return r;
 }
 

@@ -143,8 +143,6 @@ void apply_replay(const std::string& replay, Theorem1Options& o) {
 
 void Theorem1Options::validate() {
   if (!replay.empty()) apply_replay(replay, *this);
-  if (trials < 0 || trials > 100000) throw InputError("--trials must be in [0, 100000]");
-  if (trials > 0 && (max_n < 1 || max_n > 4096)) throw InputError("--max-n must be in [1, 4096]");
   if (certify_bits != 0 && (certify_bits < kMinBits || certify_bits > kMaxBits))
     throw InputError("--certify-bits must be in [" + std::to_string(kMinBits) + ", " + std::to_string(kMaxBits) + "]");
   for (const auto& name : split(ladder, ',')) parse_scalar(trim(name));

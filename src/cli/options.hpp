@@ -61,6 +61,7 @@ std::vector<long long> parse_layer_list(const std::string& text);
 
 // otverify theorem1: RunOptions plus random trials, a precision ladder and an
 // interval certificate.
+inline constexpr long long kMaxTrials = 100000, kMaxTrialPoints = 4096;  // theorem1 --trials, --max-n
 struct Theorem1Options {
   RunOptions run;
   long long trials = 0, max_n = 8;  // trials > 0: random uniform instances, n in [1, max_n]

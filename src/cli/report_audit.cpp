@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "cli/app_support.hpp"
+#include "study/json_value.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
@@ -480,16 +481,16 @@ json theorem1_row(const json& steps, const std::string& variant) {
   const json* r = result_of(steps, id);
   if (!r) return row("theorem1-" + variant, kUnchecked, "the theorem1 step did not run", {id});
   const std::string v = (*r)["verdict"];
-  const double slope = (*r)["ladder_slope"].is_null() ? std::nan("") : (*r)["ladder_slope"].get<double>();
+  const double slope = (*r)["ladder_slope"].is_null() ? std::nan("") : number_of((*r)["ladder_slope"]);
   const std::string layers = (*r)["layers"].dump();
   if (v == "fails") {
     std::string reason = fmt::format("u, v columns leave the GD iterates at layer {} (max error {:.3g}; ladder slope {:.2f}: not rounding)",
-                                     (*r)["first_failing_layer"].dump(), (*r)["max_err"].get<double>(), slope);
+                                     (*r)["first_failing_layer"].dump(), number_of((*r)["max_err"]), slope);
     if (r->contains("certificate") && !(*r)["certificate"]["counterexample"].is_null()) reason += "; certified by mpfi enclosures";
     return row("theorem1-" + variant, kFails, reason, {id});
   }
   std::string reason = v == "holds" ? fmt::format("within the rounding tolerance at every one of {} layers (max error {:.3g})", layers,
-                                                  (*r)["max_err"].get<double>())
+                                                  number_of((*r)["max_err"]))
                        : v == "unstable" ? std::string("beyond tolerance at a depth that rises with the precision: an unstable fixed point amplifying rounding")
                                          : fmt::format("beyond tolerance in double only; within it at the ladder's top (slope {:.2f}): rounding", slope);
   std::string verdict = v == "holds" ? kHolds : kCaveat;
@@ -502,12 +503,12 @@ json theorem1_row(const json& steps, const std::string& variant) {
       std::string depths;
       for (const auto& e : (*o)["ladder"])
         depths += fmt::format("{}{} {}", depths.empty() ? "" : ", ", e["scalar"].get<std::string>(), e["failure_depth"].is_null() ? "never" : e["failure_depth"].dump());
-      auto num = [](const json& x) { return x.is_null() ? std::string("n/a") : fmt::format("{:.3g}", x.get<double>()); };
+      auto num = [](const json& x) { return x.is_null() ? std::string("n/a") : fmt::format("{:.3g}", number_of(x)); };
       reason += fmt::format(
           ". Outside (lambda = 0.001, gamma = 0.05, {} layers) the ladder says {}: the error reaches {:.2g} at layer {}; growth per layer "
           "{} measured, {} from those depths, {} predicted by |1 - gamma h'(0)|, h'(0) = 1/(lambda (n + 1)). It would be rounding if the "
           "depths did not move with the bits, mathematical if the top rung failed as early as double",
-          (*o)["layers"].dump(), (*o)["verdict"].get<std::string>(), d["failure_level"].get<double>(), depths, num(d["growth_per_layer"]),
+          (*o)["layers"].dump(), (*o)["verdict"].get<std::string>(), number_of(d["failure_level"]), depths, num(d["growth_per_layer"]),
           num(d["growth_from_depths"]), num(d["predicted_growth_corrected_sink"]));
     }
   }
@@ -578,9 +579,9 @@ json audit_verdicts(const json& steps, const json& ablation) {
       if (const json* r = result_of(steps, fmt::format("theorem1.{}.double", v))) {
         ran = true;
         const json& first = (*r)["per_layer"].at(0);  // Z^(1) against u^(1)
-        const double e = std::max(first["max_u_err"].get<double>(), first["max_v_err"].get<double>());
+        const double e = std::max(number_of(first["max_u_err"]), number_of(first["max_v_err"]));
         worst = std::max(worst, e);
-        exact = exact && e <= first["tolerance"].get<double>();
+        exact = exact && e <= number_of(first["tolerance"]);
       }
     rows.push_back(row("proof-eq9", !ran ? kUnchecked : exact ? kHolds : kFails,
                        !ran ? "the theorem1 steps did not run"
@@ -612,17 +613,17 @@ json audit_verdicts(const json& steps, const json& ablation) {
         const bool holds = (*m)["bound_holds"].get<bool>() && (*m)["reference_converged"].get<bool>();
         rows.push_back(row("theorem2-bound", holds ? kCaveat : kFails,
                            holds ? fmt::format("holds at lambda = {}, l = {} with 10^{:.2f} to spare; at the paper's lambda = 0.005 the bound is 10^{:.1f}: true but vacuous (F5)",
-                                               number((*m)["lambda"]), (*m)["layers"].dump(), (*m)["log10_tightness"].get<double>(), (*pl)["log10_bound"].get<double>())
+                                               number((*m)["lambda"]), (*m)["layers"].dump(), number_of((*m)["log10_tightness"]), number_of((*pl)["log10_bound"]))
                                  : fmt::format("measured {:.3g} exceeds the bound 10^{:.2f} at lambda = {} (or the reference did not converge)",
-                                               (*m)["measured"].get<double>(), (*m)["log10_bound"].get<double>(), number((*m)["lambda"])), used));
+                                               number_of((*m)["measured"]), number_of((*m)["log10_bound"]), number((*m)["lambda"])), used));
       }
       const bool reachable = !(*m)["min_layers_for_precondition"].is_null() && !(*pl)["min_layers_for_precondition"].is_null();
       rows.push_back(row("theorem2-precondition",
                          reachable ? kCaveat : kFails,
                          fmt::format("needs l >= 10^{:.2f} at lambda = {} and l >= 10^{:.2f} at the paper's lambda = 0.005, with r at its most favourable scaling: "
                                      "r depends on a scaling of (w, q) the theorem leaves free (F4)",
-                                     (*m)["log10_min_layers_for_precondition"].get<double>(), number((*m)["lambda"]),
-                                     (*pl)["log10_min_layers_for_precondition"].get<double>()), used));
+                                     number_of((*m)["log10_min_layers_for_precondition"]), number((*m)["lambda"]),
+                                     number_of((*pl)["log10_min_layers_for_precondition"])), used));
     }
   }
 
@@ -635,8 +636,8 @@ json audit_verdicts(const json& steps, const json& ablation) {
     if (const json* m = result_of(steps, "theorem2.main"); m && (*m)["precondition_holds"].get<bool>())
       reason += fmt::format(" Where the precondition holds (n = {}, lambda = {}, l = {}) the measured distance is 10^{:.2f} below the paper's bound and "
                             "10^{:.2f} below the talk's (smaller by a factor n): neither is contradicted.",
-                            (*m)["n"].dump(), number((*m)["lambda"]), (*m)["layers"].dump(), (*m)["log10_tightness"].get<double>(),
-                            (*m)["log10_tightness"].get<double>() - std::log10(number((*m)["n"])));
+                            (*m)["n"].dump(), number((*m)["lambda"]), (*m)["layers"].dump(), number_of((*m)["log10_tightness"]),
+                            number_of((*m)["log10_tightness"]) - std::log10(number((*m)["n"])));
     reason += " Would be decided by a distance above the talk's sqrt(n) bound where its precondition holds.";
     rows.push_back(row("rate", kUnchecked, reason,
                        {"theorem2.rates", "theorem2.main"}));
@@ -655,8 +656,8 @@ json audit_verdicts(const json& steps, const json& ablation) {
     for (const auto& t : (*b)["thresholds"]) {
       Worst& w = worst[t["scalar"]];
       w.layers = t["layers"];
-      if (!t["lambda_star"].is_null() && t["lambda_star"].get<double>() > w.lambda) { w.lambda = t["lambda_star"]; w.cause = t.value("cause", ""); }
-      if (!t["lambda_star_numeric"].is_null()) w.numeric = std::max(w.numeric, t["lambda_star_numeric"].get<double>());
+      if (!t["lambda_star"].is_null() && number_of(t["lambda_star"]) > w.lambda) { w.lambda = t["lambda_star"]; w.cause = t.value("cause", ""); }
+      if (!t["lambda_star_numeric"].is_null()) w.numeric = std::max(w.numeric, number_of(t["lambda_star_numeric"]));
     }
     std::string reason;
     bool any = false, rounding = false, depth = false;

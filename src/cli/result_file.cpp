@@ -2,20 +2,26 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <sstream>
 #include <limits>
 
 #include "cli/input_file.hpp"
+#include "study/json_value.hpp"
 #include "cli/options.hpp"
 #include "otv/error.hpp"
 
 namespace otv::cli {
 
+using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
+
 using nlohmann::json;
 
 double metric(const json& cell, const char* name) {
   const json& v = cell.at(name);
-  return v.is_null() ? std::numeric_limits<double>::infinity() : v.get<double>();
+  // Non-finite (and null, the spelling of older files such as reports/data/breakdown_default.jsonl) reads as infinitely far.
+  const double x = v.is_null() ? std::numeric_limits<double>::infinity() : number_of(v);
+  return std::isfinite(x) ? x : std::numeric_limits<double>::infinity();
 }
 
 std::string curve_key(const json& c) {

@@ -9,7 +9,7 @@
 
 #include "cli/app_support.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/json_value.hpp"
+#include "study/json_value.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
 #include "cli/train_commands.hpp"
@@ -460,7 +460,7 @@ template <class Real> int TrainCommands<Real>::ablation(const AblationOptions& o
             .relative;
   }
   result["constructed"] = constructed;
-  write_file_atomically(o.out, result.dump(1) + "\n", o.force);
+  write_file_atomically(o.out, with_nonfinite_names(result).dump(1) + "\n", o.force);
   return kExitOk;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "study/json_value.hpp"
 #include "otv/error.hpp"
 #include "otv/decimal_text.hpp"
 
@@ -26,12 +27,17 @@ void TrainSettings::validate() const {
   in_range("samples", samples, 1, kMaxTrainSamples);
   in_range("resample-every", resample_every, 0, kMaxIterations);
   in_range("iterations", iterations, 0, kMaxIterations);
-  if (!is_positive_decimal(learning_rate)) throw InputError("learning rate must be a decimal > 0 (got " + excerpt(learning_rate) + ")");
+  // Messages name the options (a model file's settings are theirs).
+  if (!is_positive_decimal(learning_rate)) throw InputError("--lr must be a decimal > 0 (got " + excerpt(learning_rate) + ")");
   // Adam runs its step size in double: 1e400 overflows, 1e-400 underflows to 0.
-  if (!(parse_finite<double>(learning_rate) >= std::numeric_limits<double>::min()))
-    throw InputError("learning rate " + excerpt(learning_rate) + " is below the smallest normal double");
+  const double lr = ScalarTraits<double>::parse(learning_rate);
+  if (!(lr >= std::numeric_limits<double>::min() && lr <= std::numeric_limits<double>::max()))
+    throw InputError("--lr " + excerpt(learning_rate) + " is outside the normal doubles [2.2e-308, 1.8e308]");
   if (!is_positive_decimal(mixing[0] == '-' ? mixing.substr(1) : mixing))
-    throw InputError("mixing must be a nonzero decimal (got " + excerpt(mixing) + ")");
+    throw InputError("--mixing must be a nonzero decimal (got " + excerpt(mixing) + ")");
+  const bool mixing_finite = scalar == "float" ? ScalarTraits<float>::is_finite(ScalarTraits<float>::parse(mixing))
+                                               : ScalarTraits<double>::is_finite(ScalarTraits<double>::parse(mixing));
+  if (!mixing_finite) throw InputError("--mixing " + excerpt(mixing) + " is not finite in " + scalar);
 }
 
 json TrainSettings::to_json() const {
@@ -117,7 +123,7 @@ std::string model_json(const ModelFile& m) {
   for (const auto& [it, loss] : m.loss_curve) curve.push_back({it, loss});
   j["loss_curve"] = std::move(curve);
   if (m.completed == m.settings.iterations) j["final_loss"] = m.final_loss;
-  return j.dump() + "\n";
+  return with_nonfinite_names(j).dump() + "\n";
 }
 
 ModelFile parse_model_json(const std::string& text) {

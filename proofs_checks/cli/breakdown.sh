@@ -12,6 +12,15 @@ expect "a small sweep: one threshold per (n, scalar, softmax), each with a cause
   "len(j['thresholds']) == 4 and all(t['lambda_star'] is None or t['cause'] in $causes for t in j['thresholds'])" \
   -- --n 4 --scalars float,double --points 6 --layers 20 --bisect 1
 
+# The numeric threshold search (no lambda range): every type bracketed, each threshold's
+# c = lambda* tol / (u S) and the fitted slope within the bounds E7 implies (c in [1/8, 4]),
+# and the out-of-sample type's prediction within the factor 32 those bounds leave.
+expect "search: thresholds bracketed, the law within E7's bounds, the holdout predicted" \
+  "all(t['status'] == 'bracketed' and 1/8 <= t['c'] <= 4 for t in j['search']['curves']) and len(j['search']['laws']) == 1 and \
+   all(l['within_e7_bounds'] and l['slope_stderr'] is not None for l in j['search']['laws']) and \
+   all(1/32 <= h['measured'] / h['predicted'] <= 32 for l in j['search']['laws'] for h in l['holdout']) and len(j['search']['laws'][0]['holdout']) == 1" \
+  -- --n 4 --scalars float,double,float128,mpfr:256 --holdout mpfr:96 --softmax stable --layers 20
+
 # Issue 20's cell (E8): at n = 4, lambda = 6.79e-4, 100 layers the exact-arithmetic
 # run has converged (1e-113 nats from the certified P_lambda*) while double
 # Sinkhorn's f/g split is 1.15e-2 nats off; the old double reference made this cell

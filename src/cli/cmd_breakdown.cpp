@@ -139,9 +139,16 @@ std::vector<Group> pending(const SweepOptions& o, std::vector<Group> groups, con
   return groups;
 }
 
-json summary(const std::vector<json>& results, double tolerance, const std::string& out) {
-  return {{"cells", results.size()}, {"out", out.empty() ? json(nullptr) : json(out)}, {"tolerance", tolerance},
-          {"thresholds", thresholds(results, tolerance)}};
+json summary(const std::vector<json>& results, const SweepOptions& o, const std::string& out) {
+  json s = {{"cells", results.size()}, {"out", out.empty() ? json(nullptr) : json(out)}, {"tolerance", o.tolerance},
+            {"thresholds", thresholds(results, o.tolerance)}};
+  if (o.search) s["search"] = search_summary(results, o);
+  return s;
+}
+
+void print_summary(const json& s) {
+  if (s.contains("search")) print_search_summary(s["search"]);
+  if (!s["thresholds"].empty() || !s.contains("search")) print_threshold_table(s["thresholds"]);
 }
 
 }  // namespace
@@ -149,18 +156,20 @@ json summary(const std::vector<json>& results, double tolerance, const std::stri
 void register_breakdown(CLI::App& app, Registry& r) {
   struct Choices {
     SweepOptions sweep;
-    std::string ns = "4,16,64", scalars = "float,double,long-double,float128,mpfr:128", softmax = "stable,naive", variant = "paper";
+    std::string ns, scalars, softmax = "stable,naive", variant = "paper", holdout = "cpp_bin_float_50";
     std::string out, shard;
     long long jobs = default_jobs();
     bool resume = false, force = false, json = false;
   };
   auto c = std::make_shared<Choices>();
-  auto* cmd = app.add_subcommand("breakdown", "sweep lambda, n and scalar types; find where the construction breaks down and why");
-  cmd->add_option("--lambda-min", c->sweep.lambda_min, "smallest lambda (default 1e-5)")->type_name("NUMBER");
-  cmd->add_option("--lambda-max", c->sweep.lambda_max, "largest lambda (default 1)")->type_name("NUMBER");
-  add_integer(cmd, "--points", c->sweep.points, "lambda values, log-spaced (default 30)");
-  cmd->add_option("--n", c->ns, "comma list of n (default 4,16,64)")->type_name("LIST");
-  cmd->add_option("--scalars,--scalar", c->scalars, "comma list of scalar types (default float,double,long-double,float128,mpfr:128); --scalar is the same option")->type_name("LIST");
+  auto* cmd = app.add_subcommand("breakdown", "search each scalar type's numeric threshold lambda* and fit its law; or, given a lambda range, map where and why the construction breaks down");
+  auto* lambda_min = cmd->add_option("--lambda-min", c->sweep.lambda_min, "grid map: smallest lambda (default 1e-5)")->type_name("NUMBER");
+  cmd->add_option("--lambda-max", c->sweep.lambda_max, "grid map: largest lambda; search: the first probe (default 1)")->type_name("NUMBER");
+  auto* points = add_integer(cmd, "--points", c->sweep.points, "grid map: lambda values, log-spaced (default 30)");
+  cmd->add_option("--holdout", c->holdout, "search: comma list of types searched but left out of the law's fit, predicted from it (default cpp_bin_float_50; 'none')")->type_name("LIST");
+  cmd->add_option("--resolution", c->sweep.resolution, "search: stop bisecting when the bracket's ratio is at most this (default 1.05)")->type_name("NUMBER");
+  cmd->add_option("--n", c->ns, "comma list of n (default: search 4,16; grid map 4,16,64)")->type_name("LIST");
+  cmd->add_option("--scalars,--scalar", c->scalars, "comma list of scalar types (default: search float,double,long-double,float128,mpfr:128,mpfr:256; grid map without mpfr:256); --scalar is the same option")->type_name("LIST");
   cmd->add_option("--softmax", c->softmax, "comma list of softmax modes (default stable,naive)")->type_name("LIST");
   add_integer(cmd, "--layers", c->sweep.layers, "depth L (default 100)");
   cmd->add_option("--variant", c->variant, "construction: paper, notebook, corrected or relu-reset (default paper)")->type_name("NAME");
@@ -177,10 +186,13 @@ void register_breakdown(CLI::App& app, Registry& r) {
   cmd->add_option("--shard", c->shard, "run slice i/N of the (lambda, n, seed) groups (0 <= i < N); no bisection; join with otverify merge")->type_name("I/N");
   cmd->add_flag("--json", c->json, "print one JSON object (thresholds) instead of the table");
   add_exp_option(cmd);
-  cmd->footer("Example: otverify breakdown --n 4,16 --scalars float,double --points 12 --layers 50 --out sweep.jsonl\n"
+  cmd->footer("Without --lambda-min or --points: the numeric threshold search (galloping down by decades from --lambda-max, then\n"
+              "bisection in log lambda; against exact arithmetic only) and the fit log10 lambda* = a + b log10 u (docs/error-model.md E7).\n"
+              "Example: otverify breakdown --n 4 --scalars float,double,mpfr:128 --holdout mpfr:96 --out search.jsonl\n"
+              "Example: otverify breakdown --n 4,16 --scalars float,double --points 12 --layers 50 --out sweep.jsonl\n"
               "Causes: exp-overflow, row-underflow, non-finite, cancellation, accumulation, too-few-layers, reference-not-certified, other\n"
               "(docs/error-model.md). P_lambda* is certified in the Hilbert metric (mpfr Newton, mpfi bound, E8).");
-  r.push_back({cmd, [c] {
+  r.push_back({cmd, [c, lambda_min, points] {
     SweepOptions& o = c->sweep;
     // Every rank checks the same options; rank 0 alone opens --out. One rank's bad input
     // stops them all, and rank 0 prints it.
@@ -188,7 +200,16 @@ void register_breakdown(CLI::App& app, Registry& r) {
     Shard shard;
     std::string problem;
     try {
-      o.set_lists(c->ns, c->scalars, c->softmax);
+      // A lambda range asks for the grid map; without one, lambda* is searched.
+      o.search = lambda_min->count() == 0 && points->count() == 0;
+      const char* default_scalars = o.search ? "float,double,long-double,float128,mpfr:128,mpfr:256" : "float,double,long-double,float128,mpfr:128";
+      // The search omits n = 64 by default (its mpfr:256 curve alone costs about 8 min on 2 cores).
+      const char* default_ns = o.search ? "4,16" : "4,16,64";
+      o.set_lists(c->ns.empty() ? default_ns : c->ns, c->scalars.empty() ? default_scalars : c->scalars, c->softmax);
+      o.holdout.clear();
+      if (o.search && c->holdout != "none")
+        for (const auto& h : split(c->holdout, ',')) o.holdout.push_back(trim(h)), parse_scalar(trim(h));
+      if (!(o.resolution > 1 && o.resolution <= 10)) throw InputError("--resolution must be in (1, 10]");
       o.variant = parse_variant(c->variant);
       o.validate();
       if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
@@ -211,17 +232,25 @@ void register_breakdown(CLI::App& app, Registry& r) {
     }
     const FarmSession session;
 
+    bool complete = true;
+    // The search: each round probes the next lambda of every unfinished curve (a
+    // shard runs its own curves to the end; --resume continues from the results).
+    for (long long round = 1; complete && o.search; ++round) {
+      const auto groups = search_groups(o, sink->results(), shard.index, shard.count);
+      if (groups.empty()) break;
+      Progress progress(fmt::format("search round {}", round), cells_in(groups));
+      complete = run_groups(o, groups, c->jobs, *sink, progress);
+    }
     std::vector<Group> grid;
-    const auto all = grid_groups(o);
+    const auto all = o.search ? std::vector<Group>{} : grid_groups(o);
     for (std::size_t k = 0; k < all.size(); ++k)
       if (static_cast<long long>(k) % shard.count == shard.index) grid.push_back(all[k]);
     grid = pending(o, grid, *sink);
-    bool complete = true;
-    {
+    if (complete && !grid.empty()) {
       Progress progress("breakdown grid", cells_in(grid));
       complete = run_groups(o, grid, c->jobs, *sink, progress);
     }
-    for (long long round = 0; complete && c->shard.empty() && round < o.bisect_steps; ++round) {
+    for (long long round = 0; complete && !o.search && c->shard.empty() && round < o.bisect_steps; ++round) {
       const auto groups = bisection_groups(o, sink->results());
       if (groups.empty()) break;
       Progress progress(fmt::format("bisection {}/{}", round + 1, o.bisect_steps), cells_in(groups));
@@ -233,7 +262,7 @@ void register_breakdown(CLI::App& app, Registry& r) {
                 << (c->out.empty() ? "" : "; rerun with --resume to continue") << "\n";
       return kExitInterrupted;
     }
-    emit(summary(sink->results(), o.tolerance, c->out), c->json, [](const json& j) { print_threshold_table(j["thresholds"]); });
+    emit(summary(sink->results(), o, c->out), c->json, print_summary);
     return kExitOk;
   }});
 }
@@ -282,7 +311,10 @@ void register_merge(CLI::App& app, Registry& r) {
       for (const auto& cell : merged) text += cell.dump() + "\n";
       write_file_atomically(c->out, text, c->force);
     }
-    emit(summary(merged, c->tolerance, c->out), c->json, [](const json& j) { print_threshold_table(j["thresholds"]); });
+    SweepOptions settings;
+    settings.tolerance = c->tolerance;
+    if (const auto searched = search_options_of(merged, c->tolerance)) settings = *searched;
+    emit(summary(merged, settings, c->out), c->json, print_summary);
     return kExitOk;
   }});
 }

@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "cli/app_support.hpp"
+#include "cli/breakdown_sweep.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
@@ -268,7 +269,9 @@ std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& brea
     steps.push_back({"breakdown", {"merge", breakdown_file, "--json"}});
   } else {
     std::vector<std::string> sweep{"breakdown"};
+    // --points asks for the grid map (without a range, breakdown searches the numeric thresholds instead).
     if (!full) sweep.insert(sweep.end(), {"--n", "4,16", "--scalars", "float,double,long-double", "--points", "10", "--layers", "50", "--bisect", "2"});
+    else sweep.insert(sweep.end(), {"--points", std::to_string(SweepOptions{}.points)});
     sweep.insert(sweep.end(), {"--jobs", std::to_string(jobs), "--out", breakdown_file, "--force", "--json"});
     steps.push_back({"breakdown", sweep, true});
   }

@@ -14,11 +14,14 @@ expect "a small sweep: one threshold per (n, scalar, softmax), each with a cause
 
 # The numeric threshold search (no lambda range): every type bracketed, each threshold's
 # c = lambda* tol / (u S) and the fitted slope within the bounds E7 implies (c in [1/8, 4]),
-# and the out-of-sample type's prediction within the factor 32 those bounds leave.
+# and the out-of-sample type's prediction within the factor 32 those bounds leave; the depth
+# needed in exact arithmetic found (within the tolerance of the certified P_lambda*) below the cap.
 expect "search: thresholds bracketed, the law within E7's bounds, the holdout predicted" \
   "all(t['status'] == 'bracketed' and 1/8 <= t['c'] <= 4 for t in j['search']['curves']) and len(j['search']['laws']) == 1 and \
    all(l['within_e7_bounds'] and l['slope_stderr'] is not None for l in j['search']['laws']) and \
-   all(1/32 <= h['measured'] / h['predicted'] <= 32 for l in j['search']['laws'] for h in l['holdout']) and len(j['search']['laws'][0]['holdout']) == 1" \
+   all(1/32 <= h['measured'] / h['predicted'] <= 32 for l in j['search']['laws'] for h in l['holdout']) and len(j['search']['laws'][0]['holdout']) == 1 and \
+   len(j['depth']) == 1 and j['depth'][0]['beyond_cap'] == 0 and \
+   all(p['layers_needed'] is not None and p['distance'] <= 1e-2 and p['optimal_converged'] for p in j['depth'][0]['points'])" \
   -- --n 4 --scalars float,double,float128,mpfr:256 --holdout mpfr:96 --softmax stable --layers 20
 
 # Issue 20's cell (E8): at n = 4, lambda = 6.79e-4, 100 layers the exact-arithmetic

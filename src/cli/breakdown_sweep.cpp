@@ -165,6 +165,9 @@ std::vector<std::string> split_list(const std::string& text, const char* what) {
   return out;
 }
 
+// The grid map's cells (grid and bisection), not the search's probes or depth lines.
+bool is_map_cell(const json& c) { return c["kind"] == "grid" || c["kind"] == "bisect"; }
+
 // A curve's cells sorted by decreasing lambda.
 std::map<std::string, std::vector<const json*>> curves_of(const std::vector<json>& results) {
   std::map<std::string, std::vector<const json*>> curves;
@@ -301,12 +304,48 @@ void require_sweep_memory(const SweepOptions& o, long long jobs) {
                 "reduce --n, the precision or --jobs");
 }
 
+namespace {
+
+std::string depth_key(const SweepOptions& o, double lambda, long long n, std::uint64_t seed) {
+  return fmt::format("depth,lambda={:.6g},n={},seed={},variant={},generator={},gamma_ratio={},tolerance={:g},cap={}", lambda, n, seed,
+                     to_string(o.variant), o.generator, o.gamma_ratio, o.tolerance, depth_cap(o, n));
+}
+
+// Depth needed in exact arithmetic (E9): P_lambda* certified, then one mpfr forward pass
+// stopped at the first layer within the tolerance. The pass runs at
+// log2(S / (lambda tol)) + 64 bits (at least 128): its rounding, u S / lambda per
+// layer, stays 2^-64 of the tolerance over any cap below 2^40 layers.
+json depth_line(const SweepOptions& o, const Group& g, const InstanceText& text, CellSpec spec, double s_max) {
+  const EntropicReference optimal = entropic_reference(text, spec.lambda, kOptimalTarget);
+  const long long cap = depth_cap(o, g.n);
+  const unsigned bits = static_cast<unsigned>(std::max(128.0, std::ceil(std::log2(s_max / (g.lambda * o.tolerance))) + 64));
+  const DepthOutput d = with_scalar({ScalarSpec::Kind::mpfr, bits}, [&]<class Real>() {
+    return BreakdownCommands<Real>::depth({spec, optimal.log_plan, o.tolerance, cap});
+  });
+  return {{"key", depth_key(o, g.lambda, g.n, g.seed)},
+          {"kind", "depth"}, {"lambda", g.lambda}, {"n", g.n}, {"seed", g.seed}, {"generator", o.generator}, {"variant", to_string(o.variant)},
+          {"gamma_ratio", o.gamma_ratio}, {"layers", cap}, {"scalar", fmt::format("mpfr:{}", bits)}, {"softmax", "stable"}, {"tolerance", o.tolerance},
+          {"layers_needed", d.layers}, {"distance", number(d.distance)}, {"bits", d.bits}, {"squared_norm_max", s_max},
+          {"optimal", reference_summary(optimal)}, {"seconds", d.seconds}};
+}
+
+}  // namespace
+
+long long depth_cap(const SweepOptions& o, long long n) { return std::max<long long>(1, o.depth_cap_n4 * 16 / (n * n)); }
+
 void run_group(const SweepOptions& o, const Group& g, const std::function<void(const json&)>& emit) {
   const InstanceText text = make_instance(o, g.n, g.seed);
   const Instance<double> inst = to_real<double>(text);
   const Matrix<double> C = cost_matrix<double>(inst);
   const double lambda = g.lambda;
   CellSpec spec{text, decimal(lambda), decimal(o.gamma_ratio * lambda), o.layers, o.variant, Softmax::stable};
+  double s_max = 0;  // max_ij |x_i|^2 + |y_j|^2 (the expanded distance's terms)
+  for (Eigen::Index i = 0; i < C.rows(); ++i)
+    for (Eigen::Index j = 0; j < C.cols(); ++j) s_max = std::max(s_max, inst.x.row(i).squaredNorm() + inst.y.row(j).squaredNorm());
+  if (g.kind == "depth") {
+    emit(depth_line(o, g, text, spec, s_max));
+    return;
+  }
 
   // P_lambda* for the decimals the cells parse, certified in the Hilbert metric (E8).
   // The numeric search compares with exact arithmetic alone: far below the types'
@@ -316,9 +355,7 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
   if (!numeric_only) optimal = entropic_reference(text, spec.lambda, kOptimalTarget);
   const Matrix<double> sorted = transported_x<double>(inst, exact_ot<double>(inst));
   std::vector<double> sorted_x(sorted.data(), sorted.data() + sorted.rows());
-  double c_max = C.maxCoeff(), s_max = 0;  // s_max = max_ij |x_i|^2 + |y_j|^2 (the expanded distance's terms)
-  for (Eigen::Index i = 0; i < C.rows(); ++i)
-    for (Eigen::Index j = 0; j < C.cols(); ++j) s_max = std::max(s_max, inst.x.row(i).squaredNorm() + inst.y.row(j).squaredNorm());
+  const double c_max = C.maxCoeff();
 
   unsigned p_max = 0;
   for (const auto& c : g.cells) p_max = std::max(p_max, bits_of(c.scalar));
@@ -432,7 +469,7 @@ std::string cell_cause(const json& cell, double tolerance) {
 std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<json>& results) {
   std::vector<json> mine;
   for (const auto& c : results)
-    if (c["kind"] != "search" && c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio)
+    if (is_map_cell(c) && c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio)
       mine.push_back(c);
   std::set<std::string> have;
   for (const auto& c : mine) have.insert(c["key"].get<std::string>());
@@ -459,7 +496,7 @@ std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<jso
 json thresholds(const std::vector<json>& all, double tolerance) {
   json out = json::array();
   std::vector<json> results;  // the grid map's cells (the search's are summarised by search_summary)
-  std::copy_if(all.begin(), all.end(), std::back_inserter(results), [](const json& c) { return c["kind"] != "search"; });
+  std::copy_if(all.begin(), all.end(), std::back_inserter(results), is_map_cell);
   for (const auto& [key, cells] : curves_of(results)) {
     const json& any = *cells.front();
     json t = {{"n", any["n"]}, {"scalar", any["scalar"]}, {"softmax", any["softmax"]}, {"seed", any["seed"]}, {"variant", any["variant"]},
@@ -715,5 +752,70 @@ void print_search_summary(const json& s) {
   fmt::print("lambda*: the largest probed lambda whose head-1 scores depart from the same computation in exact arithmetic (mpfr reference\n"
              "ladder) by more than the tolerance, or turn non-finite; found by galloping down by decades from the start, then bisection in\n"
              "log lambda to the resolution. c = lambda* tol / (u S), S = max |x|^2 + |y|^2 (docs/error-model.md E7).\n");
+}
+
+std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<json>& results, long long index, long long count) {
+  std::set<std::string> have;
+  for (const auto& c : results)
+    if (c["kind"] == "depth") have.insert(c["key"].get<std::string>());
+  std::vector<Group> groups;
+  long long k = 0;
+  for (long long n : o.ns)
+    for (long long seed = 1; seed <= o.seeds; ++seed)
+      for (long long half = 0;; ++half) {
+        const double lambda = canonical_lambda(o.lambda_max * std::pow(10.0, -0.5 * static_cast<double>(half)));
+        if (lambda < o.depth_min * (1 - 1e-9)) break;
+        if (k++ % count != index || have.count(depth_key(o, lambda, n, static_cast<std::uint64_t>(seed)))) continue;
+        // The cell names the arithmetic for the cost estimate only; depth_line picks the bits.
+        groups.push_back({lambda, n, static_cast<std::uint64_t>(seed), "depth", {{"mpfr:128", Softmax::stable}}});
+      }
+  return groups;
+}
+
+json depth_summary(const std::vector<json>& results) {
+  std::map<long long, std::vector<const json*>> by_n;
+  for (const auto& c : results)
+    if (c["kind"] == "depth") by_n[c["n"].get<long long>()].push_back(&c);
+  json out = json::array();
+  for (auto& [n, lines] : by_n) {
+    std::sort(lines.begin(), lines.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+    json points = json::array();
+    std::vector<double> x, y;
+    long long beyond_cap = 0;
+    for (const json* l : lines) {
+      const long long needed = (*l)["layers_needed"];
+      points.push_back({{"lambda", (*l)["lambda"]}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"cap", (*l)["layers"]},
+                        {"distance", (*l)["distance"]}, {"optimal_bits", (*l)["optimal"]["bits"]}, {"optimal_converged", (*l)["optimal"]["converged"]},
+                        {"bits", (*l)["bits"]}, {"seconds", (*l)["seconds"]}});
+      if (needed < 0) ++beyond_cap;
+      if (needed >= 1) x.push_back(-std::log10((*l)["lambda"].get<double>())), y.push_back(std::log10(static_cast<double>(needed)));
+    }
+    json t = {{"n", n}, {"points", points}, {"beyond_cap", beyond_cap}};
+    if (const auto fit = study::fit_line(x, y))
+      t["fit"] = {{"slope", fit->slope}, {"slope_stderr", fit->slope_stderr ? json(*fit->slope_stderr) : json(nullptr)}, {"intercept", fit->intercept},
+                  {"points", fit->points}, {"max_abs_residual_decades", fit->max_abs_residual}};
+    else
+      t["fit"] = nullptr;
+    out.push_back(t);
+  }
+  return out;
+}
+
+void print_depth_summary(const json& d) {
+  for (const auto& t : d) {
+    std::string row;
+    for (const auto& p : t["points"])
+      row += fmt::format(" {:.3g}:{}", p["lambda"].get<double>(),
+                         p["layers_needed"].is_null() ? fmt::format(">{}", p["cap"].get<long long>()) : std::to_string(p["layers_needed"].get<long long>()));
+    fmt::print("depth needed, n = {} (lambda:L):{}\n", t["n"].get<long long>(), row);
+    if (!t["fit"].is_null())
+      fmt::print("  log10 L_needed = {:.3f} + {:.3f} (+- {}) log10(1/lambda) over {} points\n", t["fit"]["intercept"].get<double>(),
+                 t["fit"]["slope"].get<double>(),
+                 t["fit"]["slope_stderr"].is_null() ? std::string("-") : fmt::format("{:.3f}", t["fit"]["slope_stderr"].get<double>()),
+                 t["fit"]["points"].get<long long>());
+  }
+  if (!d.empty())
+    fmt::print("depth needed: the first L at which exact arithmetic's head-1 scores on Z^(L) are within the tolerance of the certified\n"
+               "log P_lambda* (Hilbert metric); '>cap': not within it in cap layers (too-few-layers only there).\n");
 }
 }  // namespace otv::cli

@@ -35,6 +35,11 @@ struct SweepOptions {
   bool search = false;
   double resolution = 1.05;  // bracket ratio at which the bisection stops
   std::vector<std::string> holdout;  // searched, left out of the law's fit, predicted from it
+  // Depth needed in exact arithmetic (search only): lambda from lambda_max down to depth_min
+  // by half decades, capped at depth_cap_n4 x 16 / n^2 layers (1e6 at n = 4, 62500 at n = 16).
+  bool depth = true;
+  double depth_min = 1e-5;
+  long long depth_cap_n4 = 1000000;
 
   // Parses and checks the comma lists and ranges; throws InputError.
   void set_lists(const std::string& ns_text, const std::string& scalars_text, const std::string& softmax_text);
@@ -103,6 +108,13 @@ std::vector<Group> search_groups(const SweepOptions& o, const std::vector<nlohma
 // begins below it; per (n, softmax): the law's fit and the holdout's prediction.
 nlohmann::json search_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
 void print_search_summary(const nlohmann::json& s);
+
+// Depth needed: the cap at n, the groups whose lines results lack, and per n the
+// points with the fit of log10 L_needed on log10(1/lambda).
+long long depth_cap(const SweepOptions& o, long long n);
+std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results, long long index, long long count);
+nlohmann::json depth_summary(const std::vector<nlohmann::json>& results);
+void print_depth_summary(const nlohmann::json& d);
 
 // The search's settings recovered from its cells (otverify merge), or nullopt if none are search cells.
 std::optional<SweepOptions> search_options_of(const std::vector<nlohmann::json>& results, double tolerance);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "study/safe_lambda.hpp"
 #include "study/threshold_law.hpp"
 #include "study/threshold_search.hpp"
 
@@ -137,4 +138,18 @@ TEST_CASE("rounding law: too few points", "[threshold-law]") {
   REQUIRE(two);
   CHECK(two->fit.slope == Approx(1));
   CHECK_FALSE(two->fit.slope_stderr);  // no residual degrees of freedom
+}
+
+TEST_CASE("safe lambda: the law's prediction times the margin, and the confirmation rule", "[safe-lambda]") {
+  // float at n = 16 (c = 1.67, u = 2^-24, S = 2, tol = 1e-2): predicted 1.99e-5.
+  const SafeLambdaAdvice a = advise_safe_lambda(1.67, std::ldexp(1.0, -24), 2, 1e-2);
+  CHECK(a.predicted_threshold == Approx(1.67 * std::ldexp(1.0, -24) * 2 / 1e-2));
+  CHECK(a.advised_lambda == Approx(2 * a.predicted_threshold));
+  CHECK(advise_safe_lambda(1, 1e-16, 2, 1e-2, 3).advised_lambda == Approx(6e-14));
+  CHECK(advice_confirmed(true, true));
+  CHECK_FALSE(advice_confirmed(false, true));
+  CHECK_FALSE(advice_confirmed(true, false));
+  CHECK(advice_reason(true, true).rfind("confirmed", 0) == 0);
+  CHECK(advice_reason(false, true).rfind("not confirmed", 0) == 0);
+  CHECK(advice_reason(true, false).rfind("not confirmed", 0) == 0);
 }

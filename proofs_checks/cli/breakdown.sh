@@ -24,6 +24,13 @@ expect "search: thresholds bracketed, the law within E7's bounds, the holdout pr
    all(p['layers_needed'] is not None and p['distance'] <= 1e-2 and p['optimal_converged'] for p in j['depth'][0]['points'])" \
   -- --n 4 --scalars float,double,float128,mpfr:256 --holdout mpfr:96 --softmax stable --layers 20
 
+# The safe-lambda advisor: float at n = 16 from double's c, confirmed by a pass at the
+# advised lambda and a failure at a tenth; the depth found below the cap.
+expect_json advise "advise: float at n = 16 is confirmed, with its depth" \
+  "j['confirmed'] and j['numeric_error_at_advised'] <= 1e-2 < j['numeric_error_at_tenth'] and j['layers_needed'] is not None and \
+   1/8 <= j['c'] <= 4 and abs(j['advised_lambda'] / (2 * j['predicted_threshold']) - 1) < 1e-5" \
+  -- --n 16 --scalar float
+
 # Issue 20's cell (E8): at n = 4, lambda = 6.79e-4, 100 layers the exact-arithmetic
 # run has converged (1e-113 nats from the certified P_lambda*) while double
 # Sinkhorn's f/g split is 1.15e-2 nats off; the old double reference made this cell
@@ -166,6 +173,14 @@ bad "jobs 0"                  breakdown --jobs 0
 bad "malformed shard"         breakdown --shard 3/2
 bad "resume without out"      breakdown --resume
 bad "tolerance 0"             breakdown --tolerance 0
+bad "advise: unknown scalar"  advise --n 4 --scalar quad
+bad "advise: n 0"             advise --n 0 --scalar float
+bad "advise: no scalar"       advise --n 4
+bad "advise: tol 0"           advise --n 4 --scalar float --tol 0
+bad "advise: d 0"             advise --n 4 --scalar float --d 0
+bad "advise: mpfi"            advise --n 4 --scalar mpfi:128
+bad "search: resolution 1"    breakdown --resolution 1
+bad "search: depth cap 0"     breakdown --depth-cap 0
 bad "merge: missing file"     merge "$tmp/none.jsonl"
 bad "merge: malformed lines"  merge "$tmp/bad.jsonl"
 # A real cell with one field of the wrong kind (a float where an integer goes was

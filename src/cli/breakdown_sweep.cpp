@@ -33,7 +33,7 @@ std::string decimal(double x) { return fmt::format("{:.17g}", x); }
 std::string softmax_name(Softmax s) { return s == Softmax::stable ? "stable" : "naive"; }
 
 InstanceText make_instance(const SweepOptions& o, long long n, std::uint64_t seed) {
-  return o.generator == "paper" ? paper_instance(static_cast<std::size_t>(n), seed) : uniform_instance(static_cast<std::size_t>(n), 1, seed);
+  return o.generator == "paper" ? paper_instance(static_cast<std::size_t>(n), seed) : uniform_instance(static_cast<std::size_t>(n), static_cast<std::size_t>(o.dimension), seed);
 }
 
 bool finite_text(const std::string& s) { return s.find_first_of("nNiI") == std::string::npos; }

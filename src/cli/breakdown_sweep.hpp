@@ -24,7 +24,8 @@ struct SweepOptions {
   std::vector<Softmax> softmax{Softmax::stable, Softmax::naive};
   long long layers = 100;
   Variant variant = Variant::paper;
-  std::string generator = "paper";  // paper | uniform (d = 1)
+  std::string generator = "paper";  // paper (d = 1) | uniform
+  long long dimension = 1;          // of the uniform generator's points
   long long seeds = 1;
   double gamma_ratio = 2;   // gamma = gamma_ratio * lambda (Sec. 6: 0.01 / 0.005)
   double tolerance = 1e-2;  // on Hilbert distances of the head-1 pattern, in nats

@@ -20,7 +20,9 @@
 #include "cli/mpi_world.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
+#include "cli/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
+#include "study/safe_lambda.hpp"
 
 namespace otv::cli {
 namespace {
@@ -338,4 +340,98 @@ void register_merge(CLI::App& app, Registry& r) {
   }});
 }
 
+
+void register_advise(CLI::App& app, Registry& r) {
+  struct Choices {
+    long long n = 0, d = 1, layers = 100, jobs = default_jobs();
+    std::string scalar;
+    double tolerance = SweepOptions{}.tolerance;
+    bool json = false;
+  };
+  auto c = std::make_shared<Choices>();
+  auto* cmd = app.add_subcommand("advise", "the smallest lambda a scalar type handles at n within a tolerance, and the depth it then needs");
+  add_integer(cmd, "--n", c->n, "number of points (paper instance for d = 1, uniform for d > 1)")->required();
+  cmd->add_option("--scalar", c->scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS")->required()->type_name("TYPE");
+  cmd->add_option("--tol", c->tolerance, "tolerance on the head-1 scores' Hilbert distance, in nats (default 1e-2)")->type_name("NUMBER");
+  add_integer(cmd, "--d", c->d, "dimension of the points (default 1)");
+  add_integer(cmd, "--layers", c->layers, "depth of the confirming runs (default 100)");
+  add_integer(cmd, "--jobs", c->jobs, "worker processes (default: the node's cores)");
+  cmd->add_flag("--json", c->json, "print one JSON object instead of text");
+  cmd->footer("Example: otverify advise --n 16 --scalar float\n"
+              "The law lambda* = c u S / tol (docs/error-model.md E7) with c measured on double at this n (a threshold search),\n"
+              "times 2; confirmed by one run of the type at the advised lambda (must pass) and one at a tenth (must fail); depth from E9.");
+  r.push_back({cmd, [c] {
+    SweepOptions o;
+    o.search = true;
+    o.lambda_max = kSearchStart;
+    o.softmax = {Softmax::stable};
+    o.holdout.clear();
+    o.tolerance = c->tolerance;
+    o.layers = c->layers;
+    if (c->d < 1 || c->d > 64) throw InputError("--d must be in [1, 64]");
+    o.generator = c->d == 1 ? "paper" : "uniform";
+    o.dimension = c->d;
+    o.set_lists(std::to_string(c->n), c->scalar, "stable");
+    if (parse_scalar(c->scalar).kind == ScalarSpec::Kind::mpfi) throw InputError("--scalar mpfi: interval types have no threshold to advise; use mpfr:BITS");
+    o.validate();
+    if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
+    require_sweep_memory(o, c->jobs);
+    install_interrupt_handlers();
+    const FarmSession session;
+    ResultSink sink("", false, false);
+    auto run = [&](const SweepOptions& so, const std::vector<Group>& groups, const char* what) {
+      Progress progress(what, cells_in(groups));
+      return run_groups(so, groups, c->jobs, sink, progress);
+    };
+    // c from double's threshold at this n and instance: cheap, and the law's slope is 1.
+    SweepOptions reference = o;
+    reference.scalars = {"double"};
+    for (;;) {
+      const auto groups = search_groups(reference, sink.results(), 0, 1);
+      if (groups.empty()) break;
+      if (!run(reference, groups, "advise: double's threshold")) return kExitInterrupted;
+    }
+    const json curve = search_summary(sink.results(), reference)["curves"].at(0);
+    if (!curve.contains("c")) throw InputError(fmt::format("double has no threshold at n = {} ({})", c->n, curve["status"].get<std::string>()));
+    const double u = with_scalar(parse_scalar(c->scalar), []<class Real>() { return ScalarTraits<Real>::to_double(ScalarTraits<Real>::unit_roundoff()); });
+    const double s_max = curve["squared_norm_max"];
+    const study::SafeLambdaAdvice advice = study::advise_safe_lambda(curve["c"].get<double>(), u, s_max, o.tolerance);
+    const double advised = canonical_lambda(advice.advised_lambda), tenth = canonical_lambda(advised / 10);
+    if (tenth < search_floor(c->scalar, o.gamma_ratio))
+      throw InputError(fmt::format("a tenth of the advised lambda {:.3g} is below the normal range of {}", advised, c->scalar));
+    if (!run(o, {{advised, c->n, 1, "search", {{c->scalar, Softmax::stable}}}, {tenth, c->n, 1, "search", {{c->scalar, Softmax::stable}}}},
+             "advise: confirming runs"))
+      return kExitInterrupted;
+    // Depth at the advised lambda, or at the smallest lambda whose P_lambda* is certified cheaply (E9).
+    const double depth_lambda = canonical_lambda(std::max(advised, o.depth_min));
+    if (!run(o, {{depth_lambda, c->n, 1, "depth", {{"mpfr:128", Softmax::stable}}}}, "advise: depth needed")) return kExitInterrupted;
+    const json* at_advised = nullptr;
+    const json* at_tenth = nullptr;
+    const json* depth = nullptr;
+    for (const auto& cell : sink.results()) {
+      if (cell["kind"] == "depth") depth = &cell;
+      else if (cell["scalar"] == c->scalar && cell["lambda"] == advised) at_advised = &cell;
+      else if (cell["scalar"] == c->scalar && cell["lambda"] == tenth) at_tenth = &cell;
+    }
+    const bool passes = !numeric_fails(*at_advised, o.tolerance), fails = numeric_fails(*at_tenth, o.tolerance);
+    const long long needed = (*depth)["layers_needed"];
+    json out = {{"n", c->n}, {"d", c->d}, {"scalar", c->scalar}, {"tolerance", o.tolerance}, {"unit_roundoff", u}, {"squared_norm_max", s_max},
+                {"c", curve["c"]}, {"c_from", "double"}, {"predicted_threshold", advice.predicted_threshold}, {"advised_lambda", advised},
+                {"numeric_error_at_advised", (*at_advised)["numeric_error"]}, {"numeric_error_at_tenth", (*at_tenth)["numeric_error"]},
+                {"confirmed", study::advice_confirmed(passes, fails)}, {"reason", study::advice_reason(passes, fails)},
+                {"depth_lambda", depth_lambda}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"depth_cap", (*depth)["layers"]},
+                {"layers_of_confirming_runs", o.layers}};
+    emit(out, c->json, [](const json& j) {
+      fmt::print("smallest safe lambda for {} at n = {}: {:.3g} (law: threshold {:.3g} = c u S / tol, c = {:.2f} from double, x 2)\n",
+                 j["scalar"].get<std::string>(), j["n"].get<long long>(), j["advised_lambda"].get<double>(), j["predicted_threshold"].get<double>(),
+                 j["c"].get<double>());
+      fmt::print("depth needed at lambda = {:.3g} (exact arithmetic, certified P_lambda*): {}{}\n", j["depth_lambda"].get<double>(),
+                 j["layers_needed"].is_null() ? fmt::format("more than {} layers", j["depth_cap"].get<long long>())
+                                              : fmt::format("{} layers", j["layers_needed"].get<long long>()),
+                 j["depth_lambda"] > j["advised_lambda"] ? " (the advised lambda is below what P_lambda* certifies cheaply; depth falls with lambda, E9)" : "");
+      fmt::print("{}\n", j["reason"].get<std::string>());
+    });
+    return study::advice_confirmed(passes, fails) ? kExitOk : kExitClaimFailed;
+  }});
+}
 }  // namespace otv::cli

@@ -24,6 +24,19 @@ expect "search: thresholds bracketed, the law within E7's bounds, the holdout pr
    all(p['layers_needed'] is not None and p['distance'] <= 1e-2 and p['optimal_converged'] for p in j['depth'][0]['points'])" \
   -- --n 4 --scalars float,double,float128,mpfr:256 --holdout mpfr:96 --softmax stable --layers 20
 
+# A search's result file, merged, gives the same thresholds, law and depths (depth lines
+# carry their cap as "layers" and are not a sweep setting).
+count=$((count + 1))
+"$otv" breakdown --n 4 --scalars float,double --holdout none --softmax stable --layers 20 --out "$tmp/search.jsonl" --json >"$tmp/search.json" 2>/dev/null
+"$otv" merge "$tmp/search.jsonl" --json >"$tmp/search_merged.json" 2>/dev/null
+if /usr/bin/python3 - "$tmp/search.json" "$tmp/search_merged.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["search"] == b["search"] and a["depth"] == b["depth"] and len(a["depth"][0]["points"]) > 0, (a["search"], b["search"])
+PY
+then echo "ok: merge of a search file reproduces its thresholds, law and depths"
+else echo "FAIL: merge of a search file"; fail=$((fail + 1)); fi
+
 # The safe-lambda advisor: float at n = 16 from double's c, confirmed by a pass at the
 # advised lambda and a failure at a tenth; the depth found below the cap.
 expect_json advise "advise: float at n = 16 is confirmed, with its depth" \

@@ -565,6 +565,11 @@ struct SearchCurve {
 std::vector<SearchCurve> search_curves(const SweepOptions& o) {
   std::vector<std::string> scalars = o.scalars;
   scalars.insert(scalars.end(), o.holdout.begin(), o.holdout.end());
+  // By precision, then name: the order (and so the summary) does not depend on how the
+  // types were listed, so `merge` of a result file reproduces it.
+  std::sort(scalars.begin(), scalars.end(), [](const std::string& a, const std::string& b) {
+    return std::make_pair(bits_of(a), a) < std::make_pair(bits_of(b), b);
+  });
   std::vector<long long> ns = o.ns;
   std::sort(ns.rbegin(), ns.rend());  // largest n first (the heaviest groups)
   std::vector<SearchCurve> curves;
@@ -594,10 +599,11 @@ study::SearchStep search_step(const std::vector<const json*>& cells, const Sweep
   return study::next_probe(probes, {o.lambda_max, search_floor(scalar, o.gamma_ratio), o.resolution}, canonical_lambda);
 }
 
-// The largest probed lambda at which pred holds, or null.
-template <class Pred> json onset(const std::vector<const json*>& cells, Pred pred) {
+// The largest probed lambda at most `below` at which pred holds, or null (probe resolution:
+// below lambda* the probes are the galloping ones, decades apart).
+template <class Pred> json onset(const std::vector<const json*>& cells, Pred pred, double below = kInf) {
   for (const json* c : cells)
-    if (pred(*c)) return (*c)["lambda"];
+    if ((*c)["lambda"].get<double>() <= below && pred(*c)) return (*c)["lambda"];
   return nullptr;
 }
 
@@ -686,13 +692,16 @@ json search_summary(const std::vector<json>& results, const SweepOptions& o) {
       if (step.status == study::SearchStatus::bracketed && !holdout)
         fit_points[fmt::format("{}|{}", curve.n, softmax_name(curve.cell.softmax))].push_back({u, *step.lambda_star, s_max, o.tolerance});
     }
-    // What begins as lambda keeps shrinking: the largest probed lambda of each (E5-E7).
+    // What begins as lambda shrinks: exp's underflow (E5, harmless, over all probes) and,
+    // at or below lambda*, the failures that follow it -- a data row of the pattern all
+    // zero, non-finite entries, a readout off by half a grid step, u and v with no correct bit.
+    const double below = step.lambda_star ? *step.lambda_star : kInf;
     t["onsets"] = {{"exp_underflow", onset(cells, [](const json& c) { return metric(c, "min_exp_argument") < metric(c, "log_min_normal"); })},
                    {"underflow_flag", onset(cells, [](const json& c) { return !c["exceptions"].is_null() && c["exceptions"]["underflow"].get<bool>(); })},
-                   {"row_underflow", onset(cells, [](const json& c) { return c["underflowed_rows"].get<long long>() > 0; })},
-                   {"non_finite", onset(cells, [](const json& c) { return nonfinite(c); })},
-                   {"readout_wrong", onset(cells, [&](const json& c) { return !(metric(c, "readout_error") < 0.5 / static_cast<double>(curve.n)); })},
-                   {"no_correct_bits", onset(cells, [](const json& c) { return c["correct_bits"].get<double>() <= 0; })}};
+                   {"row_underflow", onset(cells, [](const json& c) { return c["underflowed_rows"].get<long long>() > 0; }, below)},
+                   {"non_finite", onset(cells, [](const json& c) { return nonfinite(c); }, below)},
+                   {"readout_wrong", onset(cells, [&](const json& c) { return !(metric(c, "readout_error") < 0.5 / static_cast<double>(curve.n)); }, below)},
+                   {"no_correct_bits", onset(cells, [](const json& c) { return c["correct_bits"].get<double>() <= 0; }, below)}};
     curves.push_back(t);
   }
   json laws = json::array();

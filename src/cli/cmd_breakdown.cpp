@@ -318,9 +318,10 @@ void register_merge(CLI::App& app, Registry& r) {
     std::string first_settings, first_path;
     for (const auto& path : c->inputs)
       for (auto& cell : read_results(path)) {
-        const std::string settings = settings_of(cell);
-        if (first_path.empty()) first_settings = settings, first_path = path;
-        if (settings != first_settings)
+        // Depth lines (the search's E9) carry their cap as "layers": not a sweep setting.
+        const std::string settings = cell["kind"] == "depth" ? first_settings : settings_of(cell);
+        if (first_path.empty() && cell["kind"] != "depth") first_settings = settings, first_path = path;
+        if (!first_path.empty() && settings != first_settings)
           throw InputError(fmt::format("{} holds cells of other settings ({}) than {} ({}); merge results of one sweep", excerpt(path), settings,
                                        excerpt(first_path), first_settings));
         if (keys.insert(cell["key"].get<std::string>()).second) merged.push_back(std::move(cell));

@@ -12,6 +12,38 @@ expect "a small sweep: one threshold per (n, scalar, softmax), each with a cause
   "len(j['thresholds']) == 4 and all(t['lambda_star'] is None or t['cause'] in $causes for t in j['thresholds'])" \
   -- --n 4 --scalars float,double --points 6 --layers 20 --bisect 1
 
+# The numeric threshold search (no lambda range): every type bracketed, each threshold's
+# c = lambda* tol / (u S) and the fitted slope within the bounds E7 implies (c in [1/8, 4]),
+# and the out-of-sample type's prediction within the factor 32 those bounds leave; the depth
+# needed in exact arithmetic found (within the tolerance of the certified P_lambda*) below the cap.
+expect "search: thresholds bracketed, the law within E7's bounds, the holdout predicted" \
+  "all(t['status'] == 'bracketed' and 1/8 <= t['c'] <= 4 for t in j['search']['curves']) and len(j['search']['laws']) == 1 and \
+   all(l['within_e7_bounds'] and l['slope_stderr'] is not None for l in j['search']['laws']) and \
+   all(1/32 <= h['measured'] / h['predicted'] <= 32 for l in j['search']['laws'] for h in l['holdout']) and len(j['search']['laws'][0]['holdout']) == 1 and \
+   len(j['depth']) == 1 and j['depth'][0]['beyond_cap'] == 0 and \
+   all(p['layers_needed'] is not None and p['distance'] <= 1e-2 and p['optimal_converged'] for p in j['depth'][0]['points'])" \
+  -- --n 4 --scalars float,double,float128,mpfr:256 --holdout mpfr:96 --softmax stable --layers 20
+
+# A search's result file, merged, gives the same thresholds, law and depths (depth lines
+# carry their cap as "layers" and are not a sweep setting).
+count=$((count + 1))
+"$otv" breakdown --n 4 --scalars float,double --holdout none --softmax stable --layers 20 --out "$tmp/search.jsonl" --json >"$tmp/search.json" 2>/dev/null
+"$otv" merge "$tmp/search.jsonl" --json >"$tmp/search_merged.json" 2>/dev/null
+if /usr/bin/python3 - "$tmp/search.json" "$tmp/search_merged.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["search"] == b["search"] and a["depth"] == b["depth"] and len(a["depth"][0]["points"]) > 0, (a["search"], b["search"])
+PY
+then echo "ok: merge of a search file reproduces its thresholds, law and depths"
+else echo "FAIL: merge of a search file"; fail=$((fail + 1)); fi
+
+# The safe-lambda advisor: float at n = 16 from double's c, confirmed by a pass at the
+# advised lambda and a failure at a tenth; the depth found below the cap.
+expect_json advise "advise: float at n = 16 is confirmed, with its depth" \
+  "j['confirmed'] and j['numeric_error_at_advised'] <= 1e-2 < j['numeric_error_at_tenth'] and j['layers_needed'] is not None and \
+   1/8 <= j['c'] <= 4 and abs(j['advised_lambda'] / (2 * j['predicted_threshold']) - 1) < 1e-5" \
+  -- --n 16 --scalar float
+
 # Issue 20's cell (E8): at n = 4, lambda = 6.79e-4, 100 layers the exact-arithmetic
 # run has converged (1e-113 nats from the certified P_lambda*) while double
 # Sinkhorn's f/g split is 1.15e-2 nats off; the old double reference made this cell
@@ -154,6 +186,14 @@ bad "jobs 0"                  breakdown --jobs 0
 bad "malformed shard"         breakdown --shard 3/2
 bad "resume without out"      breakdown --resume
 bad "tolerance 0"             breakdown --tolerance 0
+bad "advise: unknown scalar"  advise --n 4 --scalar quad
+bad "advise: n 0"             advise --n 0 --scalar float
+bad "advise: no scalar"       advise --n 4
+bad "advise: tol 0"           advise --n 4 --scalar float --tol 0
+bad "advise: d 0"             advise --n 4 --scalar float --d 0
+bad "advise: mpfi"            advise --n 4 --scalar mpfi:128
+bad "search: resolution 1"    breakdown --resolution 1
+bad "search: depth cap 0"     breakdown --depth-cap 0
 bad "merge: missing file"     merge "$tmp/none.jsonl"
 bad "merge: malformed lines"  merge "$tmp/bad.jsonl"
 # A real cell with one field of the wrong kind (a float where an integer goes was

@@ -35,6 +35,7 @@ void register_theorem1(CLI::App& app, Registry& r);
 void register_theorem2(CLI::App& app, Registry& r);
 void register_breakdown(CLI::App& app, Registry& r);
 void register_merge(CLI::App& app, Registry& r);
+void register_advise(CLI::App& app, Registry& r);
 void register_train(CLI::App& app, Registry& r);  // train, eval, ablation
 void register_report(CLI::App& app, Registry& r);
 

@@ -32,8 +32,23 @@ struct CellOutput {
   double seconds = 0;
 };
 
+// Depth needed (otv/depth_needed.hpp) against log P_lambda* (n x n row-major decimals).
+struct DepthSpec {
+  CellSpec cell;  // its layers unused
+  std::vector<std::string> log_plan;
+  double tolerance = 0;
+  long long cap = 0;
+};
+struct DepthOutput {
+  long long layers = -1;  // -1: not within the tolerance in cap layers
+  double distance = 0;    // at `layers`, or at the cap
+  unsigned bits = 0;
+  double seconds = 0;
+};
+
 template <class Real> struct BreakdownCommands {
   static CellOutput cell(const CellSpec& spec);
+  static DepthOutput depth(const DepthSpec& spec);
 };
 
 }  // namespace otv::cli

@@ -5,6 +5,7 @@
 
 #include "cli/breakdown_commands.hpp"
 #include "otv/breakdown.hpp"
+#include "otv/depth_needed.hpp"
 
 namespace otv::cli {
 
@@ -44,6 +45,20 @@ template <class Real> CellOutput BreakdownCommands<Real>::cell(const CellSpec& s
   o.divide_by_zero = t.exceptions.divide_by_zero;
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return o;
+}
+
+template <class Real> DepthOutput BreakdownCommands<Real>::depth(const DepthSpec& spec) {
+  using T = ScalarTraits<Real>;
+  const auto start = std::chrono::steady_clock::now();
+  const Instance<Real> inst = to_real<Real>(spec.cell.instance);
+  const Eigen::Index n = inst.n();
+  Matrix<Real> log_plan(n, n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < n; ++j) log_plan(i, j) = parse_finite<Real>(spec.log_plan[static_cast<std::size_t>(i * n + j)]);
+  const DepthNeeded<Real> d = depth_needed<Real>(inst, parse_finite<Real>(spec.cell.lambda), parse_finite<Real>(spec.cell.gamma), spec.cell.variant,
+                                                 spec.cell.softmax, log_plan, Real(spec.tolerance), spec.cap);
+  return {d.layers ? *d.layers : -1, T::to_double(d.distance), T::bits(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
 }
 
 }  // namespace otv::cli

@@ -16,6 +16,8 @@
 #include "cli/resource_guard.hpp"
 #include "cli/scalar_registry.hpp"
 #include "otv/exact_ot.hpp"
+#include "study/threshold_law.hpp"
+#include "study/threshold_search.hpp"
 
 namespace otv::cli {
 
@@ -34,7 +36,7 @@ std::string decimal(double x) { return fmt::format("{:.17g}", x); }
 std::string softmax_name(Softmax s) { return s == Softmax::stable ? "stable" : "naive"; }
 
 InstanceText make_instance(const SweepOptions& o, long long n, std::uint64_t seed) {
-  return o.generator == "paper" ? paper_instance(static_cast<std::size_t>(n), seed) : uniform_instance(static_cast<std::size_t>(n), 1, seed);
+  return o.generator == "paper" ? paper_instance(static_cast<std::size_t>(n), seed) : uniform_instance(static_cast<std::size_t>(n), static_cast<std::size_t>(o.dimension), seed);
 }
 
 bool finite_text(const std::string& s) { return s.find_first_of("nNiI") == std::string::npos; }
@@ -121,6 +123,11 @@ struct Reference {
 
 constexpr int kMaxReferenceDoublings = 4;
 
+// E7's bounds on c = lambda* tol / (u S): at most 4 (the layer-1 error is at most
+// 4 u S / lambda: two roundings per term, two signs in the oscillation), at least 1/8
+// (half the smallest layer-1 constant, 0.15, E7 measured in float over layers 1-30).
+constexpr double kE7CLow = 1.0 / 8, kE7CHigh = 4;
+
 // Certified accuracy asked of P_lambda*, nats: far below any tolerance on the
 // distances (1e-2 by default), so the comparison's own error is negligible.
 constexpr double kOptimalTarget = 1e-20;
@@ -160,6 +167,9 @@ std::vector<std::string> split_list(const std::string& text, const char* what) {
   }
   return out;
 }
+
+// The grid map's cells (grid and bisection), not the search's probes or depth lines.
+bool is_map_cell(const json& c) { return c["kind"] == "grid" || c["kind"] == "bisect"; }
 
 // A curve's cells sorted by decreasing lambda.
 std::map<std::string, std::vector<const json*>> curves_of(const std::vector<json>& results) {
@@ -218,8 +228,8 @@ void SweepOptions::validate() const {
 double canonical_lambda(double lambda) { return std::strtod(fmt::format("{:.6g}", lambda).c_str(), nullptr); }
 
 std::string cell_key(const SweepOptions& o, double lambda, long long n, std::uint64_t seed, const CellId& c) {
-  return fmt::format("lambda={:.6g},n={},seed={},scalar={},softmax={},variant={},layers={},generator={},gamma_ratio={}", lambda, n, seed,
-                     c.scalar, softmax_name(c.softmax), to_string(o.variant), o.layers, o.generator, o.gamma_ratio);
+  return fmt::format("lambda={:.6g},n={},seed={},scalar={},softmax={},variant={},layers={},generator={},gamma_ratio={}{}", lambda, n, seed,
+                     c.scalar, softmax_name(c.softmax), to_string(o.variant), o.layers, o.generator, o.gamma_ratio, o.search ? ",search" : "");
 }
 
 std::vector<Group> grid_groups(const SweepOptions& o) {
@@ -297,26 +307,64 @@ void require_sweep_memory(const SweepOptions& o, long long jobs) {
                 "reduce --n, the precision or --jobs");
 }
 
+namespace {
+
+std::string depth_key(const SweepOptions& o, double lambda, long long n, std::uint64_t seed) {
+  return fmt::format("depth,lambda={:.6g},n={},seed={},variant={},generator={},gamma_ratio={},tolerance={:g},cap={}", lambda, n, seed,
+                     to_string(o.variant), o.generator, o.gamma_ratio, o.tolerance, depth_cap(o, n));
+}
+
+// Depth needed in exact arithmetic (E9): P_lambda* certified, then one mpfr forward pass
+// stopped at the first layer within the tolerance. The pass runs at
+// log2(S / (lambda tol)) + 64 bits (at least 128): its rounding, u S / lambda per
+// layer, stays 2^-64 of the tolerance over any cap below 2^40 layers.
+json depth_line(const SweepOptions& o, const Group& g, const InstanceText& text, CellSpec spec, double s_max) {
+  const EntropicReference optimal = entropic_reference(text, spec.lambda, kOptimalTarget);
+  const long long cap = depth_cap(o, g.n);
+  const unsigned bits = static_cast<unsigned>(std::max(128.0, std::ceil(std::log2(s_max / (g.lambda * o.tolerance))) + 64));
+  const DepthOutput d = with_scalar({ScalarSpec::Kind::mpfr, bits}, [&]<class Real>() {
+    return BreakdownCommands<Real>::depth({spec, optimal.log_plan, o.tolerance, cap});
+  });
+  return {{"key", depth_key(o, g.lambda, g.n, g.seed)},
+          {"kind", "depth"}, {"lambda", g.lambda}, {"n", g.n}, {"seed", g.seed}, {"generator", o.generator}, {"variant", to_string(o.variant)},
+          {"gamma_ratio", o.gamma_ratio}, {"layers", cap}, {"scalar", fmt::format("mpfr:{}", bits)}, {"softmax", "stable"}, {"tolerance", o.tolerance},
+          {"layers_needed", d.layers}, {"distance", number(d.distance)}, {"bits", d.bits}, {"squared_norm_max", s_max},
+          {"optimal", reference_summary(optimal)}, {"seconds", d.seconds}};
+}
+
+}  // namespace
+
+long long depth_cap(const SweepOptions& o, long long n) { return std::max<long long>(1, o.depth_cap_n4 * 16 / (n * n)); }
+
 void run_group(const SweepOptions& o, const Group& g, const std::function<void(const json&)>& emit) {
   const InstanceText text = make_instance(o, g.n, g.seed);
   const Instance<double> inst = to_real<double>(text);
   const Matrix<double> C = cost_matrix<double>(inst);
   const double lambda = g.lambda;
   CellSpec spec{text, decimal(lambda), decimal(o.gamma_ratio * lambda), o.layers, o.variant, Softmax::stable};
-
-  // P_lambda* for the decimals the cells parse, certified in the Hilbert metric (E8).
-  const EntropicReference optimal = entropic_reference(text, spec.lambda, kOptimalTarget);
-  const Matrix<double> sorted = transported_x<double>(inst, exact_ot<double>(inst));
-  std::vector<double> sorted_x(sorted.data(), sorted.data() + sorted.rows());
-  double c_max = C.maxCoeff(), s_max = 0;  // s_max = max_ij |x_i|^2 + |y_j|^2 (the expanded distance's terms)
+  double s_max = 0;  // max_ij |x_i|^2 + |y_j|^2 (the expanded distance's terms)
   for (Eigen::Index i = 0; i < C.rows(); ++i)
     for (Eigen::Index j = 0; j < C.cols(); ++j) s_max = std::max(s_max, inst.x.row(i).squaredNorm() + inst.y.row(j).squaredNorm());
+  if (g.kind == "depth") {
+    emit(depth_line(o, g, text, spec, s_max));
+    return;
+  }
+
+  // P_lambda* for the decimals the cells parse, certified in the Hilbert metric (E8).
+  // The numeric search compares with exact arithmetic alone: far below the types'
+  // thresholds P_lambda* needs log2(1/mu) ~ gap / (2 lambda ln 2) bits (E8), out of reach.
+  const bool numeric_only = g.kind == "search";
+  EntropicReference optimal;
+  if (!numeric_only) optimal = entropic_reference(text, spec.lambda, kOptimalTarget);
+  const Matrix<double> sorted = transported_x<double>(inst, exact_ot<double>(inst));
+  std::vector<double> sorted_x(sorted.data(), sorted.data() + sorted.rows());
+  const double c_max = C.maxCoeff();
 
   unsigned p_max = 0;
   for (const auto& c : g.cells) p_max = std::max(p_max, bits_of(c.scalar));
   const Reference ref = reference_for(spec, p_max);  // softmax mode is immaterial in exact arithmetic
   const unsigned distance_bits = std::max(optimal.bits, ref.bits);
-  const double ref_distance = distance_to(ref.cell.final_scores, optimal.log_plan, distance_bits);
+  const double ref_distance = numeric_only ? kInf : distance_to(ref.cell.final_scores, optimal.log_plan, distance_bits);
   const double ref_readout = readout_error(ref.cell, sorted_x);
 
   for (const auto& c : g.cells) {
@@ -332,7 +380,7 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
     json exceptions = nullptr;
     if (out.exceptions_recorded)
       exceptions = {{"overflow", out.overflow}, {"underflow", out.underflow}, {"invalid", out.invalid}, {"divide_by_zero", out.divide_by_zero}};
-    emit({{"key", cell_key(o, lambda, g.n, g.seed, c)},
+    json result = {{"key", cell_key(o, lambda, g.n, g.seed, c)},
           {"kind", g.kind},
           {"lambda", lambda},
           {"gamma", o.gamma_ratio * lambda},
@@ -353,7 +401,7 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
           {"uv_rel_error", number(rel)},
           {"correct_bits", std::isfinite(rel) ? json(correct_bits) : json(0.0)},
           {"bits_lost", std::isfinite(rel) ? json(out.bits - correct_bits) : json(out.bits)},
-          {"distance_to_optimal", number(distance_to(out.final_scores, optimal.log_plan, distance_bits))},
+          {"distance_to_optimal", numeric_only ? json(nullptr) : number(distance_to(out.final_scores, optimal.log_plan, distance_bits))},
           {"reference_distance_to_optimal", number(ref_distance)},
           {"readout_error", number(readout_error(out, sorted_x))},
           {"reference_readout_error", number(ref_readout)},
@@ -369,8 +417,14 @@ void run_group(const SweepOptions& o, const Group& g, const std::function<void(c
           {"cost_max", c_max},
           {"squared_norm_max", s_max},
           {"reference", {{"bits", ref.bits}, {"settled", ref.settled}, {"ladder", ref.ladder}}},
-          {"optimal", reference_summary(optimal)},
-          {"seconds", out.seconds}});
+          {"optimal", numeric_only ? json{{"method", "not computed (numeric search)"}, {"converged", false}, {"hilbert_bound", nullptr}}
+                                   : reference_summary(optimal)},
+          {"seconds", out.seconds}};
+    if (numeric_only) {
+      const bool held_out = std::find(o.holdout.begin(), o.holdout.end(), c.scalar) != o.holdout.end();
+      result["search"] = {{"start", o.lambda_max}, {"resolution", o.resolution}, {"holdout", held_out}};
+    }
+    emit(result);
   }
 }
 
@@ -378,14 +432,29 @@ bool cell_fails(const json& cell, double tolerance) {
   return !(metric(cell, "distance_to_optimal") <= tolerance) || cell["nan_entries"].get<long long>() + cell["inf_entries"].get<long long>() > 0;
 }
 
-std::string cell_cause(const json& cell, double tolerance) {
-  const bool nonfinite = cell["nan_entries"].get<long long>() + cell["inf_entries"].get<long long>() > 0;
+namespace {
+bool nonfinite(const json& cell) { return cell["nan_entries"].get<long long>() + cell["inf_entries"].get<long long>() > 0; }
+
+std::string nonfinite_cause(const json& cell) {
   const json& ex = cell["exceptions"];
-  if (nonfinite) {
-    if ((!ex.is_null() && ex["overflow"].get<bool>()) || metric(cell, "max_exp_argument") > metric(cell, "log_max_finite")) return "exp-overflow";
-    if (cell["underflowed_rows"].get<long long>() > 0) return "row-underflow";
-    return "non-finite";
-  }
+  if ((!ex.is_null() && ex["overflow"].get<bool>()) || metric(cell, "max_exp_argument") > metric(cell, "log_max_finite")) return "exp-overflow";
+  if (cell["underflowed_rows"].get<long long>() > 0) return "row-underflow";
+  return "non-finite";
+}
+
+// The layer-1 scores see only the expanded |x|^2 - 2<x,y> + |y|^2 (u = v = 0):
+// an error already there within a factor 4 is cancellation; else it grew in u, v.
+std::string rounding_cause(const json& cell) {
+  return 4 * metric(cell, "numeric_error_layer1") >= metric(cell, "numeric_error") ? "cancellation" : "accumulation";
+}
+}  // namespace
+
+bool numeric_fails(const json& cell, double tolerance) { return !(metric(cell, "numeric_error") <= tolerance) || nonfinite(cell); }
+
+std::string numeric_cause(const json& cell) { return nonfinite(cell) ? nonfinite_cause(cell) : rounding_cause(cell); }
+
+std::string cell_cause(const json& cell, double tolerance) {
+  if (nonfinite(cell)) return nonfinite_cause(cell);
   // distance to P* <= numeric error + the exact run's distance (triangle inequality),
   // so a failing cell has a contributor >= tolerance/2: the larger one is the cause.
   // The exact run's distance is known only through the reference P_lambda*, to
@@ -395,11 +464,7 @@ std::string cell_cause(const json& cell, double tolerance) {
   const double bound = optimal.at("hilbert_bound").get<double>();
   const double numeric = metric(cell, "numeric_error");
   const double layers_short = metric(cell, "reference_distance_to_optimal") - bound;
-  if (numeric >= layers_short && numeric >= tolerance / 2 - 2 * bound) {
-    // The layer-1 scores see only the expanded |x|^2 - 2<x,y> + |y|^2 (u = v = 0):
-    // an error already there within a factor 4 is cancellation; else it grew in u, v.
-    return 4 * metric(cell, "numeric_error_layer1") >= numeric ? "cancellation" : "accumulation";
-  }
+  if (numeric >= layers_short && numeric >= tolerance / 2 - 2 * bound) return rounding_cause(cell);
   if (layers_short > numeric && layers_short >= tolerance / 2) return "too-few-layers";
   return "other";  // would mean inconsistent metrics
 }
@@ -407,7 +472,7 @@ std::string cell_cause(const json& cell, double tolerance) {
 std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<json>& results) {
   std::vector<json> mine;
   for (const auto& c : results)
-    if (c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio)
+    if (is_map_cell(c) && c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio)
       mine.push_back(c);
   std::set<std::string> have;
   for (const auto& c : mine) have.insert(c["key"].get<std::string>());
@@ -431,8 +496,10 @@ std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<jso
   return groups;
 }
 
-json thresholds(const std::vector<json>& results, double tolerance) {
+json thresholds(const std::vector<json>& all, double tolerance) {
   json out = json::array();
+  std::vector<json> results;  // the grid map's cells (the search's are summarised by search_summary)
+  std::copy_if(all.begin(), all.end(), std::back_inserter(results), is_map_cell);
   for (const auto& [key, cells] : curves_of(results)) {
     const json& any = *cells.front();
     json t = {{"n", any["n"]}, {"scalar", any["scalar"]}, {"softmax", any["softmax"]}, {"seed", any["seed"]}, {"variant", any["variant"]},
@@ -456,9 +523,7 @@ json thresholds(const std::vector<json>& results, double tolerance) {
     }
     // The numeric-only threshold: the first lambda where the distance to the
     // exact-arithmetic reference (rounding alone) exceeds the tolerance.
-    const long long kn = first_failure(cells, [&](const json& c) {
-      return !(metric(c, "numeric_error") <= tolerance) || c["nan_entries"].get<long long>() + c["inf_entries"].get<long long>() > 0;
-    });
+    const long long kn = first_failure(cells, [&](const json& c) { return numeric_fails(c, tolerance); });
     t["lambda_star_numeric"] = kn < 0 ? json(nullptr) : (*cells[kn])["lambda"];
     // Where the IEEE underflow flag is first raised (hardware types).
     const long long ku = first_failure(cells, [](const json& c) { return !c["exceptions"].is_null() && c["exceptions"]["underflow"].get<bool>(); });
@@ -486,4 +551,283 @@ void print_threshold_table(const json& t) {
              "underflow: largest lambda where the IEEE underflow flag was raised (hardware types).\n");
 }
 
+
+double search_floor(const std::string& scalar, double gamma_ratio) {
+  const double smallest = parse_scalar(scalar).kind == ScalarSpec::Kind::float_ ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
+  return canonical_lambda(smallest / std::min(1.0, gamma_ratio) * 1.01);  // 1.01: the 6-digit key must not round below the normal range
+}
+
+namespace {
+
+struct SearchCurve {
+  long long n;
+  std::uint64_t seed;
+  CellId cell;
+};
+
+std::vector<SearchCurve> search_curves(const SweepOptions& o) {
+  std::vector<std::string> scalars = o.scalars;
+  scalars.insert(scalars.end(), o.holdout.begin(), o.holdout.end());
+  // By precision, then name: the order (and so the summary) does not depend on how the
+  // types were listed, so `merge` of a result file reproduces it.
+  std::sort(scalars.begin(), scalars.end(), [](const std::string& a, const std::string& b) {
+    return std::make_pair(bits_of(a), a) < std::make_pair(bits_of(b), b);
+  });
+  std::vector<long long> ns = o.ns;
+  std::sort(ns.rbegin(), ns.rend());  // largest n first (the heaviest groups)
+  std::vector<SearchCurve> curves;
+  for (long long n : ns)
+    for (long long seed = 1; seed <= o.seeds; ++seed)
+      for (const auto& s : scalars)
+        for (Softmax m : o.softmax) curves.push_back({n, static_cast<std::uint64_t>(seed), {s, m}});
+  return curves;
+}
+
+bool on_curve(const json& c, const SweepOptions& o, const SearchCurve& k) {
+  return c["kind"] == "search" && c["n"] == k.n && c["seed"] == k.seed && c["scalar"] == k.cell.scalar && c["softmax"] == softmax_name(k.cell.softmax) &&
+         c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio;
+}
+
+std::vector<const json*> cells_on(const std::vector<json>& results, const SweepOptions& o, const SearchCurve& k) {
+  std::vector<const json*> cells;
+  for (const auto& c : results)
+    if (on_curve(c, o, k)) cells.push_back(&c);
+  std::sort(cells.begin(), cells.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+  return cells;
+}
+
+study::SearchStep search_step(const std::vector<const json*>& cells, const SweepOptions& o, const std::string& scalar) {
+  std::vector<study::Probe> probes;
+  for (const json* c : cells) probes.push_back({(*c)["lambda"].get<double>(), numeric_fails(*c, o.tolerance)});
+  return study::next_probe(probes, {o.lambda_max, search_floor(scalar, o.gamma_ratio), o.resolution}, canonical_lambda);
+}
+
+// The largest probed lambda at most `below` at which pred holds, or null (probe resolution:
+// below lambda* the probes are the galloping ones, decades apart).
+template <class Pred> json onset(const std::vector<const json*>& cells, Pred pred, double below = kInf) {
+  for (const json* c : cells)
+    if ((*c)["lambda"].get<double>() <= below && pred(*c)) return (*c)["lambda"];
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<SweepOptions> search_options_of(const std::vector<json>& results, double tolerance) {
+  std::optional<SweepOptions> o;
+  std::set<long long> ns;
+  std::set<std::string> scalars, holdout;
+  std::set<std::string> modes;
+  for (const auto& c : results) {
+    if (c["kind"] != "search") continue;
+    if (!o) {
+      o.emplace();
+      o->search = true;
+      o->tolerance = tolerance;
+      o->lambda_max = c.at("search").at("start").get<double>();
+      o->resolution = c.at("search").at("resolution").get<double>();
+      o->variant = parse_variant(c["variant"].get<std::string>());
+      o->layers = c["layers"];
+      o->generator = c["generator"];
+      o->gamma_ratio = c["gamma_ratio"];
+      o->seeds = 0;
+    }
+    ns.insert(c["n"].get<long long>());
+    (c.at("search").at("holdout").get<bool>() ? holdout : scalars).insert(c["scalar"].get<std::string>());
+    modes.insert(c["softmax"].get<std::string>());
+    o->seeds = std::max<long long>(o->seeds, c["seed"].get<long long>());
+  }
+  if (o) {
+    o->ns.assign(ns.begin(), ns.end());
+    o->scalars.assign(scalars.begin(), scalars.end());
+    o->holdout.assign(holdout.begin(), holdout.end());
+    o->softmax.clear();
+    for (const auto& m : modes) o->softmax.push_back(parse_softmax(m));
+  }
+  return o;
+}
+
+std::vector<Group> search_groups(const SweepOptions& o, const std::vector<json>& results, long long index, long long count) {
+  std::vector<Group> groups;
+  const auto curves = search_curves(o);
+  for (std::size_t k = 0; k < curves.size(); ++k) {
+    if (static_cast<long long>(k) % count != index) continue;
+    const SearchCurve& curve = curves[k];
+    const study::SearchStep step = search_step(cells_on(results, o, curve), o, curve.cell.scalar);
+    if (step.status != study::SearchStatus::probing) continue;
+    const double lambda = *step.next;
+    // Curves of one type probing the same lambda (its softmax modes) share one group, hence
+    // one reference; other types get their own, at their own precision (p + 32 bits).
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.lambda == lambda && g.n == curve.n && g.seed == curve.seed && g.cells.front().scalar == curve.cell.scalar;
+    });
+    if (same != groups.end()) same->cells.push_back(curve.cell);
+    else groups.push_back({lambda, curve.n, curve.seed, "search", {curve.cell}});
+  }
+  return groups;
+}
+
+json search_summary(const std::vector<json>& results, const SweepOptions& o) {
+  json curves = json::array();
+  std::map<std::string, std::vector<study::ThresholdPoint>> fit_points;  // per (n, softmax)
+  for (const auto& curve : search_curves(o)) {
+    const auto cells = cells_on(results, o, curve);
+    if (cells.empty()) continue;
+    const study::SearchStep step = search_step(cells, o, curve.cell.scalar);
+    const json& any = *cells.front();
+    const bool holdout = std::find(o.holdout.begin(), o.holdout.end(), curve.cell.scalar) != o.holdout.end();
+    const double u = any["unit_roundoff"], s_max = any["squared_norm_max"];
+    json t = {{"n", curve.n}, {"scalar", curve.cell.scalar}, {"softmax", softmax_name(curve.cell.softmax)}, {"seed", curve.seed},
+              {"layers", o.layers}, {"tolerance", o.tolerance}, {"bits", any["bits"]}, {"unit_roundoff", u}, {"squared_norm_max", s_max},
+              {"holdout", holdout}, {"probes", cells.size()}, {"status", study::to_string(step.status)},
+              {"floor", search_floor(curve.cell.scalar, o.gamma_ratio)},
+              {"lambda_star_numeric", step.lambda_star ? json(*step.lambda_star) : json(nullptr)},
+              {"passes_at", step.passes_at ? json(*step.passes_at) : json(nullptr)},
+              {"e7_lambda_c", u * s_max / o.tolerance}};
+    if (step.lambda_star) {
+      const json& f = **std::find_if(cells.begin(), cells.end(), [&](const json* c) { return (*c)["lambda"] == *step.lambda_star; });
+      t["c"] = *step.lambda_star * o.tolerance / (u * s_max);
+      t["cause"] = numeric_cause(f);
+      t["evidence"] = {{"numeric_error", f["numeric_error"]}, {"numeric_error_layer1", f["numeric_error_layer1"]}, {"correct_bits", f["correct_bits"]},
+                       {"nan_entries", f["nan_entries"]}, {"inf_entries", f["inf_entries"]}, {"underflowed_rows", f["underflowed_rows"]},
+                       {"min_exp_argument", f["min_exp_argument"]}, {"max_exp_argument", f["max_exp_argument"]},
+                       {"log_min_normal", f["log_min_normal"]}, {"log_max_finite", f["log_max_finite"]}, {"exceptions", f["exceptions"]},
+                       {"reference", f["reference"]}};
+      if (step.status == study::SearchStatus::bracketed && !holdout)
+        fit_points[fmt::format("{}|{}", curve.n, softmax_name(curve.cell.softmax))].push_back({u, *step.lambda_star, s_max, o.tolerance});
+    }
+    // What begins as lambda shrinks: exp's underflow (E5, harmless, over all probes) and,
+    // at or below lambda*, the failures that follow it -- a data row of the pattern all
+    // zero, non-finite entries, a readout off by half a grid step, u and v with no correct bit.
+    const double below = step.lambda_star ? *step.lambda_star : kInf;
+    t["onsets"] = {{"exp_underflow", onset(cells, [](const json& c) { return metric(c, "min_exp_argument") < metric(c, "log_min_normal"); })},
+                   {"underflow_flag", onset(cells, [](const json& c) { return !c["exceptions"].is_null() && c["exceptions"]["underflow"].get<bool>(); })},
+                   {"row_underflow", onset(cells, [](const json& c) { return c["underflowed_rows"].get<long long>() > 0; }, below)},
+                   {"non_finite", onset(cells, [](const json& c) { return nonfinite(c); }, below)},
+                   {"readout_wrong", onset(cells, [&](const json& c) { return !(metric(c, "readout_error") < 0.5 / static_cast<double>(curve.n)); }, below)},
+                   {"no_correct_bits", onset(cells, [](const json& c) { return c["correct_bits"].get<double>() <= 0; }, below)}};
+    curves.push_back(t);
+  }
+  json laws = json::array();
+  for (const auto& [key, points] : fit_points) {
+    const auto bar = key.find('|');
+    json l = {{"n", std::stoll(key.substr(0, bar))}, {"softmax", key.substr(bar + 1)}, {"points", points.size()}};
+    const auto law = study::fit_threshold_law(points);
+    if (!law) {
+      l["fit"] = nullptr;
+      laws.push_back(l);
+      continue;
+    }
+    std::vector<double> us;
+    for (const auto& p : points) us.push_back(p.unit_roundoff);
+    const study::LawBounds b = study::law_bounds(us, kE7CLow, kE7CHigh);
+    l["slope"] = law->fit.slope;
+    l["slope_stderr"] = law->fit.slope_stderr ? json(*law->fit.slope_stderr) : json(nullptr);
+    l["intercept"] = law->fit.intercept;
+    l["max_abs_residual_decades"] = law->fit.max_abs_residual;
+    l["c"] = {{"geometric_mean", law->c_geometric_mean}, {"min", law->c_min}, {"max", law->c_max}};
+    l["e7_bounds"] = {{"slope", {b.slope_low, b.slope_high}}, {"c", {b.c_low, b.c_high}}};
+    l["within_e7_bounds"] = law->fit.slope >= b.slope_low && law->fit.slope <= b.slope_high && law->c_min >= b.c_low && law->c_max <= b.c_high;
+    json predictions = json::array();
+    for (const auto& t : curves)
+      if (t["holdout"] == true && t["n"] == l["n"] && t["softmax"] == l["softmax"])
+        predictions.push_back({{"scalar", t["scalar"]}, {"predicted", law->predict(t["unit_roundoff"].get<double>())}, {"measured", t["lambda_star_numeric"]},
+                               {"passes_at", t["passes_at"]}});
+    l["holdout"] = predictions;
+    laws.push_back(l);
+  }
+  return {{"curves", curves}, {"laws", laws}, {"resolution", o.resolution}, {"start", o.lambda_max}};
+}
+
+void print_search_summary(const json& s) {
+  auto lam = [](const json& v) { return v.is_null() ? std::string("-") : fmt::format("{:.3g}", v.get<double>()); };
+  fmt::print("{:>5} {:<16} {:<7} {:>6} {:>10} {:>10} {:>10} {:>6}  {:<13} {:>7}  {}\n", "n", "scalar", "softmax", "layers", "lambda*", "passes at",
+             "E7 u S/tol", "c", "cause", "probes", "status");
+  for (const auto& t : s["curves"])
+    fmt::print("{:>5} {:<16} {:<7} {:>6} {:>10} {:>10} {:>10} {:>6}  {:<13} {:>7}  {}\n", t["n"].get<long long>(),
+               t["scalar"].get<std::string>() + (t["holdout"].get<bool>() ? " (out)" : ""), t["softmax"].get<std::string>(), t["layers"].get<long long>(),
+               lam(t["lambda_star_numeric"]), lam(t["passes_at"]), lam(t["e7_lambda_c"]), t.contains("c") ? fmt::format("{:.2f}", t["c"].get<double>()) : "-",
+               t.value("cause", "none"), t["probes"].get<std::size_t>(), t["status"].get<std::string>());
+  for (const auto& l : s["laws"]) {
+    if (l["fit"].is_null() && !l.contains("slope")) {
+      fmt::print("law n = {} {}: fewer than two types bracketed, no fit\n", l["n"].get<long long>(), l["softmax"].get<std::string>());
+      continue;
+    }
+    fmt::print("law n = {} {}: log10 lambda* = {:.3f} + {:.4f} (+- {}) log10 u over {} types; c = lambda* tol/(u S) = {:.2f} [{:.2f}, {:.2f}]; E7 bounds {}\n",
+               l["n"].get<long long>(), l["softmax"].get<std::string>(), l["intercept"].get<double>(), l["slope"].get<double>(),
+               l["slope_stderr"].is_null() ? std::string("-") : fmt::format("{:.4f}", l["slope_stderr"].get<double>()), l["points"].get<std::size_t>(),
+               l["c"]["geometric_mean"].get<double>(), l["c"]["min"].get<double>(), l["c"]["max"].get<double>(),
+               l["within_e7_bounds"].get<bool>() ? "met" : "NOT met");
+    for (const auto& h : l["holdout"])
+      fmt::print("  out of sample {}: predicted {:.3g}, measured {} (passes at {})\n", h["scalar"].get<std::string>(), h["predicted"].get<double>(),
+                 lam(h["measured"]), lam(h["passes_at"]));
+  }
+  fmt::print("lambda*: the largest probed lambda whose head-1 scores depart from the same computation in exact arithmetic (mpfr reference\n"
+             "ladder) by more than the tolerance, or turn non-finite; found by galloping down by decades from the start, then bisection in\n"
+             "log lambda to the resolution. c = lambda* tol / (u S), S = max |x|^2 + |y|^2 (docs/error-model.md E7).\n");
+}
+
+std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<json>& results, long long index, long long count) {
+  std::set<std::string> have;
+  for (const auto& c : results)
+    if (c["kind"] == "depth") have.insert(c["key"].get<std::string>());
+  std::vector<Group> groups;
+  long long k = 0;
+  for (long long n : o.ns)
+    for (long long seed = 1; seed <= o.seeds; ++seed)
+      for (long long half = 0;; ++half) {
+        const double lambda = canonical_lambda(o.lambda_max * std::pow(10.0, -0.5 * static_cast<double>(half)));
+        if (lambda < o.depth_min * (1 - 1e-9)) break;
+        if (k++ % count != index || have.count(depth_key(o, lambda, n, static_cast<std::uint64_t>(seed)))) continue;
+        // The cell names the arithmetic for the cost estimate only; depth_line picks the bits.
+        groups.push_back({lambda, n, static_cast<std::uint64_t>(seed), "depth", {{"mpfr:128", Softmax::stable}}});
+      }
+  return groups;
+}
+
+json depth_summary(const std::vector<json>& results) {
+  std::map<long long, std::vector<const json*>> by_n;
+  for (const auto& c : results)
+    if (c["kind"] == "depth") by_n[c["n"].get<long long>()].push_back(&c);
+  json out = json::array();
+  for (auto& [n, lines] : by_n) {
+    std::sort(lines.begin(), lines.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+    json points = json::array();
+    std::vector<double> x, y;
+    long long beyond_cap = 0;
+    for (const json* l : lines) {
+      const long long needed = (*l)["layers_needed"];
+      points.push_back({{"lambda", (*l)["lambda"]}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"cap", (*l)["layers"]},
+                        {"distance", (*l)["distance"]}, {"optimal_bits", (*l)["optimal"]["bits"]}, {"optimal_converged", (*l)["optimal"]["converged"]},
+                        {"bits", (*l)["bits"]}, {"seconds", (*l)["seconds"]}});
+      if (needed < 0) ++beyond_cap;
+      if (needed >= 1) x.push_back(-std::log10((*l)["lambda"].get<double>())), y.push_back(std::log10(static_cast<double>(needed)));
+    }
+    json t = {{"n", n}, {"points", points}, {"beyond_cap", beyond_cap}};
+    if (const auto fit = study::fit_line(x, y))
+      t["fit"] = {{"slope", fit->slope}, {"slope_stderr", fit->slope_stderr ? json(*fit->slope_stderr) : json(nullptr)}, {"intercept", fit->intercept},
+                  {"points", fit->points}, {"max_abs_residual_decades", fit->max_abs_residual}};
+    else
+      t["fit"] = nullptr;
+    out.push_back(t);
+  }
+  return out;
+}
+
+void print_depth_summary(const json& d) {
+  for (const auto& t : d) {
+    std::string row;
+    for (const auto& p : t["points"])
+      row += fmt::format(" {:.3g}:{}", p["lambda"].get<double>(),
+                         p["layers_needed"].is_null() ? fmt::format(">{}", p["cap"].get<long long>()) : std::to_string(p["layers_needed"].get<long long>()));
+    fmt::print("depth needed, n = {} (lambda:L):{}\n", t["n"].get<long long>(), row);
+    if (!t["fit"].is_null())
+      fmt::print("  log10 L_needed = {:.3f} + {:.3f} (+- {}) log10(1/lambda) over {} points\n", t["fit"]["intercept"].get<double>(),
+                 t["fit"]["slope"].get<double>(),
+                 t["fit"]["slope_stderr"].is_null() ? std::string("-") : fmt::format("{:.3f}", t["fit"]["slope_stderr"].get<double>()),
+                 t["fit"]["points"].get<long long>());
+  }
+  if (!d.empty())
+    fmt::print("depth needed: the first L at which exact arithmetic's head-1 scores on Z^(L) are within the tolerance of the certified\n"
+               "log P_lambda* (Hilbert metric); '>cap': not within it in cap layers (too-few-layers only there).\n");
+}
 }  // namespace otv::cli

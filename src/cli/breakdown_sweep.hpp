@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,23 @@ struct SweepOptions {
   std::vector<Softmax> softmax{Softmax::stable, Softmax::naive};
   long long layers = 100;
   Variant variant = Variant::paper;
-  std::string generator = "paper";  // paper | uniform (d = 1)
+  std::string generator = "paper";  // paper (d = 1) | uniform
+  long long dimension = 1;          // of the uniform generator's points
   long long seeds = 1;
   double gamma_ratio = 2;   // gamma = gamma_ratio * lambda (Sec. 6: 0.01 / 0.005)
   double tolerance = 1e-2;  // on Hilbert distances of the head-1 pattern, in nats
   long long bisect_steps = 3;
+  // The numeric threshold search (otv::study::next_probe): on unless a range
+  // (--lambda-min, --lambda-max, --points) asks for the grid map; its cells skip
+  // P_lambda* and compare with the exact-arithmetic reference alone.
+  bool search = false;
+  double resolution = 1.05;  // bracket ratio at which the bisection stops
+  std::vector<std::string> holdout;  // searched, left out of the law's fit, predicted from it
+  // Depth needed in exact arithmetic (search only): lambda from lambda_max down to depth_min
+  // by half decades, capped at depth_cap_n4 x 16 / n^2 layers (1e6 at n = 4, 62500 at n = 16).
+  bool depth = true;
+  double depth_min = 1e-5;
+  long long depth_cap_n4 = 1000000;
 
   // Parses and checks the comma lists and ranges; throws InputError.
   void set_lists(const std::string& ns_text, const std::string& scalars_text, const std::string& softmax_text);
@@ -86,6 +99,33 @@ std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<nlo
 // and gamma ratio): lambda*, its bracket, cause and evidence, and the
 // numeric-only threshold, under a tolerance.
 nlohmann::json thresholds(const std::vector<nlohmann::json>& results, double tolerance);
+
+// The numeric search: the next probe of every curve (n, scalar incl. holdout, softmax, seed)
+// in shard `index` of `count` whose search is not finished, grouped by (lambda, n, seed);
+// the first call (no results) probes the start.
+std::vector<Group> search_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results, long long index, long long count);
+
+// Per search curve: lambda*_numeric, its bracket and cause, the E7 prediction, what
+// begins below it; per (n, softmax): the law's fit and the holdout's prediction.
+nlohmann::json search_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
+void print_search_summary(const nlohmann::json& s);
+
+// Depth needed: the cap at n, the groups whose lines results lack, and per n the
+// points with the fit of log10 L_needed on log10(1/lambda).
+long long depth_cap(const SweepOptions& o, long long n);
+std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results, long long index, long long count);
+nlohmann::json depth_summary(const std::vector<nlohmann::json>& results);
+void print_depth_summary(const nlohmann::json& d);
+
+// The search's settings recovered from its cells (otverify merge), or nullopt if none are search cells.
+std::optional<SweepOptions> search_options_of(const std::vector<nlohmann::json>& results, double tolerance);
+
+// The smallest lambda the search probes in a type: lambda and gamma normal in it and in double.
+double search_floor(const std::string& scalar, double gamma_ratio);
+
+// A numeric failure (rounding alone beyond the tolerance, or non-finite) and its cause.
+bool numeric_fails(const nlohmann::json& cell, double tolerance);
+std::string numeric_cause(const nlohmann::json& cell);
 
 // Failure and cause of one cell under a tolerance.
 bool cell_fails(const nlohmann::json& cell, double tolerance);

@@ -20,7 +20,9 @@
 #include "cli/mpi_world.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
+#include "cli/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
+#include "study/safe_lambda.hpp"
 
 namespace otv::cli {
 namespace {
@@ -139,28 +141,44 @@ std::vector<Group> pending(const SweepOptions& o, std::vector<Group> groups, con
   return groups;
 }
 
-json summary(const std::vector<json>& results, double tolerance, const std::string& out) {
-  return {{"cells", results.size()}, {"out", out.empty() ? json(nullptr) : json(out)}, {"tolerance", tolerance},
-          {"thresholds", thresholds(results, tolerance)}};
+json summary(const std::vector<json>& results, const SweepOptions& o, const std::string& out) {
+  json s = {{"cells", results.size()}, {"out", out.empty() ? json(nullptr) : json(out)}, {"tolerance", o.tolerance},
+            {"thresholds", thresholds(results, o.tolerance)}};
+  if (o.search) s["search"] = search_summary(results, o);
+  if (o.search) s["depth"] = depth_summary(results);
+  return s;
+}
+
+void print_summary(const json& s) {
+  if (s.contains("search")) print_search_summary(s["search"]);
+  if (s.contains("depth")) print_depth_summary(s["depth"]);
+  if (!s["thresholds"].empty() || !s.contains("search")) print_threshold_table(s["thresholds"]);
 }
 
 }  // namespace
 
+constexpr double kSearchStart = 0.9;
+
 void register_breakdown(CLI::App& app, Registry& r) {
   struct Choices {
     SweepOptions sweep;
-    std::string ns = "4,16,64", scalars = "float,double,long-double,float128,mpfr:128", softmax = "stable,naive", variant = "paper";
+    std::string ns, scalars, softmax = "stable,naive", variant = "paper", holdout = "cpp_bin_float_50";
     std::string out, shard;
     long long jobs = default_jobs();
-    bool resume = false, force = false, json = false;
+    bool resume = false, force = false, json = false, no_depth = false;
   };
   auto c = std::make_shared<Choices>();
-  auto* cmd = app.add_subcommand("breakdown", "sweep lambda, n and scalar types; find where the construction breaks down and why");
-  cmd->add_option("--lambda-min", c->sweep.lambda_min, "smallest lambda (default 1e-5)")->type_name("NUMBER");
-  cmd->add_option("--lambda-max", c->sweep.lambda_max, "largest lambda (default 1)")->type_name("NUMBER");
-  add_integer(cmd, "--points", c->sweep.points, "lambda values, log-spaced (default 30)");
-  cmd->add_option("--n", c->ns, "comma list of n (default 4,16,64)")->type_name("LIST");
-  cmd->add_option("--scalars", c->scalars, "comma list of scalar types (default float,double,long-double,float128,mpfr:128)")->type_name("LIST");
+  auto* cmd = app.add_subcommand("breakdown", "search each scalar type's numeric threshold lambda* and fit its law; or, given a lambda range, map where and why the construction breaks down");
+  auto* lambda_min = cmd->add_option("--lambda-min", c->sweep.lambda_min, "grid map: smallest lambda (default 1e-5)")->type_name("NUMBER");
+  auto* lambda_max = cmd->add_option("--lambda-max", c->sweep.lambda_max, "grid map: largest lambda (default 1); search: the first probe (default 0.9)")->type_name("NUMBER");
+  auto* points = add_integer(cmd, "--points", c->sweep.points, "grid map: lambda values, log-spaced (default 30)");
+  cmd->add_option("--holdout", c->holdout, "search: comma list of types searched but left out of the law's fit, predicted from it (default cpp_bin_float_50; 'none')")->type_name("LIST");
+  cmd->add_option("--depth-min", c->sweep.depth_min, "search: depth needed from --lambda-max down to this lambda by half decades (default 1e-5)")->type_name("NUMBER");
+  add_integer(cmd, "--depth-cap", c->sweep.depth_cap_n4, "search: depth-needed cap at n = 4, scaled by 16 / n^2 (default 1000000)");
+  cmd->add_flag("--no-depth", c->no_depth, "search: skip the depth needed");
+  cmd->add_option("--resolution", c->sweep.resolution, "search: stop bisecting when the bracket's ratio is at most this (default 1.05)")->type_name("NUMBER");
+  cmd->add_option("--n", c->ns, "comma list of n (default: search 4,16; grid map 4,16,64)")->type_name("LIST");
+  cmd->add_option("--scalars", c->scalars, "comma list of scalar types (default: search float,double,long-double,float128,mpfr:128,mpfr:256; grid map without mpfr:256)")->type_name("LIST");
   add_refused_option(cmd, "--scalar", "breakdown sweeps a list of types: use --scalars (e.g. --scalars float or --scalars float,double)");
   cmd->add_option("--softmax", c->softmax, "comma list of softmax modes (default stable,naive)")->type_name("LIST");
   add_integer(cmd, "--layers", c->sweep.layers, "depth L (default 100)");
@@ -179,10 +197,13 @@ void register_breakdown(CLI::App& app, Registry& r) {
   cmd->add_option("--shard", c->shard, "run slice i/N of the (lambda, n, seed) groups (0 <= i < N); no bisection; join with otverify merge")->type_name("I/N");
   cmd->add_flag("--json", c->json, "print one JSON object (thresholds) instead of the table");
   add_exp_option(cmd);
-  cmd->footer("Example: otverify breakdown --n 4,16 --scalars float,double --points 12 --layers 50 --out sweep.jsonl\n"
+  cmd->footer("Without --lambda-min or --points: the numeric threshold search (galloping down by decades from --lambda-max, then\n"
+              "bisection in log lambda; against exact arithmetic only) and the fit log10 lambda* = a + b log10 u (docs/error-model.md E7).\n"
+              "Example: otverify breakdown --n 4 --scalars float,double,mpfr:128 --holdout mpfr:96 --out search.jsonl\n"
+              "Example: otverify breakdown --n 4,16 --scalars float,double --points 12 --layers 50 --out sweep.jsonl\n"
               "Causes: exp-overflow, row-underflow, non-finite, cancellation, accumulation, too-few-layers, reference-not-certified, other\n"
               "(docs/error-model.md). P_lambda* is certified in the Hilbert metric (mpfr Newton, mpfi bound, E8).");
-  r.push_back({cmd, [c] {
+  r.push_back({cmd, [c, lambda_min, lambda_max, points] {
     SweepOptions& o = c->sweep;
     // Every rank checks the same options; rank 0 alone opens --out. One rank's bad input
     // stops them all, and rank 0 prints it.
@@ -190,7 +211,23 @@ void register_breakdown(CLI::App& app, Registry& r) {
     Shard shard;
     std::string problem;
     try {
-      o.set_lists(c->ns, c->scalars, c->softmax);
+      // A lambda range asks for the grid map; without one, lambda* is searched.
+      o.search = lambda_min->count() == 0 && points->count() == 0;
+      // The search starts off the powers of ten: there 1/lambda is an integer, exact in
+      // binary, and with the paper's dyadic data (i/n, n a power of 2) the scores round
+      // atypically little -- a probe at 1e-6 passes where 9.65e-7 and 7e-6 fail (float, n = 16).
+      if (o.search && lambda_max->count() == 0) o.lambda_max = kSearchStart;
+      const char* default_scalars = o.search ? "float,double,long-double,float128,mpfr:128,mpfr:256" : "float,double,long-double,float128,mpfr:128";
+      // The search omits n = 64 by default (its mpfr:256 curve alone costs about 8 min on 2 cores).
+      const char* default_ns = o.search ? "4,16" : "4,16,64";
+      o.set_lists(c->ns.empty() ? default_ns : c->ns, c->scalars.empty() ? default_scalars : c->scalars, c->softmax);
+      o.holdout.clear();
+      if (o.search && c->holdout != "none")
+        for (const auto& h : split(c->holdout, ',')) o.holdout.push_back(trim(h)), parse_scalar(trim(h));
+      if (!(o.resolution > 1 && o.resolution <= 10)) throw InputError("--resolution must be in (1, 10]");
+      o.depth = !c->no_depth;
+      if (!(o.depth_min > 0 && o.depth_min <= o.lambda_max)) throw InputError("need 0 < --depth-min <= --lambda-max");
+      if (o.depth_cap_n4 < 1 || o.depth_cap_n4 > kMaxLayers) throw InputError(fmt::format("--depth-cap must be in [1, {}]", kMaxLayers));
       o.variant = parse_variant(c->variant);
       o.validate();
       if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
@@ -213,17 +250,30 @@ void register_breakdown(CLI::App& app, Registry& r) {
     }
     const FarmSession session;
 
+    bool complete = true;
+    // The search: each round probes the next lambda of every unfinished curve (a
+    // shard runs its own curves to the end; --resume continues from the results).
+    for (long long round = 1; complete && o.search; ++round) {
+      const auto groups = search_groups(o, sink->results(), shard.index, shard.count);
+      if (groups.empty()) break;
+      Progress progress(fmt::format("search round {}", round), cells_in(groups));
+      complete = run_groups(o, groups, c->jobs, *sink, progress);
+    }
+    if (const auto groups = o.search && o.depth ? depth_groups(o, sink->results(), shard.index, shard.count) : std::vector<Group>{};
+        complete && !groups.empty()) {
+      Progress progress("depth needed", static_cast<long long>(groups.size()));
+      complete = run_groups(o, groups, c->jobs, *sink, progress);
+    }
     std::vector<Group> grid;
-    const auto all = grid_groups(o);
+    const auto all = o.search ? std::vector<Group>{} : grid_groups(o);
     for (std::size_t k = 0; k < all.size(); ++k)
       if (static_cast<long long>(k) % shard.count == shard.index) grid.push_back(all[k]);
     grid = pending(o, grid, *sink);
-    bool complete = true;
-    {
+    if (complete && !grid.empty()) {
       Progress progress("breakdown grid", cells_in(grid));
       complete = run_groups(o, grid, c->jobs, *sink, progress);
     }
-    for (long long round = 0; complete && c->shard.empty() && round < o.bisect_steps; ++round) {
+    for (long long round = 0; complete && !o.search && c->shard.empty() && round < o.bisect_steps; ++round) {
       const auto groups = bisection_groups(o, sink->results());
       if (groups.empty()) break;
       Progress progress(fmt::format("bisection {}/{}", round + 1, o.bisect_steps), cells_in(groups));
@@ -235,7 +285,7 @@ void register_breakdown(CLI::App& app, Registry& r) {
                 << (c->out.empty() ? "" : "; rerun with --resume to continue") << "\n";
       return kExitInterrupted;
     }
-    emit(summary(sink->results(), o.tolerance, c->out), c->json, [](const json& j) { print_threshold_table(j["thresholds"]); });
+    emit(summary(sink->results(), o, c->out), c->json, print_summary);
     return kExitOk;
   }});
 }
@@ -270,9 +320,10 @@ void register_merge(CLI::App& app, Registry& r) {
     std::string first_settings, first_path;
     for (const auto& path : c->inputs)
       for (auto& cell : read_results(path)) {
-        const std::string settings = settings_of(cell);
-        if (first_path.empty()) first_settings = settings, first_path = path;
-        if (settings != first_settings)
+        // Depth lines (the search's E9) carry their cap as "layers": not a sweep setting.
+        const std::string settings = cell["kind"] == "depth" ? first_settings : settings_of(cell);
+        if (first_path.empty() && cell["kind"] != "depth") first_settings = settings, first_path = path;
+        if (!first_path.empty() && settings != first_settings)
           throw InputError(fmt::format("{} holds cells of other settings ({}) than {} ({}); merge results of one sweep", excerpt(path), settings,
                                        excerpt(first_path), first_settings));
         if (keys.insert(cell["key"].get<std::string>()).second) merged.push_back(std::move(cell));
@@ -284,9 +335,106 @@ void register_merge(CLI::App& app, Registry& r) {
       for (const auto& cell : merged) text += cell.dump() + "\n";
       write_file_atomically(c->out, text, c->force);
     }
-    emit(summary(merged, c->tolerance, c->out), c->json, [](const json& j) { print_threshold_table(j["thresholds"]); });
+    SweepOptions settings;
+    settings.tolerance = c->tolerance;
+    if (const auto searched = search_options_of(merged, c->tolerance)) settings = *searched;
+    emit(summary(merged, settings, c->out), c->json, print_summary);
     return kExitOk;
   }});
 }
 
+
+void register_advise(CLI::App& app, Registry& r) {
+  struct Choices {
+    long long n = 0, d = 1, layers = 100, jobs = default_jobs();
+    std::string scalar;
+    double tolerance = SweepOptions{}.tolerance;
+    bool json = false;
+  };
+  auto c = std::make_shared<Choices>();
+  auto* cmd = app.add_subcommand("advise", "the smallest lambda a scalar type handles at n within a tolerance, and the depth it then needs");
+  add_integer(cmd, "--n", c->n, "number of points (paper instance for d = 1, uniform for d > 1)")->required();
+  cmd->add_option("--scalar", c->scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS")->required()->type_name("TYPE");
+  cmd->add_option("--tol", c->tolerance, "tolerance on the head-1 scores' Hilbert distance, in nats (default 1e-2)")->type_name("NUMBER");
+  add_integer(cmd, "--d", c->d, "dimension of the points (default 1)");
+  add_integer(cmd, "--layers", c->layers, "depth of the confirming runs (default 100)");
+  add_integer(cmd, "--jobs", c->jobs, "worker processes (default: the node's cores)");
+  cmd->add_flag("--json", c->json, "print one JSON object instead of text");
+  cmd->footer("Example: otverify advise --n 16 --scalar float\n"
+              "The law lambda* = c u S / tol (docs/error-model.md E7) with c measured on double at this n (a threshold search),\n"
+              "times 2; confirmed by one run of the type at the advised lambda (must pass) and one at a tenth (must fail); depth from E9.");
+  r.push_back({cmd, [c] {
+    SweepOptions o;
+    o.search = true;
+    o.lambda_max = kSearchStart;
+    o.softmax = {Softmax::stable};
+    o.holdout.clear();
+    o.tolerance = c->tolerance;
+    o.layers = c->layers;
+    if (c->d < 1 || c->d > 64) throw InputError("--d must be in [1, 64]");
+    o.generator = c->d == 1 ? "paper" : "uniform";
+    o.dimension = c->d;
+    o.set_lists(std::to_string(c->n), c->scalar, "stable");
+    if (parse_scalar(c->scalar).kind == ScalarSpec::Kind::mpfi) throw InputError("--scalar mpfi: interval types have no threshold to advise; use mpfr:BITS");
+    o.validate();
+    if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
+    require_sweep_memory(o, c->jobs);
+    install_interrupt_handlers();
+    const FarmSession session;
+    ResultSink sink("", false, false);
+    auto run = [&](const SweepOptions& so, const std::vector<Group>& groups, const char* what) {
+      Progress progress(what, cells_in(groups));
+      return run_groups(so, groups, c->jobs, sink, progress);
+    };
+    // c from double's threshold at this n and instance: cheap, and the law's slope is 1.
+    SweepOptions reference = o;
+    reference.scalars = {"double"};
+    for (;;) {
+      const auto groups = search_groups(reference, sink.results(), 0, 1);
+      if (groups.empty()) break;
+      if (!run(reference, groups, "advise: double's threshold")) return kExitInterrupted;
+    }
+    const json curve = search_summary(sink.results(), reference)["curves"].at(0);
+    if (!curve.contains("c")) throw InputError(fmt::format("double has no threshold at n = {} ({})", c->n, curve["status"].get<std::string>()));
+    const double u = with_scalar(parse_scalar(c->scalar), []<class Real>() { return ScalarTraits<Real>::to_double(ScalarTraits<Real>::unit_roundoff()); });
+    const double s_max = curve["squared_norm_max"];
+    const study::SafeLambdaAdvice advice = study::advise_safe_lambda(curve["c"].get<double>(), u, s_max, o.tolerance);
+    const double advised = canonical_lambda(advice.advised_lambda), tenth = canonical_lambda(advised / 10);
+    if (tenth < search_floor(c->scalar, o.gamma_ratio))
+      throw InputError(fmt::format("a tenth of the advised lambda {:.3g} is below the normal range of {}", advised, c->scalar));
+    if (!run(o, {{advised, c->n, 1, "search", {{c->scalar, Softmax::stable}}}, {tenth, c->n, 1, "search", {{c->scalar, Softmax::stable}}}},
+             "advise: confirming runs"))
+      return kExitInterrupted;
+    // Depth at the advised lambda, or at the smallest lambda whose P_lambda* is certified cheaply (E9).
+    const double depth_lambda = canonical_lambda(std::max(advised, o.depth_min));
+    if (!run(o, {{depth_lambda, c->n, 1, "depth", {{"mpfr:128", Softmax::stable}}}}, "advise: depth needed")) return kExitInterrupted;
+    const json* at_advised = nullptr;
+    const json* at_tenth = nullptr;
+    const json* depth = nullptr;
+    for (const auto& cell : sink.results()) {
+      if (cell["kind"] == "depth") depth = &cell;
+      else if (cell["scalar"] == c->scalar && cell["lambda"] == advised) at_advised = &cell;
+      else if (cell["scalar"] == c->scalar && cell["lambda"] == tenth) at_tenth = &cell;
+    }
+    const bool passes = !numeric_fails(*at_advised, o.tolerance), fails = numeric_fails(*at_tenth, o.tolerance);
+    const long long needed = (*depth)["layers_needed"];
+    json out = {{"n", c->n}, {"d", c->d}, {"scalar", c->scalar}, {"tolerance", o.tolerance}, {"unit_roundoff", u}, {"squared_norm_max", s_max},
+                {"c", curve["c"]}, {"c_from", "double"}, {"predicted_threshold", advice.predicted_threshold}, {"advised_lambda", advised},
+                {"numeric_error_at_advised", (*at_advised)["numeric_error"]}, {"numeric_error_at_tenth", (*at_tenth)["numeric_error"]},
+                {"confirmed", study::advice_confirmed(passes, fails)}, {"reason", study::advice_reason(passes, fails)},
+                {"depth_lambda", depth_lambda}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"depth_cap", (*depth)["layers"]},
+                {"layers_of_confirming_runs", o.layers}};
+    emit(out, c->json, [](const json& j) {
+      fmt::print("smallest safe lambda for {} at n = {}: {:.3g} (law: threshold {:.3g} = c u S / tol, c = {:.2f} from double, x 2)\n",
+                 j["scalar"].get<std::string>(), j["n"].get<long long>(), j["advised_lambda"].get<double>(), j["predicted_threshold"].get<double>(),
+                 j["c"].get<double>());
+      fmt::print("depth needed at lambda = {:.3g} (exact arithmetic, certified P_lambda*): {}{}\n", j["depth_lambda"].get<double>(),
+                 j["layers_needed"].is_null() ? fmt::format("more than {} layers", j["depth_cap"].get<long long>())
+                                              : fmt::format("{} layers", j["layers_needed"].get<long long>()),
+                 j["depth_lambda"] > j["advised_lambda"] ? " (the advised lambda is below what P_lambda* certifies cheaply; depth falls with lambda, E9)" : "");
+      fmt::print("{}\n", j["reason"].get<std::string>());
+    });
+    return study::advice_confirmed(passes, fails) ? kExitOk : kExitClaimFailed;
+  }});
+}
 }  // namespace otv::cli

@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
   register_theorem2(app, commands);
   register_breakdown(app, commands);
   register_merge(app, commands);
+  register_advise(app, commands);
   register_train(app, commands);
   register_report(app, commands);
 

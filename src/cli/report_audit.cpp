@@ -26,6 +26,7 @@
 
 #include "cli/app_support.hpp"
 #include "study/json_value.hpp"
+#include "cli/breakdown_sweep.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
@@ -270,10 +271,17 @@ std::vector<AuditStep> audit_plan(ReportProfile profile, const std::string& brea
     steps.push_back({"breakdown", {"merge", breakdown_file, "--json"}});
   } else {
     std::vector<std::string> sweep{"breakdown"};
+    // --points asks for the grid map (without a range, breakdown searches the numeric thresholds instead).
     if (!full) sweep.insert(sweep.end(), {"--n", "4,16", "--scalars", "float,double,long-double", "--points", "10", "--layers", "50", "--bisect", "2"});
+    else sweep.insert(sweep.end(), {"--points", std::to_string(SweepOptions{}.points)});
     sweep.insert(sweep.end(), {"--jobs", std::to_string(jobs), "--out", breakdown_file, "--force", "--json"});
     steps.push_back({"breakdown", sweep, true});
   }
+  // Each type's numeric threshold, searched to the bottom (E7), and the depth needed (E9).
+  std::vector<std::string> search{"breakdown", "--softmax", "stable", "--n", full ? "4,16" : "4"};
+  if (!full) search.insert(search.end(), {"--scalars", "float,double,long-double", "--holdout", "none", "--no-depth"});
+  search.insert(search.end(), {"--jobs", std::to_string(jobs), "--json"});
+  steps.push_back({"breakdown.search", search, true});
   // The Hilbert-metric facts: the RapidCheck properties, when built.
   if (!property_tests.empty()) steps.push_back({"hilbert", {"[hilbert]", "-r", "xml"}, false, true, property_tests});
   return steps;
@@ -659,24 +667,40 @@ json audit_verdicts(const json& steps, const json& ablation) {
       if (!t["lambda_star"].is_null() && number_of(t["lambda_star"]) > w.lambda) { w.lambda = t["lambda_star"]; w.cause = t.value("cause", ""); }
       if (!t["lambda_star_numeric"].is_null()) w.numeric = std::max(w.numeric, number_of(t["lambda_star_numeric"]));
     }
+    // Per scalar, the smallest usable lambda searched (the largest passing probe above
+    // lambda*, worst over n) and the most layers exact arithmetic needs (E9).
+    std::map<std::string, double> usable;
+    long long most_layers = -1;
+    if (const json* sr = result_of(steps, "breakdown.search")) {
+      for (const auto& t : (*sr)["search"]["curves"])
+        if (!t["passes_at"].is_null()) usable[t["scalar"]] = std::max(usable[t["scalar"]], t["passes_at"].get<double>());
+      for (const auto& d : (*sr)["depth"])
+        for (const auto& p : d["points"])
+          if (!p["layers_needed"].is_null()) most_layers = std::max(most_layers, p["layers_needed"].get<long long>());
+    }
     std::string reason;
     bool any = false, rounding = false, depth = false;
     for (const auto& [scalar, w] : worst) {
-      any = any || w.lambda > 0;
-      rounding = rounding || w.numeric > 0;
+      any = any || w.lambda > 0 || usable.count(scalar) > 0;
+      rounding = rounding || w.numeric > 0 || usable.count(scalar) > 0;
       // Depth is named only where the certified P_lambda* says the exact run is still far.
       depth = depth || w.cause == "too-few-layers";
       reason += fmt::format("{}{}: {}; rounding alone {}", reason.empty() ? "" : "; ", scalar,
                             w.lambda > 0 ? fmt::format("lambda* = {:.3g} ({} at {} layers)", w.lambda, w.cause, w.layers) : "no lambda*",
-                            w.numeric > 0 ? fmt::format("from {:.3g}", w.numeric) : "never exceeds the tolerance");
+                            w.numeric > 0               ? fmt::format("from {:.3g}", w.numeric)
+                            : usable.count(scalar) > 0 ? fmt::format("none in the grid, usable down to lambda = {:.3g} (searched, E7)", usable[scalar])
+                                                        : "not searched below the grid");
     }
+    for (const auto& [scalar, lambda] : usable)
+      if (worst.count(scalar) == 0) reason += fmt::format("; {}: usable down to lambda = {:.3g} (searched, E7)", scalar, lambda);
+    if (most_layers >= 0) reason += fmt::format("; exact arithmetic needs at most {} layers at any lambda in [1e-5, 0.9] (E9)", most_layers);
     rows.push_back(row("small-lambda", any ? kCaveat : kHolds,
                        (any ? (depth && rounding ? "only with enough depth and precision: "
                                                : depth    ? "only with enough depth: "
                                                : rounding ? "only with enough precision: "
                                                           : "breaks down: ")
                             : "") +
-                           reason + " (worst over n and softmax mode; P_lambda* certified, E8)", {"breakdown"}));
+                           reason + " (worst over n and softmax mode; P_lambda* certified, E8)", {"breakdown", "breakdown.search"}));
   }
 
   // Hilbert-metric facts: the RapidCheck properties.

@@ -59,7 +59,6 @@ std::vector<json> parse_results(std::istream& in, const std::string& source) {
       };
       integer_in("n", 1, static_cast<long long>(kMaxPoints));
       integer_in("layers", 0, kMaxLayers);
-      for (const char* count : {"nan_entries", "inf_entries", "underflowed_rows"}) integer_in(count, 0, 1LL << 52);
       if (!j.at("seed").is_number_unsigned()) fail("seed", "is not an unsigned integer");
       const json& lambda = j.at("lambda");
       if (!lambda.is_number() || !(lambda.get<double>() >= std::numeric_limits<double>::min() && lambda.get<double>() <= std::numeric_limits<double>::max()))
@@ -68,6 +67,16 @@ std::vector<json> parse_results(std::istream& in, const std::string& source) {
       (void)j.at("key").get<std::string>();
       (void)curve_key(j);
       parse_scalar(j.at("scalar").get<std::string>());
+      parse_softmax(j.at("softmax").get<std::string>());
+      // A depth-needed line (breakdown's search, docs/error-model.md E9): its own few fields.
+      if (j.contains("kind") && j["kind"] == "depth") {
+        integer_in("layers_needed", -1, kMaxLayers);
+        (void)metric(j, "distance");
+        (void)j.at("optimal").at("converged").get<bool>();
+        out.push_back(std::move(j));
+        continue;
+      }
+      for (const char* count : {"nan_entries", "inf_entries", "underflowed_rows"}) integer_in(count, 0, 1LL << 52);
       for (const char* m : metrics) (void)metric(j, m);
       for (const char* c : copied) (void)j.at(c);
       // The reference's certificate, which the cause rule reads (docs/error-model.md E8).
@@ -77,7 +86,6 @@ std::vector<json> parse_results(std::istream& in, const std::string& source) {
         throw InputError(fmt::format("{}:{}: optimal.hilbert_bound = {} is not a number", source, number_of_line, b.dump()));
       const json& ex = j.at("exceptions");
       if (!ex.is_null()) (void)ex.at("underflow").get<bool>(), (void)ex.at("overflow").get<bool>();
-      parse_softmax(j.at("softmax").get<std::string>());
     } catch (const json::exception& e) {
       throw InputError(fmt::format("{}:{}: missing or malformed field ({})", source, number_of_line, e.what()));
     }

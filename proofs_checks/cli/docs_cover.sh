@@ -13,7 +13,7 @@ check() {  # check <description> <command string>
 # section <heading>: the lines of docs/cli.md from that heading to the next.
 section() { awk -v h="$1" '/^## / {on = ($0 == h)} on' "$doc"; }
 shared=$(section "## Options every forward-pass command shares")
-for s in run theorem1 theorem2 breakdown merge train eval ablation report; do
+for s in run theorem1 theorem2 breakdown advise merge train eval ablation report; do
   own=$(section "## otverify $s")
   [ "$s" = ablation ] && own="$own$(section "## otverify train")"
   for opt in $("$otv" $s --help | grep -oE '^  (-h,)?--[a-z0-9-]+' | sed 's/^ *//; s/^-h,//' | grep -v '^--help$'); do

@@ -20,7 +20,7 @@ json cell(double lambda, double distance, double numeric, double numeric_layer1,
           {"distance_to_optimal", distance}, {"numeric_error", numeric}, {"numeric_error_layer1", numeric_layer1},
           {"reference_distance_to_optimal", reference}, {"nan_entries", 0}, {"inf_entries", 0}, {"underflowed_rows", 0},
           {"max_exp_argument", 0.0}, {"min_exp_argument", -10.0}, {"log_max_finite", 709.78}, {"log_min_normal", -708.4},
-          {"exceptions", {{"overflow", false}, {"underflow", false}}}, {"correct_bits", 50}, {"cost_max", 0.5625}, {"squared_norm_max", 2.0},
+          {"kind", "grid"}, {"exceptions", {{"overflow", false}, {"underflow", false}}}, {"correct_bits", 50}, {"cost_max", 0.5625}, {"squared_norm_max", 2.0},
           {"unit_roundoff", 1.1e-16}};
 }
 

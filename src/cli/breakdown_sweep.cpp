@@ -169,7 +169,11 @@ std::vector<std::string> split_list(const std::string& text, const char* what) {
 }
 
 // The grid map's cells (grid and bisection), not the search's probes or depth lines.
-bool is_map_cell(const json& c) { return c["kind"] == "grid" || c["kind"] == "bisect"; }
+// Result lines written before the search existed carry no kind: they are all grid cells.
+bool is_map_cell(const json& c) {
+  const std::string kind = c.value("kind", std::string("grid"));
+  return kind == "grid" || kind == "bisect";
+}
 
 // A curve's cells sorted by decreasing lambda.
 std::map<std::string, std::vector<const json*>> curves_of(const std::vector<json>& results) {

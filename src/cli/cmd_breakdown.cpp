@@ -226,7 +226,8 @@ void register_breakdown(CLI::App& app, Registry& r) {
         for (const auto& h : split(c->holdout, ',')) o.holdout.push_back(trim(h)), parse_scalar(trim(h));
       if (!(o.resolution > 1 && o.resolution <= 10)) throw InputError("--resolution must be in (1, 10]");
       o.depth = !c->no_depth;
-      if (!(o.depth_min > 0 && o.depth_min <= o.lambda_max)) throw InputError("need 0 < --depth-min <= --lambda-max");
+      // The depth needed is the search's; a grid map ignores --depth-min (its lambda range is its own).
+      if (o.search && !(o.depth_min > 0 && o.depth_min <= o.lambda_max)) throw InputError("need 0 < --depth-min <= --lambda-max");
       if (o.depth_cap_n4 < 1 || o.depth_cap_n4 > kMaxLayers) throw InputError(fmt::format("--depth-cap must be in [1, {}]", kMaxLayers));
       o.variant = parse_variant(c->variant);
       o.validate();

@@ -550,6 +550,10 @@
     } else missing(s, 'The breakdown step did not run.');
 
     // (b) The law E7: lambda*_numeric against the unit roundoff, with the fitted line.
+    // Legend entries one under another, `shared` legends side by side on a phone (their
+    // labels are long), and log axes that drop labels that would touch.
+    const stackedLegend = (shared) => ({ columns: 1, labelLimit: Math.min(320, Math.floor((available() - 40) / (narrow() ? shared : 1)) - 30) });
+    const sparseLogAxis = (field, title) => Object.assign(logAxis(field, title), { axis: { format: '.0e', labelOverlap: 'greedy', labelSeparation: 6 } });
     const laws = ((search && search.search && search.search.laws) || []).filter((l) => typeof l.slope === 'number');
     const lawName = (n, softmax) => `n = ${n}, ${softmax}`;
     if (laws.length) {
@@ -577,9 +581,9 @@
         'Wrong if a type\'s search stopped at its floor rather than bracketing a threshold (status in the tooltip), or if the out-of-sample measurement fell off the line by more than the fit\'s residuals.', {
         data: { values: points.concat(lines) }, width: 'container', height: 280,
         encoding: {
-          x: logAxis('u', 'unit roundoff u'),
-          y: logAxis('lambda', 'lambda*_numeric'),
-          color: { field: 'law', type: 'nominal', title: 'law' },
+          x: sparseLogAxis('u', 'unit roundoff u'),
+          y: sparseLogAxis('lambda', 'lambda*_numeric'),
+          color: { field: 'law', type: 'nominal', title: 'law', legend: laws.length > 1 ? stackedLegend(2) : null },
         },
         layer: [
           { transform: [{ filter: "datum.role === 'fitted line'" }], mark: { type: 'line', strokeWidth: 1.5 },
@@ -588,7 +592,7 @@
           ...[["datum.role === 'in the fit'", true], ["datum.role !== 'in the fit' && datum.role !== 'fitted line'", false]].map(([test, filled]) => ({
             transform: [{ filter: test }], mark: { type: 'point', size: 70, strokeWidth: 1.5, filled },
             encoding: {
-              shape: { field: 'role', type: 'nominal', title: 'point', scale: { domain: roles, range: ['circle', 'diamond', 'cross'] } },
+              shape: { field: 'role', type: 'nominal', title: 'point', scale: { domain: roles, range: ['circle', 'diamond', 'cross'] }, legend: stackedLegend(laws.length > 1 ? 2 : 1) },
               tooltip: [{ field: 'law' }, { field: 'role' }, { field: 'scalar' }, { field: 'u', format: '.3e' }, { field: 'lambda', format: '.3e', title: 'lambda*_numeric' }, { field: 'c', format: '.3f' }, { field: 'status' }],
             } })),
         ],
@@ -605,7 +609,7 @@
         for (const p of d.points) {
           const inverse = 1 / p.lambda;
           if (p.layers_needed === null) rows.push({ n: name, role: 'beyond the cap', inverse, layers: p.cap, lambda: p.lambda });
-          else if (p.layers_needed >= 1) rows.push({ n: name, role: 'L_needed (measured)', inverse, layers: p.layers_needed, lambda: p.lambda });
+          else if (p.layers_needed >= 1) rows.push({ n: name, role: 'measured', inverse, layers: p.layers_needed, lambda: p.lambda });
           else zero.push(`${fmt(p.lambda)} (${name})`);
           const log10Min = num(p.theorem2_log10_min_layers);
           if (log10Min === null) continue;
@@ -620,22 +624,23 @@
       }
       const laws = depth.filter((d) => d.fit).map((d) => `n = ${d.n}: $\\log_{10} L = ${fmt(d.fit.intercept)} + ${fmt(d.fit.slope)}\\,\\log_{10}(1/\\lambda)$ over ${d.fit.points} points`).join('; ');
       const over = overestimates.length ? ` Where both are known the precondition exceeds the measured depth by ${fmt(Math.min(...overestimates), 2)} to ${fmt(Math.max(...overestimates), 2)} orders of magnitude.` : ' The precondition is not in this data (a depth result from before it was recorded).';
-      const roles = ['L_needed (measured)', 'beyond the cap', 'fitted law', 'Theorem 2 precondition'];
+      const pointRoles = ['measured', 'beyond the cap'], lineRoles = ['fitted law', 'Theorem 2 precondition'];
+      const among = (names) => names.map((r) => `datum.role === ${JSON.stringify(r)}`).join(' || ');
       figure(s, 'Depth needed in exact arithmetic against 1/lambda', `The smallest depth at which the exact-arithmetic head-1 pattern is within the tolerance of $P_\\lambda^*$ (E9), per $n$, up to the cap of ${cap} layers at $n = 4$ (open squares: not within it by the cap). Dashed: Theorem 2's precondition $l \\ge 64 n^3 e^{3r/\\lambda} r$ for the same instance (r from $A^{(1)}$ against $P_\\lambda^*$, most favourable representatives, F4), clipped at the cap. ${laws}.${over}${zero.length ? ` Depth 0 (the prompt already within the tolerance) at lambda = ${zero.join(', ')}: not drawn on the log scale.` : ''} ` +
         'Wrong if $P_\\lambda^*$ were not certified at a point (optimal_converged in the data) or if the distance, after first entering the tolerance, left it again at a greater depth: the search stops at the first entry.', {
         data: { values: rows }, width: 'container', height: 280,
         encoding: {
-          x: logAxis('inverse', '1 / lambda'),
-          y: { field: 'layers', type: 'quantitative', scale: { type: 'log', domainMax: cap }, title: 'layers', axis: { format: '.0e' } },
-          color: { field: 'n', type: 'nominal', title: 'n' },
+          x: sparseLogAxis('inverse', '1 / lambda'),
+          y: Object.assign(sparseLogAxis('layers', 'layers'), { scale: { type: 'log', domainMax: cap } }),
+          color: { field: 'n', type: 'nominal', title: 'n', legend: depth.length > 1 ? stackedLegend(3) : null },
         },
         layer: [
-          { transform: [{ filter: "datum.role === 'fitted law' || datum.role === 'Theorem 2 precondition'" }], mark: { type: 'line', strokeWidth: 1.5, clip: true },
-            encoding: { strokeDash: { field: 'role', type: 'nominal', title: 'line', scale: { domain: ['fitted law', 'Theorem 2 precondition'], range: [[1, 0], [6, 4]] } }, detail: { field: 'n' },
+          { transform: [{ filter: among(lineRoles) }], mark: { type: 'line', strokeWidth: 1.5, clip: true },
+            encoding: { strokeDash: { field: 'role', type: 'nominal', title: 'line', scale: { domain: lineRoles, range: [[1, 0], [6, 4]] }, legend: stackedLegend(depth.length > 1 ? 3 : 2) }, detail: { field: 'n' },
               tooltip: [{ field: 'n' }, { field: 'role' }, { field: 'lambda', format: '.3e' }, { field: 'layers', format: '.3e' }, { field: 'r', format: '.3e' }] } },
-          { transform: [{ filter: "datum.role === 'L_needed (measured)' || datum.role === 'beyond the cap'" }], mark: { type: 'point', size: 60, strokeWidth: 1.5, filled: false, clip: true },
-            encoding: { shape: { field: 'role', type: 'nominal', title: 'point', scale: { domain: roles.slice(0, 2), range: ['circle', 'square'] } },
-              tooltip: [{ field: 'n' }, { field: 'role' }, { field: 'lambda', format: '.3e' }, { field: 'layers', title: 'layers' }] } },
+          { transform: [{ filter: among(pointRoles) }], mark: { type: 'point', size: 60, strokeWidth: 1.5, filled: false, clip: true },
+            encoding: { shape: { field: 'role', type: 'nominal', title: 'L_needed', scale: { domain: pointRoles, range: ['circle', 'square'] }, legend: stackedLegend(depth.length > 1 ? 3 : 2) },
+              tooltip: [{ field: 'n' }, { field: 'role', title: 'L_needed' }, { field: 'lambda', format: '.3e' }, { field: 'layers', title: 'layers' }] } },
         ],
       }, [layout.breakdown_search]);
     } else missing(s, 'No depth needed here: this profile runs the threshold search with --no-depth (the full profile measures it).');

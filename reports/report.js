@@ -622,11 +622,11 @@
           for (const inverse of [Math.min(...xs), Math.max(...xs)]) rows.push({ n: name, role: 'fitted law', inverse, layers: 10 ** (d.fit.intercept + d.fit.slope * Math.log10(inverse)) });
         }
       }
-      const laws = depth.filter((d) => d.fit).map((d) => `n = ${d.n}: $\\log_{10} L = ${fmt(d.fit.intercept)} + ${fmt(d.fit.slope)}\\,\\log_{10}(1/\\lambda)$ over ${d.fit.points} points`).join('; ');
+      const laws = depth.filter((d) => d.fit).map((d) => `n = ${d.n}: $\\log_{10} L = ${fmt(d.fit.intercept)} ${d.fit.slope < 0 ? '-' : '+'} ${fmt(Math.abs(d.fit.slope))}\\,\\log_{10}(1/\\lambda)$ over ${d.fit.points} points`).join('; ');
       const over = overestimates.length ? ` Where both are known the precondition exceeds the measured depth by ${fmt(Math.min(...overestimates), 2)} to ${fmt(Math.max(...overestimates), 2)} orders of magnitude.` : ' The precondition is not in this data (a depth result from before it was recorded).';
       const pointRoles = ['measured', 'beyond the cap'], lineRoles = ['fitted law', 'Theorem 2 precondition'];
       const among = (names) => names.map((r) => `datum.role === ${JSON.stringify(r)}`).join(' || ');
-      figure(s, 'Depth needed in exact arithmetic against 1/lambda', `The smallest depth at which the exact-arithmetic head-1 pattern is within the tolerance of $P_\\lambda^*$ (E9), per $n$, up to the cap of ${cap} layers at $n = 4$ (open squares: not within it by the cap). Dashed: Theorem 2's precondition $l \\ge 64 n^3 e^{3r/\\lambda} r$ for the same instance (r from $A^{(1)}$ against $P_\\lambda^*$, most favourable representatives, F4), clipped at the cap. ${laws}.${over}${zero.length ? ` Depth 0 (the prompt already within the tolerance) at lambda = ${zero.join(', ')}: not drawn on the log scale.` : ''} ` +
+      figure(s, 'Depth needed in exact arithmetic against 1/lambda', `The smallest depth at which the exact-arithmetic head-1 pattern is within the tolerance of $P_\\lambda^*$ (E9), per $n$, up to a cap (${cap} layers at most; open squares: not within the tolerance by the cap). Dashed: Theorem 2's precondition $l \\ge 64 n^3 e^{3r/\\lambda} r$ for the same instance (r from $A^{(1)}$ against $P_\\lambda^*$, most favourable representatives, F4), clipped at the cap. ${laws}.${over}${zero.length ? ` Depth 0 (the prompt already within the tolerance) at lambda = ${zero.join(', ')}: not drawn on the log scale.` : ''} ` +
         'Wrong if $P_\\lambda^*$ were not certified at a point (optimal_converged in the data) or if the distance, after first entering the tolerance, left it again at a greater depth: the search stops at the first entry.', {
         data: { values: rows }, width: 'container', height: 280,
         encoding: {

@@ -501,22 +501,30 @@
   // ------------------------------------------------------------------ breakdown
 
   {
-    const s = section('breakdown', 'Numerical breakdown as lambda shrinks', 'Each cell: bits of the scalar type lost in the $u$, $v$ columns against an mpfr reference (colour), per $\\lambda$ and $n$; triangles mark $\\lambda^*$, the largest $\\lambda$ at which the head-1 pattern is farther than the tolerance from $P_\\lambda^*$ (docs/error-model.md).');
+    const s = section('breakdown', 'Numerical breakdown as lambda shrinks', 'Each cell: bits of the scalar type lost in the $u$, $v$ columns against an mpfr reference (colour), per $\\lambda$ and $n$; triangles mark $\\lambda^*$, the largest $\\lambda$ at which the head-1 pattern is farther than the tolerance from $P_\\lambda^*$; diamonds mark $\\lambda^*_{numeric}$, each type\'s threshold searched downward to the bottom, where its result departs from exact arithmetic by more than the tolerance (docs/error-model.md E7).');
     const cells = data.breakdown_cells || [];
     const b = result(layout.breakdown);
-    if (cells.length) {
+    const search = result(layout.breakdown_search);
+    const curves = (search && search.search && search.search.curves) || [];
+    const searched = curves.filter((t) => positive(t.lambda_star_numeric) !== null);
+    if (cells.length || searched.length) {
       const rows = cells.map((c) => ({ what: 'cell', lambda: c.lambda, n: c.n, scalar: c.scalar, softmax: c.softmax, bits_lost: num(c.bits_lost), bits: c.bits, distance: num(c.distance_to_optimal), readout_error: num(c.readout_error), kind: c.kind }));
       for (const t of (b && b.thresholds) || []) if (num(t.lambda_star) !== null) rows.push({ what: 'lambda*', lambda: num(t.lambda_star), n: t.n, scalar: t.scalar, softmax: t.softmax, cause: t.cause });
-      const softmaxes = [...new Set(cells.map((c) => c.softmax))];
+      for (const t of searched) rows.push({ what: 'searched', lambda: positive(t.lambda_star_numeric), n: t.n, scalar: t.scalar, softmax: t.softmax, cause: t.cause, status: t.status, passes_at: num(t.passes_at), layers: t.layers, held_out: t.holdout ? 'yes' : 'no' });
+      const softmaxes = [...new Set(rows.map((r) => r.softmax))];
+      const scalars = [...new Set(rows.map((r) => r.scalar))];
       const panel = Math.min(360, available() - 130);
       // Both softmax modes side by side when they fit, else one panel with the rows offset.
       const byColumn = softmaxes.length > 1 && columnsFor(panel, 24, 2) > 1;
       const modes = [...softmaxes].sort();
       const offsetNote = !byColumn && modes.length > 1 ? ` The softmax modes share each panel: per $n$, the upper row is ${modes[0]}, the lower ${modes[1]}.` : '';
-      figure(s, 'Breakdown map', `Tolerance ${fmt(b && b.tolerance)} nats. Scalars: ${[...new Set(cells.map((c) => c.scalar))].join(', ')}.${offsetNote}`, {
+      const depthsSearched = [...new Set(searched.map((t) => t.layers))].join(', ');
+      const searchNote = searched.length ? ` Diamonds: the searched $\\lambda^*_{numeric}$ at ${depthsSearched} layers (${[...new Set(searched.map((t) => t.softmax))].join(', ')} softmax); a type without grid cells has its diamond only.` : ' No threshold search in this run.';
+      figure(s, 'Breakdown map, down to every type\'s threshold', `Tolerance ${fmt(b && b.tolerance)} nats. Scalars: ${scalars.join(', ')}.${offsetNote}${searchNote} ` +
+        'Wrong if the mpfr reference were not settled at a cell\'s $\\lambda$ (its precision ladder is recorded per cell) or if a threshold moved with the depth: each diamond holds for the depth it was searched at only.', {
         data: { values: rows },
         facet: {
-          row: { field: 'scalar', type: 'nominal', title: null },
+          row: { field: 'scalar', type: 'nominal', sort: scalars, title: null },
           ...(byColumn ? { column: { field: 'softmax', type: 'nominal', title: 'softmax' } } : {}),
         },
         spec: {
@@ -532,12 +540,110 @@
                 tooltip: [{ field: 'scalar' }, { field: 'softmax' }, { field: 'n' }, { field: 'lambda', format: '.3e' }, { field: 'bits_lost', format: '.1f' }, { field: 'distance', format: '.3e', title: 'distance to P_lambda*' }, { field: 'readout_error', format: '.3e' }, { field: 'kind' }] } },
             { transform: [{ filter: "datum.what === 'lambda*'" }], mark: { type: 'point', shape: 'triangle-down', filled: true, color: '#1d2330', size: 90, yOffset: -9 },
               encoding: { tooltip: [{ field: 'scalar' }, { field: 'n' }, { field: 'lambda', format: '.3e', title: 'lambda*' }, { field: 'cause' }] } },
+            { transform: [{ filter: "datum.what === 'searched'" }], mark: { type: 'point', shape: 'diamond', filled: true, color: '#0b57d0', size: 90, yOffset: 9 },
+              encoding: { tooltip: [{ field: 'scalar' }, { field: 'softmax' }, { field: 'n' }, { field: 'lambda', format: '.3e', title: 'lambda*_numeric (searched)' }, { field: 'passes_at', format: '.3e', title: 'passes at' }, { field: 'cause' }, { field: 'status' }, { field: 'layers' }, { field: 'held_out', title: 'left out of the law' }] } },
           ],
         },
-      }, [layout.breakdown]);
+      }, [layout.breakdown, layout.breakdown_search]);
       const trows = ((b && b.thresholds) || []).map((t) => [t.scalar, t.softmax, t.n, t.lambda_star === null ? 'none' : fmt(t.lambda_star), t.cause || t.status || '', t.lambda_star_numeric === null ? 'none' : fmt(t.lambda_star_numeric)]);
       if (trows.length) s.appendChild(table(['scalar', 'softmax', 'n', 'lambda*', 'cause', 'numeric-only lambda*'], trows));
     } else missing(s, 'The breakdown step did not run.');
+
+    // (b) The law E7: lambda*_numeric against the unit roundoff, with the fitted line.
+    // Legend entries one under another, `shared` legends side by side on a phone (their
+    // labels are long), and log axes that drop labels that would touch.
+    const stackedLegend = (shared) => ({ columns: 1, labelLimit: Math.min(320, Math.floor((available() - 40) / (narrow() ? shared : 1)) - 30) });
+    const sparseLogAxis = (field, title) => Object.assign(logAxis(field, title), { axis: { format: '.0e', labelOverlap: 'greedy', labelSeparation: 6 } });
+    const laws = ((search && search.search && search.search.laws) || []).filter((l) => typeof l.slope === 'number');
+    const lawName = (n, softmax) => `n = ${n}, ${softmax}`;
+    if (laws.length) {
+      const points = [];
+      for (const t of searched) {
+        const u = positive(t.unit_roundoff);
+        if (u !== null) points.push({ law: lawName(t.n, t.softmax), role: t.holdout ? 'out of sample: measured' : 'in the fit', scalar: t.scalar, u, lambda: positive(t.lambda_star_numeric), c: num(t.c), status: t.status });
+      }
+      const lines = [];
+      for (const l of laws) {
+        const name = lawName(l.n, l.softmax);
+        const us = points.filter((p) => p.law === name).map((p) => p.u);
+        for (const h of l.holdout || []) {
+          const at = searched.find((t) => t.scalar === h.scalar && t.n === l.n && t.softmax === l.softmax);
+          const u = at ? positive(at.unit_roundoff) : null;
+          if (u !== null && positive(h.predicted) !== null) points.push({ law: name, role: 'out of sample: predicted before measuring', scalar: h.scalar, u, lambda: positive(h.predicted), measured: num(h.measured) });
+        }
+        if (us.length) for (const u of [Math.min(...us), Math.max(...us)]) lines.push({ law: name, role: 'fitted line', u, lambda: 10 ** (l.intercept + l.slope * Math.log10(u)) });
+      }
+      const roles = ['in the fit', 'out of sample: predicted before measuring', 'out of sample: measured'];
+      const fits = laws.map((l) => `${lawName(l.n, l.softmax)}: slope ${fmt(l.slope, 4)}${typeof l.slope_stderr === 'number' ? ` $\\pm$ ${fmt(l.slope_stderr, 2)}` : ''} over ${l.points} types, $c$ = ${fmt(l.c.geometric_mean)} [${fmt(l.c.min)}, ${fmt(l.c.max)}], E7 bounds slope [${fmt(l.e7_bounds.slope[0])}, ${fmt(l.e7_bounds.slope[1])}], $c$ [${fmt(l.e7_bounds.c[0])}, ${fmt(l.e7_bounds.c[1])}]: ${l.within_e7_bounds ? 'within' : 'OUTSIDE'}` +
+        (l.holdout || []).map((h) => `; ${h.scalar} predicted ${fmt(h.predicted)} before measuring, measured ${fmt(h.measured)}`).join('')).join('. ');
+      const heldOut = points.some((p) => p.role !== 'in the fit');
+      figure(s, 'The law E7: threshold against unit roundoff', `Each type's searched $\\lambda^*_{numeric}$ against its unit roundoff $u$; the line: the least-squares fit of $\\log_{10} \\lambda^*$ on $\\log_{10} u$ (E7 predicts slope 1, $\\lambda_c = c\\, u S / tol$). ${fits}.${heldOut ? ' The out-of-sample type is left out of the fit: its hollow diamond was predicted from the line before it was measured, its cross is the measurement.' : ' No type was held out of the fit in this run (--holdout none), so the law is not checked out of sample here.'} ` +
+        'Wrong if a type\'s search stopped at its floor rather than bracketing a threshold (status in the tooltip), or if the out-of-sample measurement fell off the line by more than the fit\'s residuals.', {
+        data: { values: points.concat(lines) }, width: 'container', height: 280,
+        encoding: {
+          x: sparseLogAxis('u', 'unit roundoff u'),
+          y: sparseLogAxis('lambda', 'lambda*_numeric'),
+          color: { field: 'law', type: 'nominal', title: 'law', legend: laws.length > 1 ? stackedLegend(2) : null },
+        },
+        layer: [
+          { transform: [{ filter: "datum.role === 'fitted line'" }], mark: { type: 'line', strokeWidth: 1.5 },
+            encoding: { detail: { field: 'law' }, tooltip: [{ field: 'law' }, { field: 'role' }, { field: 'u', format: '.3e' }, { field: 'lambda', format: '.3e', title: 'fitted lambda*' }] } },
+          // In the fit: filled; out of sample: hollow (one shape legend for both layers).
+          ...[["datum.role === 'in the fit'", true], ["datum.role !== 'in the fit' && datum.role !== 'fitted line'", false]].map(([test, filled]) => ({
+            transform: [{ filter: test }], mark: { type: 'point', size: 70, strokeWidth: 1.5, filled },
+            encoding: {
+              shape: { field: 'role', type: 'nominal', title: 'point', scale: { domain: roles, range: ['circle', 'diamond', 'cross'] }, legend: stackedLegend(laws.length > 1 ? 2 : 1) },
+              tooltip: [{ field: 'law' }, { field: 'role' }, { field: 'scalar' }, { field: 'u', format: '.3e' }, { field: 'lambda', format: '.3e', title: 'lambda*_numeric' }, { field: 'c', format: '.3f' }, { field: 'status' }],
+            } })),
+        ],
+      }, [layout.breakdown_search]);
+    } else missing(s, 'No law of E7 here: the threshold search did not bracket two types.');
+
+    // (c) Depth needed in exact arithmetic, beside Theorem 2's precondition.
+    const depth = (search && Array.isArray(search.depth)) ? search.depth : [];
+    if (depth.length) {
+      const rows = [], zero = [], overestimates = [];
+      const cap = Math.max(...depth.flatMap((d) => d.points.map((p) => p.cap)));
+      for (const d of depth) {
+        const name = `n = ${d.n}`;
+        for (const p of d.points) {
+          const inverse = 1 / p.lambda;
+          if (p.layers_needed === null) rows.push({ n: name, role: 'beyond the cap', inverse, layers: p.cap, lambda: p.lambda });
+          else if (p.layers_needed >= 1) rows.push({ n: name, role: 'measured', inverse, layers: p.layers_needed, lambda: p.lambda });
+          else zero.push(`${fmt(p.lambda)} (${name})`);
+          const log10Min = num(p.theorem2_log10_min_layers);
+          if (log10Min === null) continue;
+          // Drawn up to the largest double; the plot clips it at the cap (the axis's top).
+          if (Number.isFinite(10 ** log10Min)) rows.push({ n: name, role: 'Theorem 2 precondition', inverse, layers: 10 ** log10Min, log10_layers: log10Min, r: num(p.theorem2_r), lambda: p.lambda });
+          if (p.layers_needed >= 1) overestimates.push(log10Min - Math.log10(p.layers_needed));
+        }
+        if (d.fit) {
+          const xs = d.points.filter((p) => p.layers_needed >= 1).map((p) => 1 / p.lambda);
+          for (const inverse of [Math.min(...xs), Math.max(...xs)]) rows.push({ n: name, role: 'fitted law', inverse, layers: 10 ** (d.fit.intercept + d.fit.slope * Math.log10(inverse)) });
+        }
+      }
+      const laws = depth.filter((d) => d.fit).map((d) => `n = ${d.n}: $\\log_{10} L = ${fmt(d.fit.intercept)} ${d.fit.slope < 0 ? '-' : '+'} ${fmt(Math.abs(d.fit.slope))}\\,\\log_{10}(1/\\lambda)$ over ${d.fit.points} points`).join('; ');
+      const over = overestimates.length ? ` Where both are known the precondition exceeds the measured depth by ${fmt(Math.min(...overestimates), 2)} to ${fmt(Math.max(...overestimates), 2)} orders of magnitude.` : ' The precondition is not in this data (a depth result from before it was recorded).';
+      const pointRoles = ['measured', 'beyond the cap'], lineRoles = ['fitted law', 'Theorem 2 precondition'];
+      const among = (names) => names.map((r) => `datum.role === ${JSON.stringify(r)}`).join(' || ');
+      figure(s, 'Depth needed in exact arithmetic against 1/lambda', `The smallest depth at which the exact-arithmetic head-1 pattern is within the tolerance of $P_\\lambda^*$ (E9), per $n$, up to a cap (${cap} layers at most; open squares: not within the tolerance by the cap). Dashed: Theorem 2's precondition $l \\ge 64 n^3 e^{3r/\\lambda} r$ for the same instance (r from $A^{(1)}$ against $P_\\lambda^*$, most favourable representatives, F4), clipped at the cap. ${laws}.${over}${zero.length ? ` Depth 0 (the prompt already within the tolerance) at lambda = ${zero.join(', ')}: not drawn on the log scale.` : ''} ` +
+        'Wrong if $P_\\lambda^*$ were not certified at a point (optimal_converged in the data) or if the distance, after first entering the tolerance, left it again at a greater depth: the search stops at the first entry.', {
+        data: { values: rows }, width: 'container', height: 280,
+        encoding: {
+          x: sparseLogAxis('inverse', '1 / lambda'),
+          y: Object.assign(sparseLogAxis('layers', 'layers'), { scale: { type: 'log', domainMax: cap } }),
+          color: { field: 'n', type: 'nominal', title: 'n', legend: depth.length > 1 ? stackedLegend(3) : null },
+        },
+        layer: [
+          { transform: [{ filter: among(lineRoles) }], mark: { type: 'line', strokeWidth: 1.5, clip: true },
+            encoding: { strokeDash: { field: 'role', type: 'nominal', title: 'line', scale: { domain: lineRoles, range: [[1, 0], [6, 4]] }, legend: stackedLegend(depth.length > 1 ? 3 : 2) }, detail: { field: 'n' },
+              tooltip: [{ field: 'n' }, { field: 'role' }, { field: 'lambda', format: '.3e' }, { field: 'layers', format: '.3e' }, { field: 'r', format: '.3e' }] } },
+          { transform: [{ filter: among(pointRoles) }], mark: { type: 'point', size: 60, strokeWidth: 1.5, filled: false, clip: true },
+            encoding: { shape: { field: 'role', type: 'nominal', title: 'L_needed', scale: { domain: pointRoles, range: ['circle', 'square'] }, legend: stackedLegend(depth.length > 1 ? 3 : 2) },
+              tooltip: [{ field: 'n' }, { field: 'role', title: 'L_needed' }, { field: 'lambda', format: '.3e' }, { field: 'layers', title: 'layers' }] } },
+        ],
+      }, [layout.breakdown_search]);
+    } else missing(s, 'No depth needed here: this profile runs the threshold search with --no-depth (the full profile measures it).');
   }
 
   // ------------------------------------------------------------------ Hilbert metric

@@ -2,7 +2,9 @@
 # Headless Chromium opens the quick report (from report_quick.sh) from a file URL:
 # no console error, every figure drawn; screenshot OUT_DIR/report.png. Then the same
 # for a report rendered (--from) from data full of hostile strings and with the
-# sample training ablation: every hostile string shows literally, nothing executes.
+# sample training ablation and a threshold search that holds a type out of the law and
+# measures the depth needed (so every breakdown figure draws): every hostile string
+# shows literally, nothing executes.
 # Each page is checked at 1400 px and 390 px (no sideways scrolling, no literal
 # HTML entities). Last, data of another schema version: the page refuses it.
 # Usage: report_browser.sh OTVERIFY OUT_DIR REPORTS_DIR
@@ -15,10 +17,12 @@ node "$reports/check_report.mjs" "$out/report.html" "$out/report.png" || fail=1
 hostile_dir="$out/hostile"
 mkdir -p "$hostile_dir"
 hostile_html="$hostile_dir/a<b>&'\"name.html"
-/usr/bin/python3 - "$out/report.json" "$fixtures/ablation_sample.json" "$hostile_dir/data.json" <<'PY' || fail=1
+"$otv" breakdown --n 4 --scalars float,double --holdout long-double --softmax stable --layers 20 --depth-min 1e-3 --json >"$hostile_dir/search.json" || fail=1
+/usr/bin/python3 - "$out/report.json" "$fixtures/ablation_sample.json" "$hostile_dir/data.json" "$hostile_dir/search.json" <<'PY' || fail=1
 import json, sys
 j = json.load(open(sys.argv[1]))
 j["ablation"] = json.load(open(sys.argv[2]))
+j["steps"]["breakdown.search"]["result"] = json.load(open(sys.argv[4]))
 evil = "</script><script>alert('claim')</script><!--"
 j["verdicts"][0]["claim"] = evil
 j["verdicts"][0]["reason"] = "<img src=x onerror=alert('reason') id=injected>&amp; \u2028line\u2029sep"

@@ -2,6 +2,7 @@
 // One breakdown cell in one scalar type: the trace of otv::trace_breakdown with
 // every number as a round-trip decimal string, so that the comparison with the
 // reference can run at the reference's precision.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ struct DepthOutput {
   double distance = 0;    // at `layers`, or at the cap
   unsigned bits = 0;
   double seconds = 0;
+  // Theorem 2's r and log10 of its precondition 64 n^3 e^{3r/lambda} r (nullopt: stopped before layer 1).
+  std::optional<double> theorem2_r, theorem2_log10_min_layers;
 };
 
 template <class Real> struct BreakdownCommands {

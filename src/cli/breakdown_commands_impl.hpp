@@ -57,8 +57,10 @@ template <class Real> DepthOutput BreakdownCommands<Real>::depth(const DepthSpec
     for (Eigen::Index j = 0; j < n; ++j) log_plan(i, j) = parse_finite<Real>(spec.log_plan[static_cast<std::size_t>(i * n + j)]);
   const DepthNeeded<Real> d = depth_needed<Real>(inst, parse_finite<Real>(spec.cell.lambda), parse_finite<Real>(spec.cell.gamma), spec.cell.variant,
                                                  spec.cell.softmax, log_plan, Real(spec.tolerance), spec.cap);
+  const std::optional<Theorem2Bound>& t2 = d.theorem2;
   return {d.layers ? *d.layers : -1, T::to_double(d.distance), T::bits(),
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+          t2 ? std::optional<double>(std::exp(t2->log_r)) : std::nullopt, t2 ? std::optional<double>(t2->log10_min_layers) : std::nullopt};
 }
 
 }  // namespace otv::cli

@@ -333,7 +333,9 @@ json depth_line(const SweepOptions& o, const Group& g, const InstanceText& text,
           {"kind", "depth"}, {"lambda", g.lambda}, {"n", g.n}, {"seed", g.seed}, {"generator", o.generator}, {"variant", to_string(o.variant)},
           {"gamma_ratio", o.gamma_ratio}, {"layers", cap}, {"scalar", fmt::format("mpfr:{}", bits)}, {"softmax", "stable"}, {"tolerance", o.tolerance},
           {"layers_needed", d.layers}, {"distance", number(d.distance)}, {"bits", d.bits}, {"squared_norm_max", s_max},
-          {"optimal", reference_summary(optimal)}, {"seconds", d.seconds}};
+          {"optimal", reference_summary(optimal)}, {"seconds", d.seconds},
+          {"theorem2_r", d.theorem2_r ? json(*d.theorem2_r) : json(nullptr)},
+          {"theorem2_log10_min_layers", d.theorem2_log10_min_layers ? json(*d.theorem2_log10_min_layers) : json(nullptr)}};
 }
 
 }  // namespace
@@ -802,7 +804,9 @@ json depth_summary(const std::vector<json>& results) {
       const long long needed = (*l)["layers_needed"];
       points.push_back({{"lambda", (*l)["lambda"]}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"cap", (*l)["layers"]},
                         {"distance", (*l)["distance"]}, {"optimal_bits", (*l)["optimal"]["bits"]}, {"optimal_converged", (*l)["optimal"]["converged"]},
-                        {"bits", (*l)["bits"]}, {"seconds", (*l)["seconds"]}});
+                        {"bits", (*l)["bits"]}, {"seconds", (*l)["seconds"]},
+                        {"theorem2_r", l->value("theorem2_r", json(nullptr))},
+                        {"theorem2_log10_min_layers", l->value("theorem2_log10_min_layers", json(nullptr))}});
       if (needed < 0) ++beyond_cap;
       if (needed >= 1) x.push_back(-std::log10((*l)["lambda"].get<double>())), y.push_back(std::log10(static_cast<double>(needed)));
     }

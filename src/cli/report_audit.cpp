@@ -315,6 +315,7 @@ json audit_layout(ReportProfile profile) {
           {"theorem2", {{"main", "theorem2.main"}, {"paper_lambda", "theorem2.paper_lambda"}, {"rates", "theorem2.rates"}}},
           {"sorting", {{"examples", sorting}, {"settings", {{"paper", settings(kPaperSettings)}, {"code", settings(kCodeSettings)}}}}},
           {"breakdown", "breakdown"},
+          {"breakdown_search", "breakdown.search"},
           {"hilbert", "hilbert"}};
 }
 

@@ -13,7 +13,7 @@
 #include "cli/entropic_reference.hpp"
 #include "cli/options.hpp"
 #include "cli/resource_guard.hpp"
-#include "cli/scalar_registry.hpp"
+#include "otv/scalar_registry.hpp"
 #include "otv/exact_ot.hpp"
 
 namespace otv::cli {

@@ -9,7 +9,7 @@
 
 #include "cli/app_support.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/json_value.hpp"
+#include "study/json_value.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
 #include "cli/train_commands.hpp"

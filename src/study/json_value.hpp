@@ -8,7 +8,7 @@
 #include "otv/matrix.hpp"
 #include "otv/scalar_traits.hpp"
 
-namespace otv::cli {
+namespace otv {
 
 template <class Real> nlohmann::json json_value(const Real& x) {
   using T = ScalarTraits<Real>;
@@ -39,4 +39,4 @@ template <class Real> nlohmann::json json_matrix(const Matrix<Real>& m) {
   return a;
 }
 
-}  // namespace otv::cli
+}  // namespace otv

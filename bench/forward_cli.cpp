@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/app_support.hpp"
-#include "cli/scalar_registry.hpp"
+#include "otv/scalar_registry.hpp"
 #include "forward_timing.hpp"
 
 int main(int argc, char** argv) {

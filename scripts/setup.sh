@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build libboost-dev libmpfr-dev libgmp-dev libmpfi-dev
           libeigen3-dev libsleef-dev pkg-config librapidcheck-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev
           libbenchmark-dev python3 python3-numpy python3-mpmath python3-pot chromium
+          pybind11-dev python3-pybind11 python3-pytest  # the Python module (python/) and its tests
           openmpi-bin libopenmpi-dev  # optional: mpirun otverify breakdown | theorem1 --trials
           clang libclang-rt-14-dev)  # fuzz/: libFuzzer with ASan + UBSan
 # otverify report's front-end (Vega-Lite, inlined) and its browser check need node and npm.

@@ -52,8 +52,6 @@ void add_exp_option(CLI::App* app) {
       ->type_name("NAME");
 }
 
-nlohmann::json kernel_provenance() { return {{"exp", exp_method_name(exp_method())}, {"isa", isa_name(active_isa())}}; }
-
 ScalarSpec resolve(RunOptions& run, const ModelChoice& m) {
   run.variant = parse_variant(m.variant);
   run.softmax = parse_softmax(m.softmax);

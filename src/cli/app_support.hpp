@@ -97,8 +97,7 @@ void add_instance_options(CLI::App* app, InstanceOptions& o);
 void add_model_options(CLI::App* app, RunOptions& run, ModelChoice& m);
 // --exp libm|vector on a command that runs the forward pass (sets otv::set_exp_method).
 void add_exp_option(CLI::App* app);
-// Which exp and which vector kernels ran: {"exp": "vector", "isa": "avx512"}.
-nlohmann::json kernel_provenance();
+using study::kernel_provenance;
 
 // Parses the shared choices into run and returns the scalar type.
 ScalarSpec resolve(RunOptions& run, const ModelChoice& m);

@@ -14,7 +14,7 @@
 #include "cli/entropic_reference.hpp"
 #include "cli/options.hpp"
 #include "cli/resource_guard.hpp"
-#include "cli/scalar_registry.hpp"
+#include "otv/scalar_registry.hpp"
 #include "otv/exact_ot.hpp"
 #include "study/threshold_law.hpp"
 #include "study/threshold_search.hpp"

@@ -20,7 +20,7 @@
 #include "cli/mpi_world.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
-#include "cli/scalar_registry.hpp"
+#include "otv/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
 #include "study/safe_lambda.hpp"
 

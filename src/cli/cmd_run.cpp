@@ -5,10 +5,11 @@
 
 #include "cli/app_support.hpp"
 #include "cli/entropic_reference.hpp"
-#include "cli/model_commands.hpp"
 #include "cli/number_text.hpp"
+#include "cli/progress.hpp"
 #include "cli/resource_guard.hpp"
-#include "cli/scalar_registry.hpp"
+#include "otv/scalar_registry.hpp"
+#include "study/forward_run.hpp"
 
 namespace otv::cli {
 namespace {
@@ -74,7 +75,14 @@ void register_run(CLI::App& app, Registry& r) {
       const EntropicReference ref = entropic_reference(run->text, run->lambda, std::min(1e-20, u / 256));
       p_lambda_star = {{"log_plan", ref.log_plan}, {"converged", ref.converged}, {"summary", reference_summary(ref)}};
     }
-    const json j = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::run(*run, p_lambda_star); });
+    const std::string scalar_name = with_scalar(spec, []<class Real>() { return ScalarTraits<Real>::name(); });
+    Progress progress(fmt::format("run ({})", scalar_name), run->layers);  // mpfr:1000000 takes minutes
+    const json j = study::run_construction({.instance = run->text, .lambda = run->lambda, .gamma = run->gamma, .layers = run->layers,
+                                            .variant = run->variant, .softmax = run->softmax, .scalar = spec,
+                                            .patterns_at = run->patterns_at, .p_lambda_star = p_lambda_star,
+                                            .after_layer = [&](long long) { progress.advance(); }})
+                       .record;
+    progress.finish();
     emit(j, choice->json, [&](const json& named) { print_run_text(named, *run, shown); });
     return kExitOk;
   }});

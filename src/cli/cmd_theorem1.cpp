@@ -12,7 +12,7 @@
 #include "cli/mpi_world.hpp"
 #include "cli/progress.hpp"
 #include "cli/resource_guard.hpp"
-#include "cli/scalar_registry.hpp"
+#include "otv/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
 #include "study/theorem1_decision.hpp"
 

@@ -12,7 +12,7 @@
 #include "cli/entropic_reference.hpp"
 #include "cli/model_commands.hpp"
 #include "cli/resource_guard.hpp"
-#include "cli/scalar_registry.hpp"
+#include "otv/scalar_registry.hpp"
 #include "study/theorem2_rates.hpp"
 
 namespace otv::cli {

@@ -1,5 +1,5 @@
 #pragma once
-// The model commands (run, theorem1, theorem2), one class template instantiated
+// The model commands theorem1 and theorem2 (run is study/forward_run.hpp), one class template instantiated
 // once per scalar type in its own translation unit (see src/cli/instantiate.cpp.in).
 #include <nlohmann/json.hpp>
 
@@ -8,10 +8,6 @@
 namespace otv::cli {
 
 template <class Real> struct ModelCommands {
-  // p_lambda_star: for --patterns-at, the certified reference's {"log_plan", ...}
-  // (entropic_reference.hpp), rounded into Real; null otherwise.
-  static nlohmann::json run(const RunOptions& o, const nlohmann::json& p_lambda_star);
-
   // Transformer vs adaptive GD on one instance (text form), in one scalar type.
   static nlohmann::json theorem1(const RunOptions& o, const InstanceText& inst);
 

@@ -9,39 +9,6 @@
 
 namespace otv::cli {
 
-namespace {
-unsigned parse_bits(const std::string& name, const std::string& digits) {
-  unsigned long long bits = 0;
-  const auto* end = digits.data() + digits.size();
-  const auto r = std::from_chars(digits.data(), end, bits);
-  if (digits.empty() || r.ec != std::errc() || r.ptr != end)
-    throw InputError("malformed precision in scalar " + excerpt(name) + " (expected e.g. mpfr:256)");
-  if (bits < kMinBits || bits > kMaxBits)
-    throw InputError("precision " + digits + " bits in " + excerpt(name) + " is outside [" + std::to_string(kMinBits) + ", " + std::to_string(kMaxBits) + "]");
-  return static_cast<unsigned>(bits);
-}
-}  // namespace
-
-ScalarSpec parse_scalar(const std::string& name) {
-  using K = ScalarSpec::Kind;
-  if (name == "float") return {K::float_};
-  if (name == "double") return {K::double_};
-  if (name == "long-double") return {K::long_double};
-  if (name == "float128") return {K::float128};
-  if (name == "cpp_bin_float_50") return {K::bin_float_50};
-  if (name == "cpp_bin_float_100") return {K::bin_float_100};
-  for (auto [prefix, kind] : {std::pair{"mpfr:", K::mpfr}, std::pair{"mpfi:", K::mpfi}})
-    if (name.rfind(prefix, 0) == 0) return {kind, parse_bits(name, name.substr(5))};
-  throw InputError("unknown scalar type '" + name +
-                   "' (expected float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS)");
-}
-
-Softmax parse_softmax(const std::string& s) {
-  if (s == "stable") return Softmax::stable;
-  if (s == "naive") return Softmax::naive;
-  throw InputError("unknown softmax mode " + excerpt(s) + " (expected stable or naive)");
-}
-
 InstanceText load_instance(const InstanceOptions& o) {
   const bool inline_given = !o.x.empty() || !o.y.empty();
   const bool files_given = !o.x_file.empty() || !o.y_file.empty();
@@ -86,14 +53,7 @@ InstanceText load_instance(const InstanceOptions& o) {
 bool is_positive_decimal(const std::string& s) { return otv::is_positive_decimal(s); }
 
 void RunOptions::validate() {
-  require_decimal(lambda);
-  require_decimal(gamma);
-  if (!is_positive_decimal(lambda)) throw InputError("lambda must be > 0 (got " + excerpt(lambda) + ")");
-  if (!is_positive_decimal(gamma)) throw InputError("gamma must be > 0 (got " + excerpt(gamma) + ")");
-  if (layers < 0) throw InputError("layers must be >= 0 (got " + std::to_string(layers) + ")");
-  if (layers > kMaxLayers) throw InputError("layers " + std::to_string(layers) + " exceeds the limit " + std::to_string(kMaxLayers));
-  for (long long k : patterns_at)
-    if (k < 0 || k > layers) throw InputError("--patterns-at layer " + std::to_string(k) + " is outside [0, " + std::to_string(layers) + "]");
+  study::validate_run_parameters(lambda, gamma, layers, patterns_at);
   text = load_instance(instance);
 }
 

@@ -7,23 +7,14 @@
 #include "otv/construction.hpp"
 #include "otv/instance.hpp"
 #include "otv/transformer.hpp"
+#include "study/forward_run.hpp"  // kMaxLayers, validate_run_parameters
 
 namespace otv::cli {
 
-// A scalar type named on the command line: float, double, long-double, float128,
-// cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS.
-struct ScalarSpec {
-  enum class Kind { float_, double_, long_double, float128, bin_float_50, bin_float_100, mpfr, mpfi } kind;
-  unsigned bits = 0;  // mpfr / mpfi only
-};
+using study::kMaxLayers;
 
-inline constexpr unsigned kMinBits = 2;
-inline constexpr unsigned kMaxBits = 1000000;
-inline constexpr long long kMaxLayers = 10000000;
 // Seeds are stored as signed 64-bit integers in model and result files.
 inline constexpr std::uint64_t kMaxSeed = 9223372036854775807ULL;
-
-ScalarSpec parse_scalar(const std::string& name);
 
 // A decimal (is_decimal) that is > 0, decided on the text so it holds in every scalar type.
 bool is_positive_decimal(const std::string& s);
@@ -49,8 +40,6 @@ struct RunOptions {
   std::vector<long long> patterns_at;  // run --patterns-at: layers k whose head-1 pattern A^(k) is reported
   void validate();
 };
-
-Softmax parse_softmax(const std::string& s);
 
 // A comma list of integers, each in [lo, hi]; `what` names the option in errors.
 // Instantiated for long long and std::uint64_t (options.cpp).

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "otv/block_exp.hpp"
@@ -17,6 +18,12 @@
 namespace otv {
 
 enum class Softmax { stable, naive };
+
+inline Softmax parse_softmax(const std::string& s) {
+  if (s == "stable") return Softmax::stable;
+  if (s == "naive") return Softmax::naive;
+  throw InputError("unknown softmax mode " + excerpt(s) + " (expected stable or naive)");
+}
 
 template <class Real> struct Head {
   Matrix<Real> Q;    // w_k w_q^T (d' x d'); scores are z_i Q z_j^T

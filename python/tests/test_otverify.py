@@ -1,0 +1,105 @@
+"""otverify (Python) against the otverify command: same study, same numbers, same errors."""
+import json
+import os
+import pathlib
+import re
+import subprocess
+
+import numpy as np
+import pytest
+
+import otverify
+
+CLI = os.environ["OTVERIFY"]
+SOURCE = pathlib.Path(os.environ["OTV_SOURCE_DIR"])
+X, Y = ["0.5", "0.75", "0.25", "0"], ["0", "0.25", "0.5", "0.75"]
+
+
+def cli_json(*args):
+    out = subprocess.run([CLI, "run", "--json", *args], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("scalar, variant", [("double", "paper"), ("float", "notebook"), ("mpfr:160", "corrected"),
+                                             ("mpfi:96", "paper")])
+def test_record_equals_cli_json(scalar, variant):
+    r = otverify.run(X, Y, lam="0.01", gamma="0.02", layers=300, variant=variant, scalar=scalar)
+    expected = cli_json("--x", ",".join(X), "--y", ",".join(Y), "--lambda", "0.01", "--gamma", "0.02", "--layers", "300",
+                        "--variant", variant, "--scalar", scalar)
+    assert r.record == expected
+
+
+def test_numpy_input_and_output_for_double():
+    x = np.array([0.5, 0.75, 0.25, 0.0])
+    r = otverify.run(x, np.sort(x), layers=200)
+    expected = cli_json("--x", "0.5,0.75,0.25,0.0", "--y", "0.0,0.25,0.5,0.75", "--layers", "200")
+    assert r.readout.dtype == np.float64 and r.readout.shape == (4,)
+    np.testing.assert_array_equal(r.readout, np.array(expected["readout"]))
+    assert r.attention_last.shape == (4, 4)
+
+
+def test_two_dimensional_points_and_exact_strings_for_mpfr():
+    x = [["0.1", "0.7"], ["0.3", "0.2"], ["0.9", "0.4"]]
+    y = [["0.2", "0.1"], ["0.8", "0.6"], ["0.5", "0.5"]]
+    r = otverify.run(x, y, layers=100, scalar="mpfr:200")
+    expected = cli_json("--x", "0.1 0.7;0.3 0.2;0.9 0.4", "--y", "0.2 0.1;0.8 0.6;0.5 0.5", "--layers", "100", "--scalar", "mpfr:200")
+    assert r.record == expected
+    assert r.readout.shape == (3, 2) and isinstance(r.readout[0, 0], str)
+    assert r.readout_max_error == expected["readout_max_error"]
+
+
+@pytest.mark.parametrize("kwargs, cli_args", [
+    (dict(lam="-1"), ["--lambda", "-1"]),
+    (dict(gamma="abc"), ["--gamma", "abc"]),
+    (dict(scalar="mpfr:1"), ["--scalar", "mpfr:1"]),
+    (dict(variant="papr"), ["--variant", "papr"]),
+    (dict(lam="1e-400", scalar="float"), ["--lambda", "1e-400", "--scalar", "float"]),
+])
+def test_bad_input_raises_value_error_with_the_cli_message(kwargs, cli_args):
+    cli = subprocess.run([CLI, "run", "--x", ",".join(X), "--y", ",".join(Y), *cli_args], capture_output=True, text=True)
+    assert cli.returncode == 2
+    message = cli.stderr.strip().removeprefix("otverify: error: ")
+    with pytest.raises(ValueError) as error:
+        otverify.run(X, Y, **kwargs)
+    assert str(error.value) == message
+
+
+def test_layers_out_of_range():
+    # The CLI refuses --layers -3 while parsing options (CLI11's range message); the
+    # study's own check, shared by both, is what Python meets.
+    with pytest.raises(ValueError, match=r"^layers must be >= 0 \(got -3\)$"):
+        otverify.run(X, Y, layers=-3)
+
+
+def test_mismatched_instance_message():
+    with pytest.raises(ValueError, match="^x has 2 points but y has 1$"):
+        otverify.run(["0.1", "0.2"], ["0.3"])
+
+
+def test_progress_callback_sees_every_layer_and_can_abort():
+    seen = []
+    otverify.run(X, Y, layers=25, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(k, 25) for k in range(1, 26)]
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_3(done, total):
+        if done == 3:
+            raise Stop
+
+    with pytest.raises(Stop):
+        otverify.run(X, Y, layers=1000, progress=stop_at_3)
+
+
+def test_binding_calls_only_the_study_layer():
+    """The binding includes only study/ and otv/ headers (besides pybind11 and the
+    standard library) and holds no loop: the layers are the study's."""
+    source = (SOURCE / "python" / "otverify_core.cpp").read_text()
+    includes = re.findall(r'#include\s+[<"]([^>"]+)[>"]', source)
+    project = [h for h in includes if not h.startswith("pybind11/") and "/" in h]
+    assert project and all(h.startswith(("study/", "otv/")) for h in project), project
+    code = re.sub(r"//[^\n]*", "", source)
+    assert not re.search(r"\b(for|while|do)\b", code)
+    wrapper = (SOURCE / "python" / "otverify" / "__init__.py").read_text()
+    assert "layer" not in re.sub(r'""".*?"""|#[^\n]*', "", wrapper, flags=re.S).replace("layers", "")

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "otv/construction.hpp"
-#include "otv/instance.hpp"
-#include "otv/transformer.hpp"
+#include "otv/construction_variant.hpp"
+#include "otv/instance_text.hpp"
+#include "otv/softmax_mode.hpp"
 #include "study/forward_run.hpp"  // kMaxLayers, validate_run_parameters
 
 namespace otv::cli {

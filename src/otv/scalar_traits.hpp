@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "otv/decimal_text.hpp"
 #include "otv/error.hpp"
 
 namespace otv {
@@ -23,35 +24,6 @@ using bin_float_50 = bmp::number<bmp::cpp_bin_float<50>, bmp::et_off>;
 using bin_float_100 = bmp::number<bmp::cpp_bin_float<100>, bmp::et_off>;
 using mpfr_real = bmp::number<bmp::mpfr_float_backend<0>, bmp::et_off>;
 using mpfi_real = bmp::number<bmp::mpfi_float_backend<0>, bmp::et_off>;
-
-// Strict decimal syntax: optional sign, digits with optional fraction, optional
-// exponent. Rejects "nan", "inf", hex floats, empty strings and trailing junk.
-// A scanner, not std::regex: libstdc++'s regex recurses per character and
-// overflowed the stack on a 100000-digit number (regression input in
-// fuzz/corpus/inline_points).
-inline bool is_decimal(std::string_view s) {
-  std::size_t i = 0;
-  auto sign = [&] { if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i; };
-  auto digits = [&] {
-    const std::size_t begin = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    return i - begin;
-  };
-  sign();
-  std::size_t mantissa_digits = digits();
-  if (i < s.size() && s[i] == '.') { ++i; mantissa_digits += digits(); }
-  if (mantissa_digits == 0) return false;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    sign();
-    if (digits() == 0) return false;
-  }
-  return i == s.size();
-}
-
-inline void require_decimal(const std::string& s) {
-  if (!is_decimal(s)) throw InputError("malformed number " + excerpt(s));
-}
 
 // Boost 1.74 keeps the variable precision of mpfr/mpfi as a process-wide number
 // of decimal digits and allocates digits10_2_2(d) bits. These helpers map a

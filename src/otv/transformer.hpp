@@ -13,17 +13,10 @@
 #include "otv/block_exp.hpp"
 #include "otv/matrix.hpp"
 #include "otv/scalar_traits.hpp"
+#include "otv/softmax_mode.hpp"
 #include "otv/worker_pool.hpp"
 
 namespace otv {
-
-enum class Softmax { stable, naive };
-
-inline Softmax parse_softmax(const std::string& s) {
-  if (s == "stable") return Softmax::stable;
-  if (s == "naive") return Softmax::naive;
-  throw InputError("unknown softmax mode " + excerpt(s) + " (expected stable or naive)");
-}
 
 template <class Real> struct Head {
   Matrix<Real> Q;    // w_k w_q^T (d' x d'); scores are z_i Q z_j^T

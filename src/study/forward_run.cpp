@@ -2,6 +2,7 @@
 
 #include "otv/block_exp.hpp"
 #include "otv/isa.hpp"
+#include "otv/scalar_registry.hpp"
 
 namespace otv::study {
 

@@ -9,10 +9,12 @@
 #include <string>
 #include <type_traits>
 
+#include "otv/construction.hpp"
 #include "otv/dual_objective.hpp"
 #include "otv/exact_ot.hpp"
 #include "otv/prompt.hpp"
 #include "otv/readout.hpp"
+#include "otv/transformer.hpp"
 #include "study/forward_run.hpp"
 #include "study/json_value.hpp"
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "otv/scalar_registry.hpp"
+#include "otv/scalar_spec.hpp"
 
 namespace otv::study {
 

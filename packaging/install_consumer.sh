@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs an otverify build into a temporary prefix, checks the installed CLI,
 # then configures, builds and runs packaging/consumer against the installed
-# package only (find_package(otverify), otverify::otverify).
+# package only (find_package(otverify), otverify::otverify and otverify::study).
 # usage: install_consumer.sh <otverify build dir> <consumer source dir> [compiler launcher]
 set -euo pipefail
 build=$1 consumer=$2 launcher=${3:-}
@@ -21,4 +21,6 @@ out=$("$tmp/consumer/consumer")
 echo "$out"
 check "consumer sorts the paper's example" "grep -qx 'sorted 0 0.25 0.5 0.75' <<<'$out'"
 check "consumer's Sinkhorn converges in mpfr" "grep -qx 'sinkhorn converged 1' <<<'$out'"
+check "study library installed" "[ -f '$tmp/prefix/lib/libotv_study.a' ] && [ -f '$tmp/prefix/include/study/forward_run.hpp' ]"
+check "consumer sorts through otverify::study (run_construction, mpfr:128)" "grep -qx 'study readout 0.00 0.25 0.50 0.75' <<<'$out'"
 exit $((fail > 0))

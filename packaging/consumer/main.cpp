@@ -1,11 +1,14 @@
-// Uses the installed otv headers: the paper's example (Sec. 6) solved exactly
-// and by Sinkhorn in mpfr, so that the header library and its MPFR dependency
-// both come through find_package(otverify).
+// Uses the installed package: the paper's example (Sec. 6) solved exactly and by
+// Sinkhorn in mpfr (the header library and its MPFR dependency), and sorted by the
+// constructed transformer through the study layer (otverify::study).
+#include <iomanip>
 #include <iostream>
+#include <string>
 
 #include "otv/exact_ot.hpp"
 #include "otv/instance.hpp"
 #include "otv/sinkhorn.hpp"
+#include "study/forward_run.hpp"
 
 int main() {
   using Real = otv::mpfr_real;
@@ -18,5 +21,13 @@ int main() {
   for (Eigen::Index i = 0; i < sorted.rows(); ++i) std::cout << (i ? " " : "sorted ") << sorted(i, 0);
   const auto sk = otv::sinkhorn_log<Real>(otv::cost_matrix(inst), Real("0.1"), Real("1e-30"), 10000);
   std::cout << "\nsinkhorn converged " << sk.converged << "\n";
+  otv::study::RunSpec run;
+  run.instance = text;
+  run.scalar = otv::parse_scalar("mpfr:128");
+  const otv::study::RunResult result = otv::study::run_construction(run);
+  std::cout << "study readout";
+  // mpfr values come as exact decimal strings; two decimals suffice to see the order.
+  for (const auto& v : result.record.at("readout")) std::cout << " " << std::fixed << std::setprecision(2) << std::stod(v.get<std::string>());
+  std::cout << "\n";
   return sk.converged ? 0 : 1;
 }

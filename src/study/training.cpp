@@ -73,6 +73,7 @@ json to_json(const Grid& g) {
 }
 
 TrainResult train(const TrainSpec& spec, const TrainCallbacks& callbacks) {
+  spec.settings.validate();
   return with_training_scalar(spec.settings.scalar, [&]<class Real>() { return TrainingStudy<Real>::train(spec, callbacks); });
 }
 
@@ -91,6 +92,7 @@ void validate_seeds(const std::vector<std::uint64_t>& seeds) {
 }
 
 AblationResult ablation(const AblationSpec& spec, const AblationCallbacks& callbacks) {
+  spec.base.validate();
   validate_seeds(spec.seeds);
   return with_training_scalar(spec.base.scalar, [&]<class Real>() { return TrainingStudy<Real>::ablation(spec, callbacks); });
 }

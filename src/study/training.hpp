@@ -65,7 +65,7 @@ struct TrainCallbacks {
 };
 
 struct TrainSpec {
-  TrainSettings settings;            // validated (TrainSettings::validate)
+  TrainSettings settings;
   std::optional<ModelFile> resume;   // a checkpoint of the same run to continue
   std::string checkpoint_name;       // how messages name the stored model (the CLI: its file)
   long long checkpoint_every = 100;  // iterations between SavePoint::checkpoint (0: none)
@@ -96,7 +96,7 @@ struct TrainResult {
 //   draw); stopped when should_stop ended the run. A resumed model already
 //   complete is returned unchanged, nothing saved.
 // Throws
-//   InputError -- a resume of another run, or fewer iterations than done;
+//   InputError -- invalid settings (TrainSettings::validate); a resume of another run, or fewer iterations than done;
 //   training diverged (a non-finite loss: the user's lr or mixing).
 // Example
 //   TrainSpec s;
@@ -275,7 +275,7 @@ struct AblationResult {
 //   AblationResult -- in JSON (to_json) the schema of `otverify ablation --json`
 //   (docs/training.md); stopped when a run was stopped.
 // Throws
-//   InputError -- a stored model of other settings without retrain; training diverged.
+//   InputError -- invalid settings or seeds; a stored model of other settings without retrain; training diverged.
 // Example
 //   AblationSpec s;
 //   s.base.n = 4; s.base.layers = 5; s.base.iterations = 6; s.base.samples = 4; s.seeds = {1, 2};

@@ -98,7 +98,7 @@ TEST_CASE("held_out_ratio: the plain prompt wins only below ratio 1", "[training
   CHECK_FALSE(loses.plain_wins);
 }
 
-TEST_CASE("same_run ignores only the length; validate_seeds bounds the list", "[training]") {
+TEST_CASE("same_run ignores only the length, validate_seeds bounds the list", "[training]") {
   TrainSettings a, b;
   b.iterations = 7;
   CHECK(same_run(a, b));
@@ -112,7 +112,7 @@ TEST_CASE("same_run ignores only the length; validate_seeds bounds the list", "[
   CHECK_THROWS_AS(validate_seeds(std::vector<std::uint64_t>(101, 1)), otv::InputError);
 }
 
-TEST_CASE("setup defaults: notebook fills what was not given; mixing names resolve", "[training]") {
+TEST_CASE("setup defaults: notebook fills what was not given, mixing names resolve", "[training]") {
   TrainSettings s;
   s.mixing = "paper";
   apply_setup_defaults(s, {});

@@ -399,6 +399,7 @@ def ablation(n=7, layers=20, iters=None, samples=None, seeds=(1, 2, 3), figure_s
     --------
     >>> a = otverify.ablation(n=4, layers=5, iters=6, samples=4, seeds=(1, 2))
     >>> a.held_out_ratio["4"]["plain_wins"]
+    False
     """
     args = _train_args(n, layers, iters, samples, "engineered", setup, data, resample_every, lr, mixing, layout, scalar, 1)
     return AblationResult(json.loads(_core.ablation(args, [int(s) for s in seeds], int(figure_seed), progress)))

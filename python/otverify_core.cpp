@@ -4,7 +4,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "otv/construction.hpp"
 #include "otv/error.hpp"
@@ -12,6 +16,9 @@
 #include "otv/scalar_registry.hpp"
 #include "otv/transformer.hpp"
 #include "study/forward_run.hpp"
+#include "study/json_value.hpp"
+#include "study/model_file.hpp"
+#include "study/training.hpp"
 
 namespace py = pybind11;
 
@@ -35,6 +42,89 @@ std::string run(const otv::PointsText& x, const otv::PointsText& y, const std::s
   return otv::study::run_construction(spec).record.dump();
 }
 
+// ---- training: otverify.train / evaluate / ablation on study/training.hpp ----
+
+// Training settings from keyword arguments; absent ones take the CLI's defaults
+// (study::apply_setup_defaults: those of --setup notebook when it is chosen).
+struct TrainArgs {
+  long long n, layers;
+  std::optional<long long> iterations, samples, resample_every;
+  std::string prompt, setup, data, layout, scalar;
+  std::optional<std::string> learning_rate, mixing;
+  std::uint64_t seed;
+};
+
+otv::study::TrainSettings settings_of(const TrainArgs& a, otv::study::TrainSettings s) {
+  s.n = a.n;
+  s.layers = a.layers;
+  s.prompt = a.prompt;
+  s.setup = a.setup;
+  s.data = a.data;
+  s.layout = a.layout;
+  s.scalar = a.scalar;
+  s.seed = a.seed;
+  s.iterations = a.iterations.value_or(s.iterations);
+  s.samples = a.samples.value_or(s.samples);
+  s.resample_every = a.resample_every.value_or(s.resample_every);
+  s.learning_rate = a.learning_rate.value_or(s.learning_rate);
+  s.mixing = a.mixing.value_or("paper");
+  otv::study::apply_setup_defaults(s, {.iterations = a.iterations.has_value(), .samples = a.samples.has_value(),
+                                       .resample_every = a.resample_every.has_value(), .learning_rate = a.learning_rate.has_value(),
+                                       .mixing = a.mixing.has_value()});
+  return s;
+}
+
+// progress(done, total[, label]) with the GIL held, after Ctrl-C is delivered.
+std::function<void(long long)> python_progress(const py::object& progress, long long total, std::optional<std::string> label) {
+  return [&progress, total, label = std::move(label)](long long done) {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (progress.is_none()) return;
+    if (label) progress(done, total, *label);
+    else progress(done, total);
+  };
+}
+
+// The trained model file (study::model_json) as JSON text.
+std::string train(const TrainArgs& args, const py::object& progress) {
+  otv::study::TrainSpec spec;
+  spec.settings = settings_of(args, {});
+  spec.checkpoint_every = 0;
+  spec.command = "otverify.train (Python)";
+  otv::study::TrainCallbacks callbacks;
+  callbacks.progress = python_progress(progress, spec.settings.iterations, std::nullopt);
+  py::gil_scoped_release no_gil;
+  return otv::study::model_json(otv::study::train(spec, callbacks).model);
+}
+
+// The record of `otverify eval --json` as JSON text.
+std::string evaluate(const std::string& model_file, long long n, long long samples, std::uint64_t seed) {
+  const otv::study::EvalSpec spec{otv::study::parse_model_json(model_file), n, samples, seed};
+  py::gil_scoped_release no_gil;
+  return otv::study::with_nonfinite_names(otv::study::to_json(otv::study::evaluate(spec))).dump();
+}
+
+// The record of `otverify ablation --json` as JSON text; the models stay in memory.
+std::string ablation(const TrainArgs& args, const std::vector<std::uint64_t>& seeds, std::uint64_t figure_seed, const py::object& progress) {
+  otv::study::AblationSpec spec;
+  otv::study::TrainSettings preset;  // the ablation's shorter runs (`otverify ablation`)
+  preset.iterations = 2000;
+  preset.samples = 100;
+  spec.base = settings_of(args, preset);
+  spec.seeds = seeds;
+  spec.figure_seed = figure_seed;
+  spec.command = "otverify.ablation (Python)";
+  otv::study::AblationCallbacks callbacks;
+  const long long total = spec.base.iterations;
+  callbacks.training = [&progress, total](const otv::study::AblationRun& run, bool) {
+    otv::study::TrainCallbacks c;
+    c.progress = python_progress(progress, total, run.label);
+    return c;
+  };
+  py::gil_scoped_release no_gil;
+  return otv::study::with_nonfinite_names(otv::study::to_json(otv::study::ablation(spec, callbacks))).dump();
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -43,4 +133,15 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception<otv::InputError>(m, "InputError", PyExc_ValueError);
   m.def("run", &run, py::arg("x"), py::arg("y"), py::arg("lam"), py::arg("gamma"), py::arg("layers"), py::arg("variant"),
         py::arg("softmax"), py::arg("scalar"), py::arg("progress"));
+  // Training (study/training.hpp).
+  py::class_<TrainArgs>(m, "TrainArgs")
+      .def(py::init<long long, long long, std::optional<long long>, std::optional<long long>, std::optional<long long>, std::string,
+                    std::string, std::string, std::string, std::string, std::optional<std::string>, std::optional<std::string>,
+                    std::uint64_t>(),
+           py::arg("n"), py::arg("layers"), py::arg("iterations"), py::arg("samples"), py::arg("resample_every"), py::arg("prompt"),
+           py::arg("setup"), py::arg("data"), py::arg("layout"), py::arg("scalar"), py::arg("learning_rate"), py::arg("mixing"),
+           py::arg("seed"));
+  m.def("train", &train, py::arg("args"), py::arg("progress"));
+  m.def("evaluate", &evaluate, py::arg("model_file"), py::arg("n"), py::arg("samples"), py::arg("seed"));
+  m.def("ablation", &ablation, py::arg("args"), py::arg("seeds"), py::arg("figure_seed"), py::arg("progress"));
 }

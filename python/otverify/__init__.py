@@ -6,12 +6,13 @@ arrays for float and double, exact decimal strings for every other scalar type.
 """
 import json
 import numbers
+import os
 
 import numpy as np
 
 from . import _core
 
-__all__ = ["run", "RunResult", "InputError"]
+__all__ = ["run", "RunResult", "InputError", "train", "TrainResult", "evaluate", "EvalResult", "ablation", "AblationResult"]
 
 InputError = _core.InputError  # a ValueError; its message is the CLI's
 
@@ -132,3 +133,273 @@ def run(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scalar="d
     gamma_text = gamma if isinstance(gamma, str) else repr(float(gamma))
     record = _core.run(x_text, y_text, lam_text, gamma_text, int(layers), variant, softmax, scalar, progress)
     return RunResult(json.loads(record))
+
+
+# ---- training: otverify.train / evaluate / ablation (study/training.hpp) ----
+
+
+def _decimal_text(v):
+    """A decimal option as text: strings untouched, numbers as their shortest round-trip decimal."""
+    return None if v is None else (v if isinstance(v, str) else repr(float(v)))
+
+
+def _train_args(n, layers, iters, samples, prompt, setup, data, resample_every, lr, mixing, layout, scalar, seed):
+    return _core.TrainArgs(n=int(n), layers=int(layers), iterations=None if iters is None else int(iters),
+                           samples=None if samples is None else int(samples),
+                           resample_every=None if resample_every is None else int(resample_every), prompt=prompt, setup=setup,
+                           data=data, layout=layout, scalar=scalar, learning_rate=_decimal_text(lr), mixing=_decimal_text(mixing),
+                           seed=int(seed))
+
+
+def _arrays(value):
+    """A JSON value with its lists of numbers (or "nan"/"inf") as float64 arrays; lists of
+    dicts, strings, booleans and ragged lists stay lists."""
+    if isinstance(value, dict):
+        return {k: _arrays(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if value and isinstance(value[0], (dict, bool)):
+            return [_arrays(v) for v in value]
+        try:
+            return np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+class _Record:
+    """Attributes from a JSON record (:func:`_arrays`); ``record`` is the record itself."""
+
+    def __init__(self, record):
+        self.record = record
+        for key, value in record.items():
+            setattr(self, key, _arrays(value))
+
+
+class TrainResult:
+    """The result of :func:`train`: a trained model.
+
+    Attributes
+    ----------
+    model : dict
+        The model file of ``otverify train --out`` (settings, weights, Adam state,
+        loss curve; docs/training.md), as a dict; :meth:`save` writes it.
+    settings : dict
+        How the model was trained (``model["settings"]``).
+    completed : int
+        Iterations done.
+    final_loss : float
+        Training loss of the final weights on the last training samples.
+    loss_curve : ndarray, shape (completed, 2)
+        (iteration, loss before its update).
+    """
+
+    def __init__(self, model_text):
+        self._text = model_text
+        self.model = json.loads(model_text)
+        self.settings = self.model["settings"]
+        self.completed = self.model["completed"]
+        self.final_loss = self.model["final_loss"]
+        self.loss_curve = np.array(self.model["loss_curve"], dtype=np.float64).reshape(-1, 2)
+
+    def save(self, path):
+        """Writes the model file (readable by ``otverify eval --model`` and :func:`evaluate`)."""
+        with open(path, "w") as f:
+            f.write(self._text)
+
+    def __repr__(self):
+        return (f"TrainResult(prompt={self.settings['prompt']!r}, n={self.settings['n']}, layers={self.settings['layers']}, "
+                f"completed={self.completed}, final_loss={self.final_loss!r})")
+
+
+class EvalResult(_Record):
+    """The result of :func:`evaluate`: the fields of ``otverify eval --json`` (``readout``,
+    ``sorting``, ``instance``, ``p_star``, ``layers``, ``readout_patterns``, ...), matrices as
+    float64 arrays; ``record`` is that JSON object itself, as a dict."""
+
+    def __repr__(self):
+        return f"EvalResult(n={self.n}, samples={self.samples}, verdict={self.record['sorting']['verdict']!r})"
+
+
+class AblationResult(_Record):
+    """The result of :func:`ablation`: the fields of ``otverify ablation --json``
+    (``engineered``, ``plain``, ``ratio``, ``ratio_ci95``, ``figure3``, ``figure4``,
+    ``generalisation``, ``held_out_ratio``, ``constructed``); ``record`` is the dict."""
+
+    def __repr__(self):
+        return f"AblationResult(seeds={self.record['settings']['seeds']}, ratio={self.ratio!r})"
+
+
+def train(n=7, layers=20, iters=None, samples=None, prompt="engineered", setup="otverify", data="grid", resample_every=None,
+          lr=None, mixing=None, layout="paper", scalar="double", seed=1, progress=None):
+    r"""Trains the eq. (7) transformer on sorting data by Adam (paper Sec. 6).
+
+    Iteration :math:`t` takes one Adam step on the mean squared readout error
+
+    .. math::
+        L(\theta) = \frac{1}{m} \sum_{s=1}^{m} \frac{1}{n} \lVert \mathrm{readout}(Z_s^{(L)}) - \mathrm{sort}(x_s) \rVert^2
+
+    over the :math:`m` training samples of draw :math:`\lfloor t / \mathrm{resample\_every} \rfloor`
+    (one fixed draw when ``resample_every`` is 0), exactly as ``otverify train`` with the
+    same options: the model equals the CLI's bit for bit.
+
+    Parameters
+    ----------
+    n : int, optional
+        Points per training sample (default 7; at most 50 on grid data).
+    layers : int, optional
+        Number of layers L (default 20).
+    iters : int, optional
+        Adam iterations (default 10000; 5000 with ``setup="notebook"``).
+    samples : int, optional
+        Training samples m (default 500; 1000 with ``setup="notebook"``).
+    prompt : str, optional
+        ``"engineered"`` (eq. 6, default) or ``"plain"`` ([x, y, 0], eq. 12).
+    setup : str, optional
+        ``"otverify"`` (default) or ``"notebook"`` (the released code's readout and random u, v).
+    data : str, optional
+        ``"grid"`` (default: sorting required) or ``"paper"`` (sorted(x) = y: a model can copy y).
+    resample_every : int, optional
+        Redraw the samples every K iterations (default 0: never; 50 with ``setup="notebook"``).
+    lr : str or float, optional
+        Adam step size (default ``"0.001"``; ``"0.0005"`` with ``setup="notebook"``).
+    mixing : str or float, optional
+        B = mixing * I: a nonzero decimal, ``"paper"`` (0.05, default) or ``"notebook"`` (-0.1).
+    layout : str, optional
+        Column order of the engineered prompt: ``"paper"`` (default) or ``"notebook"``.
+    scalar : str, optional
+        ``"double"`` (default) or ``"float"``.
+    seed : int, optional
+        Seed of the data and the initial weights (default 1).
+    progress : callable, optional
+        Called as ``progress(iterations_done, iters)`` at the start and after each iteration.
+
+    Returns
+    -------
+    TrainResult
+        The model file as a dict (``model``), ``final_loss``, ``loss_curve`` (completed, 2).
+        The training runs without the GIL; Ctrl-C raises KeyboardInterrupt between
+        iterations (the partial model is not kept: use ``otverify train --resume`` for
+        interruptible runs).
+
+    Raises
+    ------
+    ValueError
+        For invalid settings or a diverged training, with the CLI's one-line message.
+
+    Examples
+    --------
+    >>> import otverify
+    >>> m = otverify.train(n=4, layers=3, samples=8, iters=60, lr=0.01, seed=2)
+    >>> m.final_loss < m.loss_curve[0, 1]
+    True
+    """
+    args = _train_args(n, layers, iters, samples, prompt, setup, data, resample_every, lr, mixing, layout, scalar, seed)
+    return TrainResult(_core.train(args, progress))
+
+
+def _model_text(model):
+    if isinstance(model, TrainResult):
+        return model._text
+    if isinstance(model, dict):
+        return json.dumps(model)
+    if isinstance(model, (str, os.PathLike)):
+        with open(model) as f:
+            return f.read()
+    raise ValueError(f"model: {model!r} is neither a TrainResult, a model-file dict nor a path")
+
+
+def evaluate(model, n=0, samples=100, seed=1):
+    r"""Scores a trained model on held-out instances, as ``otverify eval``.
+
+    The held-out instances have :math:`x` distinct values of :math:`\{0, 1/50, \dots, 49/50\}`
+    and :math:`y_i = i/n`, so :math:`\mathrm{sort}(x) \ne y` (a stream disjoint from every
+    training draw). Reported: the readout's mse, max and mean max error against sorted x, the
+    copy-y and mean-of-x baselines with the sorting verdict, and on the first instance each
+    residual layer's attention :math:`A^{(l)}` (eq. 10) beside :math:`P^*` (the exact OT
+    assignment) with the mean row total-variation distance
+    :math:`\frac{1}{2n} \sum_{ij} |A_{ij} - P^*_{ij}|`.
+
+    Parameters
+    ----------
+    model : TrainResult, dict or path
+        A result of :func:`train`, a model-file dict, or the path of a model file
+        written by ``otverify train``.
+    n : int, optional
+        Points per held-out instance in [1, 50] (default 0: the training n).
+    samples : int, optional
+        Held-out instances (default 100).
+    seed : int, optional
+        Seed of the held-out instances (default 1).
+
+    Returns
+    -------
+    EvalResult
+        ``readout`` (dict: mse, max_abs_error, mean_max_abs_error), ``sorting`` (dict with
+        ``verdict``), ``instance`` (x, y of shape (n,), prompt, prediction), ``p_star`` (n, n),
+        ``layers`` (list of dicts with head1, head2 (n, n) and distance_to_p_star (2,));
+        ``record`` is the dict of ``otverify eval --json``.
+
+    Raises
+    ------
+    ValueError
+        For a malformed model or an out-of-range n or samples, with the CLI's message.
+
+    Examples
+    --------
+    >>> m = otverify.train(n=4, layers=3, samples=8, iters=60, lr=0.01, seed=2)
+    >>> otverify.evaluate(m, n=6, samples=10).sorting["verdict"]
+    'does not sort'
+    """
+    return EvalResult(json.loads(_core.evaluate(_model_text(model), int(n), int(samples), int(seed))))
+
+
+def ablation(n=7, layers=20, iters=None, samples=None, seeds=(1, 2, 3), figure_seed=1, setup="otverify", data="grid",
+             resample_every=None, lr=None, mixing=None, layout="paper", scalar="double", progress=None):
+    r"""The prompt-engineering ablation (Sec. 6, Figures 3 and 4), as ``otverify ablation``.
+
+    Both prompts are trained with every seed; reported are the ratio of mean final losses
+
+    .. math::
+        r = \frac{\operatorname{mean}_s L_{\mathrm{plain}}(s)}{\operatorname{mean}_s L_{\mathrm{engineered}}(s)}
+
+    with its 95% bootstrap interval, every model's held-out mse at n, 9 and 15 against the
+    copy-y and mean-of-x baselines with the held-out ratio, Figure 3's and 4's attention
+    patterns, and the constructed weights (eq. 8) against the trained ones. The models stay in
+    memory (the CLI keeps them in ``--models-dir``).
+
+    Parameters
+    ----------
+    n, layers, setup, data, resample_every, lr, mixing, layout, scalar
+        As in :func:`train`.
+    iters : int, optional
+        Adam iterations per run (default 2000; 5000 with ``setup="notebook"``).
+    samples : int, optional
+        Training samples per run (default 100; 1000 with ``setup="notebook"``).
+    seeds : sequence of int, optional
+        Training seeds, the same for both prompts (1 to 100 of them; default (1, 2, 3)).
+    figure_seed : int, optional
+        Seed of the held-out instances of the figures and scores (default 1).
+    progress : callable, optional
+        Called as ``progress(iterations_done, iters, run)`` with ``run`` like ``"plain seed 2"``.
+
+    Returns
+    -------
+    AblationResult
+        ``ratio``, ``ratio_ci95`` (2,), ``engineered`` and ``plain`` (final losses per seed,
+        thinned loss curves), ``figure3``, ``figure4``, ``generalisation``, ``held_out_ratio``,
+        ``constructed``; ``record`` is the dict of ``otverify ablation --json``
+        (its ``command`` and ``settings["models_dir"]`` aside).
+
+    Raises
+    ------
+    ValueError
+        For invalid settings or seeds, with the CLI's one-line message.
+
+    Examples
+    --------
+    >>> a = otverify.ablation(n=4, layers=5, iters=6, samples=4, seeds=(1, 2))
+    >>> a.held_out_ratio["4"]["plain_wins"]
+    False
+    """
+    args = _train_args(n, layers, iters, samples, "engineered", setup, data, resample_every, lr, mixing, layout, scalar, 1)
+    return AblationResult(json.loads(_core.ablation(args, [int(s) for s in seeds], int(figure_seed), progress)))

@@ -1,31 +1,57 @@
 // otverify train / eval / ablation: learning the construction (paper Sec. 6).
+// The studies are study/training.hpp's; here: options, files, progress, SIGINT, text.
 #include <fmt/format.h>
 
-#include <limits>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "cli/app_support.hpp"
 #include "cli/input_file.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/output_file.hpp"
+#include "cli/progress.hpp"
 #include "study/json_value.hpp"
-#include "cli/train_commands.hpp"
+#include "study/training.hpp"
 
 namespace otv::cli {
 
-using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
-
-ModelFile read_model_file(const std::string& path) { return parse_model_json(read_input_file(path, "model file", kMaxJsonBytes)); }
+using namespace otv::study;  // the training studies and the JSON encoding of values (study/json_value.hpp)
 
 namespace {
 
 using nlohmann::json;
 
-// Training runs in float or double only (issue 7: double by default, float works too).
-template <class F> decltype(auto) with_training_scalar(const std::string& scalar, F&& f) {
-  const ScalarSpec spec = parse_scalar(scalar);
-  if (spec.kind == ScalarSpec::Kind::double_) return f.template operator()<double>();
-  if (spec.kind == ScalarSpec::Kind::float_) return f.template operator()<float>();
-  throw InputError("training runs in float or double (got " + excerpt(scalar) + ")");
+// A model file (`--model`, `--resume`), read with the size bound of input files.
+ModelFile read_model_file(const std::string& path) { return parse_model_json(read_input_file(path, "model file", kMaxJsonBytes)); }
+
+// One training run's front end: a progress bar, SIGINT as "stop", and the model
+// file `out` written atomically at every save point. A new file is refused if it
+// exists (unless force) until the run has written it once; the interrupted state
+// is always written.
+TrainCallbacks file_callbacks(const std::string& out, const std::string& label, long long iterations, bool force, bool resuming) {
+  struct State {
+    std::optional<Progress> bar;
+    long long shown = 0;
+    bool written;
+  };
+  auto st = std::make_shared<State>();
+  st->written = resuming;
+  install_interrupt_handlers();
+  TrainCallbacks cb;
+  cb.progress = [st, label, iterations](long long done) {
+    if (!st->bar) st->bar.emplace(label, iterations);
+    st->bar->advance(done - st->shown);
+    st->shown = done;
+  };
+  cb.should_stop = [] { return interrupted(); };
+  cb.save = [st, out, force](const ModelFile& m, SavePoint at) {
+    if (at != SavePoint::checkpoint && st->bar) st->bar->finish();
+    write_file_atomically(out, model_json(m), at == SavePoint::interrupted || st->written || force);
+    if (at == SavePoint::checkpoint) st->written = true;
+  };
+  return cb;
 }
 
 // The options that define a training run, registered on train and ablation.
@@ -52,14 +78,9 @@ void add_training_options(CLI::App* cmd, TrainSettings& s, bool with_prompt_and_
 
 // --setup notebook changes the defaults of the options the user did not give.
 void apply_setup_defaults(const CLI::App* cmd, TrainSettings& s) {
-  if (s.mixing == "paper") s.mixing = "0.05";
-  else if (s.mixing == "notebook") s.mixing = "-0.1";
-  if (s.setup != "notebook") return;
-  if (cmd->count("--iters") == 0) s.iterations = 5000;
-  if (cmd->count("--samples") == 0) s.samples = 1000;
-  if (cmd->count("--resample-every") == 0) s.resample_every = 50;
-  if (cmd->count("--lr") == 0) s.learning_rate = "0.0005";
-  if (cmd->count("--mixing") == 0) s.mixing = "-0.1";
+  study::apply_setup_defaults(s, {.iterations = cmd->count("--iters") > 0, .samples = cmd->count("--samples") > 0,
+                                  .resample_every = cmd->count("--resample-every") > 0, .learning_rate = cmd->count("--lr") > 0,
+                                  .mixing = cmd->count("--mixing") > 0});
 }
 
 std::string settings_command(const char* sub, const TrainSettings& s) {
@@ -69,7 +90,7 @@ std::string settings_command(const char* sub, const TrainSettings& s) {
 
 std::vector<std::uint64_t> parse_seeds(const std::string& text) {
   const auto seeds = parse_integer_list<std::uint64_t>(text, "--seeds", 0, kMaxSeed);
-  if (seeds.empty() || seeds.size() > 100) throw InputError("--seeds must list 1 to 100 seeds");
+  validate_seeds(seeds);
   return seeds;
 }
 
@@ -159,7 +180,12 @@ void print_ablation_text(const json& j) {
 void register_train(CLI::App& app, Registry& r) {
   {
     auto s = std::make_shared<TrainSettings>();
-    auto run = std::make_shared<TrainRun>();
+    struct TrainOptions {
+      std::string out;
+      bool resume = false, force = false;
+      long long checkpoint_every = 100;
+    };
+    auto run = std::make_shared<TrainOptions>();
     auto as_json = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("train", "train the eq. (7) transformer on sorting data (paper Sec. 6)");
     add_training_options(cmd, *s, true);
@@ -174,9 +200,10 @@ void register_train(CLI::App& app, Registry& r) {
     r.push_back({cmd, [cmd, s, run, as_json] {
       if (run->checkpoint_every < 0) throw InputError("--checkpoint-every must be >= 0");
       apply_setup_defaults(cmd, *s);
+      TrainSpec spec;
       if (run->resume) {
         if (!std::filesystem::exists(run->out)) throw InputError("--resume: no checkpoint " + run->out);
-        const ModelFile prev = read_model_file(run->out);
+        const ModelFile& prev = spec.resume.emplace(read_model_file(run->out));
         TrainSettings merged = prev.settings;
         if (cmd->count("--iters")) merged.iterations = s->iterations;
         const json given = s->to_json(), stored = merged.to_json();
@@ -190,13 +217,17 @@ void register_train(CLI::App& app, Registry& r) {
         *s = merged;
       }
       s->validate();
-      run->settings = *s;
-      run->command = settings_command("train", *s) + fmt::format(" --prompt {} --seed {} --out {}", s->prompt, s->seed, run->out);
-      ModelFile m;
-      const int code = with_training_scalar(s->scalar, [&]<class Real>() { return TrainCommands<Real>::train(*run, m); });
-      if (code != kExitOk) {
+      spec.settings = *s;
+      spec.checkpoint_name = run->out;
+      spec.checkpoint_every = run->checkpoint_every;
+      spec.command = settings_command("train", *s) + fmt::format(" --prompt {} --seed {} --out {}", s->prompt, s->seed, run->out);
+      if (!run->resume) require_writable(run->out, run->force);
+      const TrainResult trained =
+          study::train(spec, file_callbacks(run->out, "train", s->iterations, run->force, run->resume));
+      const ModelFile& m = trained.model;
+      if (trained.stopped) {
         std::cerr << "otverify: interrupted; checkpoint " << run->out << " holds " << m.completed << " iterations (rerun with --resume)\n";
-        return code;
+        return kExitInterrupted;
       }
       if (*as_json) {
         json j = {{"settings", s->to_json()}, {"completed", m.completed}, {"final_loss", m.final_loss}, {"out", run->out},
@@ -227,52 +258,66 @@ void register_train(CLI::App& app, Registry& r) {
     cmd->footer("Example: otverify eval --model model.json --n 9");
     r.push_back({cmd, [o] {
       const ModelFile m = read_model_file(o->model);
-      const long long n = o->n == 0 ? m.settings.n : o->n;
-      if (n < 1 || n > kMaxTrainPoints) throw InputError("--n must be in [1, " + std::to_string(kMaxTrainPoints) + "]");
-      if (n > 50) throw InputError("--n must be <= 50 (held-out instances are distinct values of the 50-point grid)");
-      if (o->samples < 1 || o->samples > kMaxTrainSamples) throw InputError("--samples must be in [1, " + std::to_string(kMaxTrainSamples) + "]");
-      const json j = with_training_scalar(m.settings.scalar, [&]<class Real>() { return TrainCommands<Real>::eval(m, n, o->samples, o->seed); });
+      const json j = to_json(evaluate({m, o->n, o->samples, o->seed}));
       emit(j, o->json, print_eval_text);
       return kExitOk;
     }});
   }
   {
+    struct AblationOptions {
+      AblationSpec spec;
+      std::string out;
+      bool force = false;
+    };
     auto o = std::make_shared<AblationOptions>();
     auto seeds = std::make_shared<std::string>("1,2,3");
     auto as_json = std::make_shared<bool>(false);
-    o->base.iterations = 2000;
-    o->base.samples = 100;
+    o->spec.base.iterations = 2000;
+    o->spec.base.samples = 100;
     auto* cmd = app.add_subcommand("ablation", "prompt-engineering ablation (Figure 4), Figure 3 patterns, and the constructed weights compared");
-    add_training_options(cmd, o->base, false);
+    add_training_options(cmd, o->spec.base, false);
     cmd->get_option("--iters")->description("Adam iterations per run (default 2000)");
     cmd->get_option("--samples")->description("training samples per run (default 100)");
     cmd->add_option("--seeds", *seeds, "training seeds, the same for both prompts (default 1,2,3)")->type_name("LIST");
     cmd->add_option("--out", o->out, "result JSON (docs/training.md)")->required()->type_name("FILE");
-    cmd->add_option("--models-dir", o->models_dir, "trained models and checkpoints (default: <out>-models); existing ones are resumed or reused")->type_name("DIR");
-    add_integer(cmd, "--figure-seed", o->figure_seed, "seed of the held-out instances: the one shown in Figures 3 and 4 and the 100 per n scored (default 1; training is not affected)", std::uint64_t{0}, kMaxSeed);
-    add_integer(cmd, "--checkpoint-every", o->checkpoint_every, "iterations between checkpoints (default 100)");
+    cmd->add_option("--models-dir", o->spec.models_dir, "trained models and checkpoints (default: <out>-models); existing ones are resumed or reused")->type_name("DIR");
+    add_integer(cmd, "--figure-seed", o->spec.figure_seed, "seed of the held-out instances: the one shown in Figures 3 and 4 and the 100 per n scored (default 1; training is not affected)", std::uint64_t{0}, kMaxSeed);
+    add_integer(cmd, "--checkpoint-every", o->spec.checkpoint_every, "iterations between checkpoints (default 100)");
     cmd->add_flag("--force", o->force, "overwrite --out and retrain models with other settings");
     cmd->add_flag("--json", *as_json, "print the result JSON");
     add_exp_option(cmd);
     cmd->footer("Example: otverify ablation --iters 600 --samples 100 --seeds 1,2,3 --out reports/models/ablation.json   (the cached ablation)");
     r.push_back({cmd, [cmd, o, seeds, as_json] {
-      apply_setup_defaults(cmd, o->base);
-      if (cmd->count("--iters") == 0 && o->base.setup != "notebook") o->base.iterations = 2000;
-      o->base.validate();
-      o->seeds = parse_seeds(*seeds);
-      if (o->checkpoint_every < 0) throw InputError("--checkpoint-every must be >= 0");
-      if (o->models_dir.empty()) {
+      apply_setup_defaults(cmd, o->spec.base);
+      if (cmd->count("--iters") == 0 && o->spec.base.setup != "notebook") o->spec.base.iterations = 2000;
+      o->spec.base.validate();
+      o->spec.seeds = parse_seeds(*seeds);
+      if (o->spec.checkpoint_every < 0) throw InputError("--checkpoint-every must be >= 0");
+      if (o->spec.models_dir.empty()) {
         const std::filesystem::path p(o->out);
-        o->models_dir = (p.parent_path() / (p.stem().string() + "-models")).string();
+        o->spec.models_dir = (p.parent_path() / (p.stem().string() + "-models")).string();
       }
-      o->command = settings_command("ablation", o->base) + fmt::format(" --seeds {} --figure-seed {} --models-dir {} --out {}", *seeds,
-                                                                       o->figure_seed, o->models_dir, o->out);
-      json j;
-      const int code = with_training_scalar(o->base.scalar, [&]<class Real>() { return TrainCommands<Real>::ablation(*o, j); });
-      if (code != kExitOk) {
-        std::cerr << "otverify: interrupted; finished models and the checkpoint are in " << o->models_dir << " (rerun to continue)\n";
-        return code;
+      o->spec.command = settings_command("ablation", o->spec.base) + fmt::format(" --seeds {} --figure-seed {} --models-dir {} --out {}", *seeds,
+                                                                       o->spec.figure_seed, o->spec.models_dir, o->out);
+      o->spec.retrain = o->force;
+      require_writable(o->out, o->force);
+      std::filesystem::create_directories(o->spec.models_dir);
+      AblationCallbacks callbacks;
+      callbacks.stored = [](const AblationRun& run) -> std::optional<ModelFile> {
+        if (!std::filesystem::exists(run.file)) return std::nullopt;
+        return read_model_file(run.file);
+      };
+      callbacks.training = [o](const AblationRun& run, bool resuming) {
+        if (!resuming) require_writable(run.file, o->force);
+        return file_callbacks(run.file, run.label, o->spec.base.iterations, o->force, resuming);
+      };
+      const AblationResult result = ablation(o->spec, callbacks);
+      if (result.stopped) {
+        std::cerr << "otverify: interrupted; finished models and the checkpoint are in " << o->spec.models_dir << " (rerun to continue)\n";
+        return kExitInterrupted;
       }
+      const json j = to_json(result);
+      write_file_atomically(o->out, with_nonfinite_names(j).dump(1) + "\n", o->force);
       emit(j, *as_json, print_ablation_text);
       return kExitOk;
     }});

@@ -2,7 +2,7 @@
 // The trained-model file of `otverify train` (docs/training.md): settings, weights,
 // Adam state and loss curve, as JSON. It is also the checkpoint: a file with
 // completed < iterations is resumed by `otverify train --resume`. The format only:
-// reading the file (with its size bound) is the CLI's (train_commands.hpp).
+// reading the file (with its size bound) is the CLI's (cmd_train.cpp).
 #include <nlohmann/json.hpp>
 
 #include <cstdint>

@@ -20,11 +20,15 @@
 #include "cli/mpi_world.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
+#include "cli/result_file.hpp"
 #include "otv/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
 #include "study/safe_lambda.hpp"
 
 namespace otv::cli {
+
+using namespace otv::study;  // the breakdown study this command runs
+
 namespace {
 
 using nlohmann::json;
@@ -112,7 +116,7 @@ class ResultSink {
 
 TaskRunner group_runner(const SweepOptions& o) {
   return [&o](const std::string& payload, const std::function<void(const std::string&)>& emit) {
-    run_group(o, group_from_text(payload), [&](const json& cell) { emit(cell.dump()); });
+    run_group(o, group_from_text(payload), certified_optimal_plan, [&](const json& cell) { emit(cell.dump()); });
   };
 }
 
@@ -156,8 +160,6 @@ void print_summary(const json& s) {
 }
 
 }  // namespace
-
-constexpr double kSearchStart = 0.9;
 
 void register_breakdown(CLI::App& app, Registry& r) {
   struct Choices {
@@ -213,14 +215,11 @@ void register_breakdown(CLI::App& app, Registry& r) {
     try {
       // A lambda range asks for the grid map; without one, lambda* is searched.
       o.search = lambda_min->count() == 0 && points->count() == 0;
-      // The search starts off the powers of ten: there 1/lambda is an integer, exact in
-      // binary, and with the paper's dyadic data (i/n, n a power of 2) the scores round
-      // atypically little -- a probe at 1e-6 passes where 9.65e-7 and 7e-6 fail (float, n = 16).
       if (o.search && lambda_max->count() == 0) o.lambda_max = kSearchStart;
       const char* default_scalars = o.search ? "float,double,long-double,float128,mpfr:128,mpfr:256" : "float,double,long-double,float128,mpfr:128";
       // The search omits n = 64 by default (its mpfr:256 curve alone costs about 8 min on 2 cores).
       const char* default_ns = o.search ? "4,16" : "4,16,64";
-      o.set_lists(c->ns.empty() ? default_ns : c->ns, c->scalars.empty() ? default_scalars : c->scalars, c->softmax);
+      set_sweep_lists(o, c->ns.empty() ? default_ns : c->ns, c->scalars.empty() ? default_scalars : c->scalars, c->softmax);
       o.holdout.clear();
       if (o.search && c->holdout != "none")
         for (const auto& h : split(c->holdout, ',')) o.holdout.push_back(trim(h)), parse_scalar(trim(h));
@@ -365,66 +364,19 @@ void register_advise(CLI::App& app, Registry& r) {
               "The law lambda* = c u S / tol (docs/error-model.md E7) with c measured on double at this n (a threshold search),\n"
               "times 2; confirmed by one run of the type at the advised lambda (must pass) and one at a tenth (must fail); depth from E9.");
   r.push_back({cmd, [c] {
-    SweepOptions o;
-    o.search = true;
-    o.lambda_max = kSearchStart;
-    o.softmax = {Softmax::stable};
-    o.holdout.clear();
-    o.tolerance = c->tolerance;
-    o.layers = c->layers;
-    if (c->d < 1 || c->d > 64) throw InputError("--d must be in [1, 64]");
-    o.generator = c->d == 1 ? "paper" : "uniform";
-    o.dimension = c->d;
-    o.set_lists(std::to_string(c->n), c->scalar, "stable");
-    if (parse_scalar(c->scalar).kind == ScalarSpec::Kind::mpfi) throw InputError("--scalar mpfi: interval types have no threshold to advise; use mpfr:BITS");
-    o.validate();
+    const AdviseSpec spec{c->n, c->d, c->scalar, c->tolerance, c->layers};
+    const SweepOptions o = advise_options(spec);
     if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
     require_sweep_memory(o, c->jobs);
     install_interrupt_handlers();
     const FarmSession session;
-    ResultSink sink("", false, false);
-    auto run = [&](const SweepOptions& so, const std::vector<Group>& groups, const char* what) {
+    const std::optional<json> advice = advise(spec, [&](const SweepOptions& so, const std::vector<Group>& groups, const std::string& what) {
+      ResultSink sink("", false, false);
       Progress progress(what, cells_in(groups));
-      return run_groups(so, groups, c->jobs, sink, progress);
-    };
-    // c from double's threshold at this n and instance: cheap, and the law's slope is 1.
-    SweepOptions reference = o;
-    reference.scalars = {"double"};
-    for (;;) {
-      const auto groups = search_groups(reference, sink.results(), 0, 1);
-      if (groups.empty()) break;
-      if (!run(reference, groups, "advise: double's threshold")) return kExitInterrupted;
-    }
-    const json curve = search_summary(sink.results(), reference)["curves"].at(0);
-    if (!curve.contains("c")) throw InputError(fmt::format("double has no threshold at n = {} ({})", c->n, curve["status"].get<std::string>()));
-    const double u = with_scalar(parse_scalar(c->scalar), []<class Real>() { return ScalarTraits<Real>::to_double(ScalarTraits<Real>::unit_roundoff()); });
-    const double s_max = curve["squared_norm_max"];
-    const study::SafeLambdaAdvice advice = study::advise_safe_lambda(curve["c"].get<double>(), u, s_max, o.tolerance);
-    const double advised = canonical_lambda(advice.advised_lambda), tenth = canonical_lambda(advised / 10);
-    if (tenth < search_floor(c->scalar, o.gamma_ratio))
-      throw InputError(fmt::format("a tenth of the advised lambda {:.3g} is below the normal range of {}", advised, c->scalar));
-    if (!run(o, {{advised, c->n, 1, "search", {{c->scalar, Softmax::stable}}}, {tenth, c->n, 1, "search", {{c->scalar, Softmax::stable}}}},
-             "advise: confirming runs"))
-      return kExitInterrupted;
-    // Depth at the advised lambda, or at the smallest lambda whose P_lambda* is certified cheaply (E9).
-    const double depth_lambda = canonical_lambda(std::max(advised, o.depth_min));
-    if (!run(o, {{depth_lambda, c->n, 1, "depth", {{"mpfr:128", Softmax::stable}}}}, "advise: depth needed")) return kExitInterrupted;
-    const json* at_advised = nullptr;
-    const json* at_tenth = nullptr;
-    const json* depth = nullptr;
-    for (const auto& cell : sink.results()) {
-      if (cell["kind"] == "depth") depth = &cell;
-      else if (cell["scalar"] == c->scalar && cell["lambda"] == advised) at_advised = &cell;
-      else if (cell["scalar"] == c->scalar && cell["lambda"] == tenth) at_tenth = &cell;
-    }
-    const bool passes = !numeric_fails(*at_advised, o.tolerance), fails = numeric_fails(*at_tenth, o.tolerance);
-    const long long needed = (*depth)["layers_needed"];
-    json out = {{"n", c->n}, {"d", c->d}, {"scalar", c->scalar}, {"tolerance", o.tolerance}, {"unit_roundoff", u}, {"squared_norm_max", s_max},
-                {"c", curve["c"]}, {"c_from", "double"}, {"predicted_threshold", advice.predicted_threshold}, {"advised_lambda", advised},
-                {"numeric_error_at_advised", (*at_advised)["numeric_error"]}, {"numeric_error_at_tenth", (*at_tenth)["numeric_error"]},
-                {"confirmed", study::advice_confirmed(passes, fails)}, {"reason", study::advice_reason(passes, fails)},
-                {"depth_lambda", depth_lambda}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"depth_cap", (*depth)["layers"]},
-                {"layers_of_confirming_runs", o.layers}};
+      return run_groups(so, groups, c->jobs, sink, progress) ? std::optional(sink.results()) : std::nullopt;
+    });
+    if (!advice) return kExitInterrupted;
+    const json& out = *advice;
     emit(out, c->json, [](const json& j) {
       fmt::print("smallest safe lambda for {} at n = {}: {:.3g} (law: threshold {:.3g} = c u S / tol, c = {:.2f} from double, x 2)\n",
                  j["scalar"].get<std::string>(), j["n"].get<long long>(), j["advised_lambda"].get<double>(), j["predicted_threshold"].get<double>(),
@@ -435,7 +387,7 @@ void register_advise(CLI::App& app, Registry& r) {
                  j["depth_lambda"] > j["advised_lambda"] ? " (the advised lambda is below what P_lambda* certifies cheaply; depth falls with lambda, E9)" : "");
       fmt::print("{}\n", j["reason"].get<std::string>());
     });
-    return study::advice_confirmed(passes, fails) ? kExitOk : kExitClaimFailed;
+    return out.at("confirmed").get<bool>() ? kExitOk : kExitClaimFailed;
   }});
 }
 }  // namespace otv::cli

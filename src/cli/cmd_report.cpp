@@ -15,6 +15,7 @@
 #include "cli/app_support.hpp"
 #include "study/json_value.hpp"
 #include "cli/breakdown_sweep.hpp"
+#include "cli/result_file.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_audit.hpp"

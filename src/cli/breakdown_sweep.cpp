@@ -31,8 +31,7 @@ void set_sweep_lists(SweepOptions& o, const std::string& ns_text, const std::str
   o.ns = parse_integer_list<long long>(ns_text, "--n", 1, study::kMaxSweepN);
   o.scalars = split_list(scalars_text, "--scalars");
   for (const auto& s : o.scalars) parse_scalar(s);
-  o.softmax.clear();
-  for (const auto& s : split_list(softmax_text, "--softmax")) o.softmax.push_back(parse_softmax(s));
+  o.softmax = study::parse_softmax_modes(split_list(softmax_text, "--softmax"));
 }
 
 void require_sweep_memory(const SweepOptions& o, long long jobs) {

@@ -120,36 +120,30 @@ TaskRunner group_runner(const SweepOptions& o) {
   };
 }
 
-// Runs the groups on the task farm (child processes on every rank), each finished cell
-// into the sink. Returns false if interrupted.
-bool run_groups(const SweepOptions& o, const std::vector<Group>& groups, long long jobs, ResultSink& sink, Progress& progress) {
-  std::vector<Task> tasks;
-  for (const auto& g : groups) tasks.push_back({group_to_text(g), estimated_cost(o, g)});
-  return run_tasks(tasks, jobs, group_runner(o), [&](const std::string& line) {
-    sink.add(json::parse(line));
-    progress.advance();
-  });
-}
-
 long long cells_in(const std::vector<Group>& groups) {
   long long k = 0;
   for (const auto& g : groups) k += static_cast<long long>(g.cells.size());
   return k;
 }
 
-// Drops the cells already in the sink (--resume) and the groups left empty.
-std::vector<Group> pending(const SweepOptions& o, std::vector<Group> groups, const ResultSink& sink) {
-  for (auto& g : groups)
-    std::erase_if(g.cells, [&](const CellId& c) { return sink.has(cell_key(o, g.lambda, g.n, g.seed, c)); });
-  std::erase_if(groups, [](const Group& g) { return g.cells.empty(); });
-  return groups;
+// Runs the groups on the task farm (child processes on every rank), each finished cell
+// into the sink, with a progress bar; returns the finished lines, or nullopt if interrupted.
+std::optional<std::vector<json>> run_groups(const SweepOptions& o, const std::vector<Group>& groups, long long jobs, ResultSink& sink, const std::string& what) {
+  Progress progress(what, cells_in(groups));
+  std::vector<Task> tasks;
+  for (const auto& g : groups) tasks.push_back({group_to_text(g), estimated_cost(o, g)});
+  std::vector<json> lines;
+  const bool complete = run_tasks(tasks, jobs, group_runner(o), [&](const std::string& line) {
+    lines.push_back(json::parse(line));
+    sink.add(lines.back());
+    progress.advance();
+  });
+  return complete ? std::optional(std::move(lines)) : std::nullopt;
 }
 
 json summary(const std::vector<json>& results, const SweepOptions& o, const std::string& out) {
-  json s = {{"cells", results.size()}, {"out", out.empty() ? json(nullptr) : json(out)}, {"tolerance", o.tolerance},
-            {"thresholds", thresholds(results, o.tolerance)}};
-  if (o.search) s["search"] = search_summary(results, o);
-  if (o.search) s["depth"] = depth_summary(results);
+  json s = breakdown_summary(results, o);
+  s["out"] = out.empty() ? json(nullptr) : json(out);
   return s;
 }
 
@@ -223,11 +217,8 @@ void register_breakdown(CLI::App& app, Registry& r) {
       o.holdout.clear();
       if (o.search && c->holdout != "none")
         for (const auto& h : split(c->holdout, ',')) o.holdout.push_back(trim(h)), parse_scalar(trim(h));
-      if (!(o.resolution > 1 && o.resolution <= 10)) throw InputError("--resolution must be in (1, 10]");
       o.depth = !c->no_depth;
-      // The depth needed is the search's; a grid map ignores --depth-min (its lambda range is its own).
-      if (o.search && !(o.depth_min > 0 && o.depth_min <= o.lambda_max)) throw InputError("need 0 < --depth-min <= --lambda-max");
-      if (o.depth_cap_n4 < 1 || o.depth_cap_n4 > kMaxLayers) throw InputError(fmt::format("--depth-cap must be in [1, {}]", kMaxLayers));
+      o.validate_search();
       o.variant = parse_variant(c->variant);
       o.validate();
       if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
@@ -250,35 +241,11 @@ void register_breakdown(CLI::App& app, Registry& r) {
     }
     const FarmSession session;
 
-    bool complete = true;
-    // The search: each round probes the next lambda of every unfinished curve (a
-    // shard runs its own curves to the end; --resume continues from the results).
-    for (long long round = 1; complete && o.search; ++round) {
-      const auto groups = search_groups(o, sink->results(), shard.index, shard.count);
-      if (groups.empty()) break;
-      Progress progress(fmt::format("search round {}", round), cells_in(groups));
-      complete = run_groups(o, groups, c->jobs, *sink, progress);
-    }
-    if (const auto groups = o.search && o.depth ? depth_groups(o, sink->results(), shard.index, shard.count) : std::vector<Group>{};
-        complete && !groups.empty()) {
-      Progress progress("depth needed", static_cast<long long>(groups.size()));
-      complete = run_groups(o, groups, c->jobs, *sink, progress);
-    }
-    std::vector<Group> grid;
-    const auto all = o.search ? std::vector<Group>{} : grid_groups(o);
-    for (std::size_t k = 0; k < all.size(); ++k)
-      if (static_cast<long long>(k) % shard.count == shard.index) grid.push_back(all[k]);
-    grid = pending(o, grid, *sink);
-    if (complete && !grid.empty()) {
-      Progress progress("breakdown grid", cells_in(grid));
-      complete = run_groups(o, grid, c->jobs, *sink, progress);
-    }
-    for (long long round = 0; complete && !o.search && c->shard.empty() && round < o.bisect_steps; ++round) {
-      const auto groups = bisection_groups(o, sink->results());
-      if (groups.empty()) break;
-      Progress progress(fmt::format("bisection {}/{}", round + 1, o.bisect_steps), cells_in(groups));
-      complete = run_groups(o, groups, c->jobs, *sink, progress);
-    }
+    std::vector<json> results = sink->results();
+    const bool complete = run_sweep(o, {shard.index, shard.count, c->shard.empty()}, results,
+                                    [&](const SweepOptions& so, const std::vector<Group>& groups, const std::string& what) {
+                                      return run_groups(so, groups, c->jobs, *sink, what);
+                                    });
     if (!complete) {
       std::cerr << "otverify: interrupted" << (mpi::size() > 1 ? " (SIGINT/SIGTERM, or mpirun ended the job: a rank died)" : "") << "; "
                 << sink->results().size() << " cells are in " << (c->out.empty() ? "no file (no --out)" : c->out)
@@ -372,8 +339,7 @@ void register_advise(CLI::App& app, Registry& r) {
     const FarmSession session;
     const std::optional<json> advice = advise(spec, [&](const SweepOptions& so, const std::vector<Group>& groups, const std::string& what) {
       ResultSink sink("", false, false);
-      Progress progress(what, cells_in(groups));
-      return run_groups(so, groups, c->jobs, sink, progress) ? std::optional(sink.results()) : std::nullopt;
+      return run_groups(so, groups, c->jobs, sink, what);
     });
     if (!advice) return kExitInterrupted;
     const json& out = *advice;

@@ -47,4 +47,21 @@ std::string cell_cause(const json& cell, double tolerance) {
   return "other";  // would mean inconsistent metrics
 }
 
+std::optional<std::string> failure_cause(const json& cell, double tolerance) {
+  const std::string kind = cell.value("kind", std::string("grid"));
+  if (kind == "search") return numeric_fails(cell, tolerance) ? std::optional(numeric_cause(cell)) : std::nullopt;
+  if (kind == "depth") return std::nullopt;
+  return cell_fails(cell, tolerance) ? std::optional(cell_cause(cell, tolerance)) : std::nullopt;
+}
+
+json with_causes(const std::vector<json>& cells, double tolerance) {
+  json out = json::array();
+  for (json c : cells) {
+    const auto cause = failure_cause(c, tolerance);
+    c["cause"] = cause ? json(*cause) : json(nullptr);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace otv::study

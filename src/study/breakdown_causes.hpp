@@ -24,7 +24,9 @@
 //   cell_cause(c, 1e-2) == "cancellation"
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace otv::study {
 
@@ -37,5 +39,12 @@ std::string cell_cause(const nlohmann::json& cell, double tolerance);
 // A numeric failure (rounding alone beyond the tolerance, or non-finite) and its cause.
 bool numeric_fails(const nlohmann::json& cell, double tolerance);
 std::string numeric_cause(const nlohmann::json& cell);
+
+// The cause of a failing result line under its own rule (search probes: numeric;
+// grid and bisection cells: against P_lambda*), nullopt when it passes or is a depth line.
+std::optional<std::string> failure_cause(const nlohmann::json& cell, double tolerance);
+
+// The lines, each with "cause": failure_cause or null.
+nlohmann::json with_causes(const std::vector<nlohmann::json>& cells, double tolerance);
 
 }  // namespace otv::study

@@ -13,6 +13,7 @@
 #include "study/breakdown_causes.hpp"
 #include "study/breakdown_reference.hpp"
 #include "study/breakdown_results.hpp"
+#include "study/forward_run.hpp"
 #include "study/json_value.hpp"
 #include "study/threshold_law.hpp"
 #include "study/threshold_search.hpp"
@@ -104,6 +105,20 @@ void SweepOptions::validate() const {
   require(std::isfinite(tolerance) && tolerance > 0, "--tolerance must be positive and finite");
   require(bisect_steps >= 0 && bisect_steps <= 20, "--bisect must be in [0, 20]");
   require(!ns.empty() && !scalars.empty() && !softmax.empty(), "empty --n, --scalars or --softmax");
+}
+
+std::vector<Softmax> parse_softmax_modes(const std::vector<std::string>& names) {
+  std::vector<Softmax> modes;
+  for (const auto& m : names) modes.push_back(parse_softmax(m));
+  return modes;
+}
+
+void SweepOptions::validate_search() const {
+  for (const auto& h : holdout) parse_scalar(h);
+  if (!(resolution > 1 && resolution <= 10)) throw InputError("--resolution must be in (1, 10]");
+  // The depth needed is the search's; a grid map ignores --depth-min (its lambda range is its own).
+  if (search && !(depth_min > 0 && depth_min <= lambda_max)) throw InputError("need 0 < --depth-min <= --lambda-max");
+  if (depth_cap_n4 < 1 || depth_cap_n4 > kMaxLayers) throw InputError(fmt::format("--depth-cap must be in [1, {}]", kMaxLayers));
 }
 
 double canonical_lambda(double lambda) { return std::strtod(fmt::format("{:.6g}", lambda).c_str(), nullptr); }
@@ -600,6 +615,62 @@ json depth_summary(const std::vector<json>& results) {
     out.push_back(t);
   }
   return out;
+}
+
+}  // namespace otv::study
+
+namespace otv::study {
+
+std::vector<json> run_groups_here(const SweepOptions& o, const std::vector<Group>& groups, const OptimalPlanFn& optimal_plan,
+                                  const std::function<void(const json&)>& after_cell) {
+  std::vector<json> lines;
+  for (const auto& g : groups)
+    run_group(o, g, optimal_plan, [&](const json& line) {
+      lines.push_back(line);
+      if (after_cell) after_cell(line);
+    });
+  return lines;
+}
+
+bool run_sweep(const SweepOptions& o, const SweepShard& shard, std::vector<json>& results, const GroupRunner& run) {
+  auto add = [&](const std::vector<Group>& groups, const std::string& what) {
+    const auto lines = run(o, groups, what);
+    if (lines) results.insert(results.end(), lines->begin(), lines->end());
+    return lines.has_value();
+  };
+  bool complete = true;
+  // The search: each round probes the next lambda of every unfinished curve (a
+  // shard runs its own curves to the end; results so far continue the search).
+  for (long long round = 1; complete && o.search; ++round) {
+    const auto groups = search_groups(o, results, shard.index, shard.count);
+    if (groups.empty()) break;
+    complete = add(groups, fmt::format("search round {}", round));
+  }
+  if (const auto groups = o.search && o.depth ? depth_groups(o, results, shard.index, shard.count) : std::vector<Group>{}; complete && !groups.empty())
+    complete = add(groups, "depth needed");
+  std::set<std::string> have;
+  for (const auto& c : results) have.insert(c.at("key").get<std::string>());
+  std::vector<Group> grid;
+  const auto all = o.search ? std::vector<Group>{} : grid_groups(o);
+  for (std::size_t k = 0; k < all.size(); ++k)
+    if (static_cast<long long>(k) % shard.count == shard.index) grid.push_back(all[k]);
+  // The cells already in the results (resume) are not run again.
+  for (auto& g : grid) std::erase_if(g.cells, [&](const CellId& c) { return have.count(cell_key(o, g.lambda, g.n, g.seed, c)) > 0; });
+  std::erase_if(grid, [](const Group& g) { return g.cells.empty(); });
+  if (complete && !grid.empty()) complete = add(grid, "breakdown grid");
+  for (long long round = 0; complete && !o.search && shard.whole && round < o.bisect_steps; ++round) {
+    const auto groups = bisection_groups(o, results);
+    if (groups.empty()) break;
+    complete = add(groups, fmt::format("bisection {}/{}", round + 1, o.bisect_steps));
+  }
+  return complete;
+}
+
+json breakdown_summary(const std::vector<json>& results, const SweepOptions& o) {
+  json s = {{"cells", results.size()}, {"tolerance", o.tolerance}, {"thresholds", thresholds(results, o.tolerance)}};
+  if (o.search) s["search"] = search_summary(results, o);
+  if (o.search) s["depth"] = depth_summary(results);
+  return s;
 }
 
 }  // namespace otv::study

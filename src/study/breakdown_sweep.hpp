@@ -56,7 +56,12 @@ struct SweepOptions {
   // Checks the ranges (every lambda and gamma normal in every type); throws InputError
   // with the CLI's one-line messages.
   void validate() const;
+  // The search's own ranges (resolution, depth_min, depth_cap_n4) and holdout types, checked before validate().
+  void validate_search() const;
 };
+
+// Softmax modes by name ("stable", "naive"); InputError for another name.
+std::vector<Softmax> parse_softmax_modes(const std::vector<std::string>& names);
 
 // A group shares one instance and one reference: (lambda, n, seed) and the
 // (scalar, softmax) cells computed against it.
@@ -105,6 +110,31 @@ using OptimalPlanFn = std::function<OptimalPlan(const InstanceText& instance, co
 // each cell; emit() gets one result line per finished cell. Boost's precision is
 // process-wide: groups run one at a time per process.
 void run_group(const SweepOptions& o, const Group& g, const OptimalPlanFn& optimal_plan, const std::function<void(const nlohmann::json&)>& emit);
+
+// Runs groups (on a task farm, or here) and returns their result lines, or nullopt
+// when interrupted; `what` names the stage for progress ("search round 2", ...).
+using GroupRunner = std::function<std::optional<std::vector<nlohmann::json>>(const SweepOptions&, const std::vector<Group>&, const std::string& what)>;
+
+// run_group on each group in this process, one after another; after_cell (may be empty)
+// is called after each finished cell and may throw to stop (Ctrl-C in Python).
+std::vector<nlohmann::json> run_groups_here(const SweepOptions& o, const std::vector<Group>& groups, const OptimalPlanFn& optimal_plan,
+                                            const std::function<void(const nlohmann::json&)>& after_cell);
+
+// The part of a sweep one process runs: curves (search) and grid groups k with
+// k mod count = index; bisection only for the whole sweep.
+struct SweepShard {
+  long long index = 0, count = 1;
+  bool whole = true;
+};
+
+// The sweep: o.search ? search rounds until every curve's search ends (next_probe), then
+// the depth-needed groups : the grid groups not in `results` (by key), then up to
+// o.bisect_steps bisection rounds. Each finished line is appended to `results`, which
+// holds the lines so far (resume). Returns false when a run was interrupted.
+bool run_sweep(const SweepOptions& o, const SweepShard& shard, std::vector<nlohmann::json>& results, const GroupRunner& run);
+
+// {"cells", "tolerance", "thresholds"} and, for a search, "search" and "depth".
+nlohmann::json breakdown_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
 
 // Bisection round: for each curve (n, scalar, softmax, seed) whose first failure
 // (scanning lambda downwards) is bracketed, a group at the bracket's geometric

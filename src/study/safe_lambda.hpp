@@ -35,10 +35,6 @@ struct AdviseSpec {
   bool depth = true;       // the depth needed at the advised lambda (needs the certified P_lambda*)
 };
 
-// Runs groups (on a task farm, or here) and returns their result lines, or nullopt
-// when interrupted; `what` names the stage for progress.
-using GroupRunner = std::function<std::optional<std::vector<nlohmann::json>>(const SweepOptions&, const std::vector<Group>&, const std::string& what)>;
-
 // The sweep options advise runs under (a search at n in one type, stable softmax);
 // throws InputError with the CLI's messages (d outside [1, 64], an interval type, ranges).
 SweepOptions advise_options(const AdviseSpec& spec);

@@ -73,7 +73,7 @@ struct Group {
   double lambda;
   long long n;
   std::uint64_t seed;
-  std::string kind;  // grid | bisect
+  std::string kind;  // grid | bisect | search | depth
   std::vector<CellId> cells;
 };
 
@@ -127,10 +127,22 @@ struct SweepShard {
   bool whole = true;
 };
 
-// The sweep: o.search ? search rounds until every curve's search ends (next_probe), then
-// the depth-needed groups : the grid groups not in `results` (by key), then up to
-// o.bisect_steps bisection rounds. Each finished line is appended to `results`, which
-// holds the lines so far (resume). Returns false when a run was interrupted.
+// The sweep's rounds. A search: rounds of search_groups until every curve's search
+// ends (next_probe), then, with o.depth, the depth-needed groups. A grid map: the grid
+// groups whose cells `results` lacks (by key), then up to o.bisect_steps rounds of
+// bisection_groups (whole sweeps only).
+//
+// Parameters
+//   o       : SweepOptions -- validated.
+//   shard   : SweepShard -- this process's part.
+//   results : the lines so far (a resumed file); each finished line is appended.
+//   run     : GroupRunner -- a task farm, or run_groups_here.
+// Returns
+//   false when a run was interrupted (results then hold what finished).
+// Example
+//   std::vector<json> lines;
+//   run_sweep(o, {}, lines, [&](auto& so, auto& groups, auto&) { return std::optional(run_groups_here(so, groups, nullptr, {})); });
+//   breakdown_summary(lines, o)["search"]["curves"];
 bool run_sweep(const SweepOptions& o, const SweepShard& shard, std::vector<nlohmann::json>& results, const GroupRunner& run);
 
 // {"cells", "tolerance", "thresholds"} and, for a search, "search" and "depth".

@@ -47,8 +47,3 @@ add_test(NAME oracle/pot COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/orac
 add_test(NAME oracle/notebook COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/oracles/notebook_oracle.py $<TARGET_FILE:otverify>
          ${CMAKE_SOURCE_DIR}/bench)
 set_tests_properties(oracle/pot oracle/notebook PROPERTIES LABELS "oracle;cli")
-# The CLI's deciders on planted cases (the breakdown cause classifier, threshold scan
-# and bisection); the verdict rules (src/study) are tested in proofs_checks.
-add_executable(cli_decider_checks ${CMAKE_CURRENT_LIST_DIR}/cli_deciders/breakdown_decider_checks.cpp)
-target_link_libraries(cli_decider_checks PRIVATE otverify_commands Catch2::Catch2)
-catch_discover_tests(cli_decider_checks TEST_PREFIX "deciders/" EXTRA_ARGS --warn NoTests PROPERTIES LABELS "proofs;cli")

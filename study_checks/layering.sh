@@ -15,9 +15,8 @@ mapfile -t up < <(grep -rnE '#include *"(study|cli)/' src/otv)
 check "src/otv includes nothing of src/study or src/cli" "${up[@]}"
 mapfile -t up < <(grep -rnE '#include *"cli/' src/study)
 check "src/study includes nothing of src/cli" "${up[@]}"
-# fuzz_result_lines still compiles the breakdown's result-file parser from src/cli (it moves with the breakdown rework).
-mapfile -t up < <(grep -rnE '#include *"cli/|OTV_SRC\}/cli' fuzz --include='*.cpp' --include='*.hpp' --include='CMakeLists.txt' | grep -v 'result_lines\|fuzz_result_lines')
-check "the fuzzers use no CLI source (but fuzz_result_lines)" "${up[@]}"
+mapfile -t up < <(grep -rnE '#include *"cli/|OTV_SRC\}/cli' fuzz --include='*.cpp' --include='*.hpp' --include='CMakeLists.txt')
+check "the fuzzers use no CLI source" "${up[@]}"
 mapfile -t up < <(grep -rnE '4 \* *(d|inst\.d\(\)|[0-9]+) *\+ *14|3 \* d \+ 8' src proofs_checks property_tests --include='*.hpp' --include='*.cpp' | grep -v '^src/otv/error_model.hpp:')
 check "c_d is written only in src/otv/error_model.hpp" "${up[@]}"
 # c_d = a d + b in the C++, a * 1 + b in bench/compare (its instances have d = 1).

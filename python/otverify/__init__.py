@@ -12,7 +12,8 @@ import numpy as np
 
 from . import _core
 
-__all__ = ["run", "RunResult", "InputError", "train", "TrainResult", "evaluate", "EvalResult", "ablation", "AblationResult"]
+__all__ = ["run", "RunResult", "InputError", "train", "TrainResult", "evaluate", "EvalResult", "ablation", "AblationResult",
+           "breakdown", "BreakdownResult", "BreakdownCell", "advise"]
 
 InputError = _core.InputError  # a ValueError; its message is the CLI's
 
@@ -403,3 +404,184 @@ def ablation(n=7, layers=20, iters=None, samples=None, seeds=(1, 2, 3), figure_s
     """
     args = _train_args(n, layers, iters, samples, "engineered", setup, data, resample_every, lr, mixing, layout, scalar, 1)
     return AblationResult(json.loads(_core.ablation(args, [int(s) for s in seeds], int(figure_seed), progress)))
+
+
+# ---- breakdown, advise (the breakdown study: study/breakdown_sweep.hpp, study/safe_lambda.hpp) ----
+
+
+class BreakdownCell:
+    r"""One cell of :func:`breakdown`: the construction at one lambda, n and scalar type.
+
+    Attributes
+    ----------
+    lam : float
+        Entropic regularisation :math:`\lambda` of the cell.
+    scalar, softmax, kind : str
+        Scalar type, softmax mode, and ``"search"`` (a probe), ``"grid"`` or ``"bisect"``.
+    n : int
+        Number of points.
+    error : float
+        ``numeric_error``: Hilbert distance (nats) of the head-1 scores at the last layer
+        to the same computation in exact arithmetic (``inf`` when non-finite).
+    cause : str or None
+        Why the cell fails (``"cancellation"``, ``"accumulation"``, ``"row-underflow"``,
+        ``"exp-overflow"``, ``"non-finite"``, ...), None when it passes.
+    record : dict
+        The result line, as in ``otverify breakdown --out`` files.
+    """
+
+    def __init__(self, record):
+        self.record = record
+        self.lam = record["lambda"]
+        self.scalar, self.softmax, self.kind = record["scalar"], record["softmax"], record["kind"]
+        self.n = record["n"]
+        self.error = float(record["numeric_error"])
+        self.cause = record["cause"]
+
+    def __repr__(self):
+        return f"BreakdownCell(lam={self.lam:.6g}, scalar={self.scalar!r}, n={self.n}, error={self.error:.3g}, cause={self.cause!r})"
+
+
+class BreakdownResult:
+    r"""The result of :func:`breakdown`.
+
+    Attributes
+    ----------
+    cells : list of BreakdownCell
+        Every cell computed, in the order they finished.
+    thresholds : list of dict
+        Grid maps: per curve (n, scalar, softmax, seed) ``lambda_star``, ``passes_at``,
+        ``cause``, ``lambda_star_numeric`` (``otverify breakdown --json``'s ``thresholds``).
+    search : dict or None
+        Searches: ``curves`` (per curve ``lambda_star_numeric``, ``passes_at``, ``c``,
+        ``cause``, ``status``, ``onsets``) and ``laws`` (the fit of E7 per (n, softmax)).
+    summary : dict
+        ``otverify breakdown --json``'s object (without ``out``).
+    """
+
+    def __init__(self, record):
+        self.record = record
+        self.cells = [BreakdownCell(c) for c in record["cells"]]
+        self.summary = record["summary"]
+        self.thresholds = self.summary["thresholds"]
+        self.search = self.summary.get("search")
+
+    def __repr__(self):
+        return f"BreakdownResult(cells={len(self.cells)}, thresholds={len(self.thresholds)}, search={self.search is not None})"
+
+
+def breakdown(n=(4,), scalars=("float", "double"), softmax=("stable",), layers=100, tol=1e-2, lambda_min=None, lambda_max=None,
+              points=None, holdout=(), resolution=1.05, instances=1, variant="paper", generator="paper", d=1, gamma_ratio=2,
+              progress=None):
+    r"""Searches each scalar type's numeric threshold :math:`\lambda^*`, or maps a lambda grid.
+
+    A cell runs the construction for ``layers`` layers in a scalar type and compares
+    its head-1 scores :math:`S` with the same computation in exact arithmetic
+    (mpfr, doubled until it settles) in the Hilbert metric:
+
+    .. math::
+        e = \operatorname{osc}(S - S_{\mathrm{exact}}) = \max_{ij}(S - S_{\mathrm{exact}})_{ij} - \min_{ij}(S - S_{\mathrm{exact}})_{ij}.
+
+    The search (no ``lambda_min``/``points``) probes downward from ``lambda_max``
+    (default 0.9), galloping by decades then bisecting in :math:`\log\lambda` to
+    ``resolution``; :math:`\lambda^*` is the largest probe with :math:`e >` ``tol`` or
+    a non-finite entry. The rounding law (docs/error-model.md E7) is
+    :math:`\lambda^* = c\, u S_{\max} / \mathrm{tol}` with :math:`S_{\max} = \max|x|^2 + |y|^2`.
+
+    Parameters
+    ----------
+    n : sequence of int
+        Numbers of points (default ``(4,)``).
+    scalars : sequence of str
+        Scalar types (``"float"``, ``"double"``, ``"long-double"``, ``"float128"``, ``"mpfr:BITS"``...).
+    softmax : sequence of str
+        ``"stable"`` and/or ``"naive"``.
+    layers : int
+        Depth L of every cell (default 100).
+    tol : float
+        Tolerance on the Hilbert distance, in nats (default 1e-2).
+    lambda_min, lambda_max, points : float, float, int, optional
+        A grid map over ``points`` log-spaced lambdas; it compares with the certified
+        :math:`P_\lambda^*`, which this module cannot compute yet: a grid raises ValueError.
+    holdout : sequence of str
+        Types searched but left out of the law's fit and predicted from it.
+    resolution : float
+        Bracket ratio at which the search's bisection stops (default 1.05).
+    instances, variant, generator, d, gamma_ratio :
+        Instances per (lambda, n) (seeds 1..K), construction, ``"paper"`` or ``"uniform"``
+        points of dimension ``d``, gamma = ``gamma_ratio`` x lambda.
+    progress : callable, optional
+        Called as ``progress(cells_done)`` after each cell.
+
+    Returns
+    -------
+    BreakdownResult
+        ``cells`` (lambda, scalar, n, error, cause per cell), ``thresholds``, ``search``.
+
+    Raises
+    ------
+    ValueError
+        For invalid input, with the CLI's one-line message.
+
+    Examples
+    --------
+    >>> import otverify
+    >>> r = otverify.breakdown(n=[4], scalars=["float"], layers=20)
+    >>> r.search["curves"][0]["lambda_star_numeric"]  # ~ 6e-6
+    """
+    grid = lambda_min is not None or points is not None
+    record = _core.breakdown(
+        [int(k) for k in n], list(scalars), list(softmax), int(layers), float(tol), not grid,
+        float(lambda_min if lambda_min is not None else 1e-5),
+        float(lambda_max if lambda_max is not None else (1.0 if grid else 0.9)), int(points if points is not None else 30),
+        list(holdout), float(resolution), False, int(instances), variant, generator, int(d), float(gamma_ratio), 3, progress)
+    return BreakdownResult(json.loads(record))
+
+
+def advise(n, scalar, tol=1e-2, d=1, layers=100, progress=None):
+    r"""The smallest lambda a scalar type handles at n within a tolerance, confirmed by runs.
+
+    From the rounding law (docs/error-model.md E7) with :math:`c` measured on double's
+    threshold at this n and instance,
+
+    .. math::
+        \lambda_{\mathrm{advised}} = 2\, c\, u_T S_{\max} / \mathrm{tol},
+
+    confirmed when the type passes at :math:`\lambda_{\mathrm{advised}}` and fails at a tenth of it.
+
+    Parameters
+    ----------
+    n : int
+        Number of points (paper instance for d = 1, uniform for d > 1).
+    scalar : str
+        Scalar type (not an interval type).
+    tol : float
+        Tolerance on the head-1 scores' Hilbert distance, in nats (default 1e-2).
+    d : int
+        Dimension of the points (default 1).
+    layers : int
+        Depth of the confirming runs (default 100).
+    progress : callable, optional
+        Called as ``progress(cells_done)`` after each cell.
+
+    Returns
+    -------
+    dict
+        ``otverify advise --json``'s record without the depth needed (it needs the
+        certified :math:`P_\lambda^*`): ``advised_lambda``, ``predicted_threshold``, ``c``,
+        ``unit_roundoff``, ``squared_norm_max``, ``numeric_error_at_advised``,
+        ``numeric_error_at_tenth``, ``confirmed``, ``reason``.
+
+    Raises
+    ------
+    ValueError
+        For invalid input, with the CLI's one-line message.
+
+    Examples
+    --------
+    >>> import otverify
+    >>> otverify.advise(4, "float")["advised_lambda"]  # ~ 1.08e-05
+    """
+    return json.loads(_core.advise(int(n), scalar, float(tol), int(d), int(layers), progress))
+
+# ---- end breakdown, advise ----

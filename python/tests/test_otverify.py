@@ -103,3 +103,56 @@ def test_binding_calls_only_the_study_layer():
     assert not re.search(r"\b(for|while|do)\b", code)
     wrapper = (SOURCE / "python" / "otverify" / "__init__.py").read_text()
     assert "layer" not in re.sub(r'""".*?"""|#[^\n]*', "", wrapper, flags=re.S).replace("layers", "")
+
+
+# ---- breakdown, advise ----
+
+def test_breakdown_search_equals_the_cli_json():
+    """A search's thresholds and law equal otverify breakdown --json on the same settings."""
+    r = otverify.breakdown(n=[4], scalars=["float", "double"], layers=20)
+    cli = json.loads(subprocess.run([CLI, "breakdown", "--n", "4", "--scalars", "float,double", "--softmax", "stable", "--holdout", "none",
+                                     "--layers", "20", "--no-depth", "--jobs", "1", "--json"], check=True, capture_output=True, text=True).stdout)
+
+    def strip(x):
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k != "seconds"}
+        return [strip(v) for v in x] if isinstance(x, list) else x
+
+    assert strip(r.search) == strip(cli["search"])
+    curves = {c["scalar"]: c for c in r.search["curves"]}
+    assert 1e-6 < curves["float"]["lambda_star_numeric"] < 1e-5  # E7: c u S / tol with u = 2^-24, S = 2
+    # Every probe is a typed cell; failing ones carry their cause, passing ones none.
+    assert len(r.cells) == sum(c["probes"] for c in r.search["curves"])
+    for c in r.cells:
+        assert (c.cause is not None) == (c.error > 1e-2), c
+    star = [c for c in r.cells if c.scalar == "float" and c.lam == curves["float"]["lambda_star_numeric"]]
+    assert star and star[0].cause == curves["float"]["cause"] == "cancellation"
+
+
+def test_breakdown_progress_and_errors():
+    seen = []
+    otverify.breakdown(n=[2], scalars=["float"], layers=5, progress=seen.append)
+    assert seen == list(range(1, len(seen) + 1)) and seen
+    with pytest.raises(ValueError, match="unknown scalar type 'quad'"):
+        otverify.breakdown(scalars=["quad"])
+    with pytest.raises(ValueError, match=r"--points must be in \[1, 1000\]"):
+        otverify.breakdown(lambda_min=0.1, lambda_max=0.2, points=0)
+    # A grid map compares with the certified P_lambda*, not in the study layer yet.
+    with pytest.raises(ValueError, match="certified P_lambda"):
+        otverify.breakdown(lambda_min=0.1, lambda_max=0.2, points=2, layers=5)
+
+
+def test_advise_equals_the_cli_json():
+    a = otverify.advise(4, "float", layers=30)
+    cli = json.loads(subprocess.run([CLI, "advise", "--n", "4", "--scalar", "float", "--layers", "30", "--jobs", "1", "--json"],
+                                    check=True, capture_output=True, text=True).stdout)
+    for key in ("advised_lambda", "predicted_threshold", "c", "unit_roundoff", "numeric_error_at_advised", "numeric_error_at_tenth",
+                "confirmed", "reason"):
+        assert a[key] == cli[key], key
+    assert a["confirmed"] and "layers_needed" not in a
+    with pytest.raises(ValueError, match="interval types have no threshold"):
+        otverify.advise(4, "mpfi:128")
+    with pytest.raises(ValueError, match=r"--n: '0' is not an integer in \[1, 4096\]"):
+        otverify.advise(0, "float")
+
+# ---- end breakdown, advise ----

@@ -1,4 +1,5 @@
 #include "cli/app_support.hpp"
+#include "study/json_text.hpp"
 #include "study/json_value.hpp"
 
 #include <iostream>
@@ -10,7 +11,7 @@ namespace otv::cli {
 
 using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
 
-std::string text_of(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string text_of(const nlohmann::json& v) { return study::text_of(v); }
 
 void add_refused_option(CLI::App* app, const std::string& name, const std::string& use_instead) {
   app->add_option_function<std::string>(name, [name, use_instead](const std::string&) { throw CLI::ValidationError(name, use_instead); })

@@ -20,11 +20,15 @@
 #include "cli/mpi_world.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
+#include "cli/result_file.hpp"
 #include "otv/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
 #include "study/safe_lambda.hpp"
 
 namespace otv::cli {
+
+using namespace otv::study;  // the breakdown study this command runs
+
 namespace {
 
 using nlohmann::json;
@@ -112,19 +116,8 @@ class ResultSink {
 
 TaskRunner group_runner(const SweepOptions& o) {
   return [&o](const std::string& payload, const std::function<void(const std::string&)>& emit) {
-    run_group(o, group_from_text(payload), [&](const json& cell) { emit(cell.dump()); });
+    run_group(o, group_from_text(payload), certified_optimal_plan, [&](const json& cell) { emit(cell.dump()); });
   };
-}
-
-// Runs the groups on the task farm (child processes on every rank), each finished cell
-// into the sink. Returns false if interrupted.
-bool run_groups(const SweepOptions& o, const std::vector<Group>& groups, long long jobs, ResultSink& sink, Progress& progress) {
-  std::vector<Task> tasks;
-  for (const auto& g : groups) tasks.push_back({group_to_text(g), estimated_cost(o, g)});
-  return run_tasks(tasks, jobs, group_runner(o), [&](const std::string& line) {
-    sink.add(json::parse(line));
-    progress.advance();
-  });
 }
 
 long long cells_in(const std::vector<Group>& groups) {
@@ -133,19 +126,24 @@ long long cells_in(const std::vector<Group>& groups) {
   return k;
 }
 
-// Drops the cells already in the sink (--resume) and the groups left empty.
-std::vector<Group> pending(const SweepOptions& o, std::vector<Group> groups, const ResultSink& sink) {
-  for (auto& g : groups)
-    std::erase_if(g.cells, [&](const CellId& c) { return sink.has(cell_key(o, g.lambda, g.n, g.seed, c)); });
-  std::erase_if(groups, [](const Group& g) { return g.cells.empty(); });
-  return groups;
+// Runs the groups on the task farm (child processes on every rank), each finished cell
+// into the sink, with a progress bar; returns the finished lines, or nullopt if interrupted.
+std::optional<std::vector<json>> run_groups(const SweepOptions& o, const std::vector<Group>& groups, long long jobs, ResultSink& sink, const std::string& what) {
+  Progress progress(what, cells_in(groups));
+  std::vector<Task> tasks;
+  for (const auto& g : groups) tasks.push_back({group_to_text(g), estimated_cost(o, g)});
+  std::vector<json> lines;
+  const bool complete = run_tasks(tasks, jobs, group_runner(o), [&](const std::string& line) {
+    lines.push_back(json::parse(line));
+    sink.add(lines.back());
+    progress.advance();
+  });
+  return complete ? std::optional(std::move(lines)) : std::nullopt;
 }
 
 json summary(const std::vector<json>& results, const SweepOptions& o, const std::string& out) {
-  json s = {{"cells", results.size()}, {"out", out.empty() ? json(nullptr) : json(out)}, {"tolerance", o.tolerance},
-            {"thresholds", thresholds(results, o.tolerance)}};
-  if (o.search) s["search"] = search_summary(results, o);
-  if (o.search) s["depth"] = depth_summary(results);
+  json s = breakdown_summary(results, o);
+  s["out"] = out.empty() ? json(nullptr) : json(out);
   return s;
 }
 
@@ -156,8 +154,6 @@ void print_summary(const json& s) {
 }
 
 }  // namespace
-
-constexpr double kSearchStart = 0.9;
 
 void register_breakdown(CLI::App& app, Registry& r) {
   struct Choices {
@@ -213,22 +209,16 @@ void register_breakdown(CLI::App& app, Registry& r) {
     try {
       // A lambda range asks for the grid map; without one, lambda* is searched.
       o.search = lambda_min->count() == 0 && points->count() == 0;
-      // The search starts off the powers of ten: there 1/lambda is an integer, exact in
-      // binary, and with the paper's dyadic data (i/n, n a power of 2) the scores round
-      // atypically little -- a probe at 1e-6 passes where 9.65e-7 and 7e-6 fail (float, n = 16).
       if (o.search && lambda_max->count() == 0) o.lambda_max = kSearchStart;
       const char* default_scalars = o.search ? "float,double,long-double,float128,mpfr:128,mpfr:256" : "float,double,long-double,float128,mpfr:128";
       // The search omits n = 64 by default (its mpfr:256 curve alone costs about 8 min on 2 cores).
       const char* default_ns = o.search ? "4,16" : "4,16,64";
-      o.set_lists(c->ns.empty() ? default_ns : c->ns, c->scalars.empty() ? default_scalars : c->scalars, c->softmax);
+      set_sweep_lists(o, c->ns.empty() ? default_ns : c->ns, c->scalars.empty() ? default_scalars : c->scalars, c->softmax);
       o.holdout.clear();
       if (o.search && c->holdout != "none")
         for (const auto& h : split(c->holdout, ',')) o.holdout.push_back(trim(h)), parse_scalar(trim(h));
-      if (!(o.resolution > 1 && o.resolution <= 10)) throw InputError("--resolution must be in (1, 10]");
       o.depth = !c->no_depth;
-      // The depth needed is the search's; a grid map ignores --depth-min (its lambda range is its own).
-      if (o.search && !(o.depth_min > 0 && o.depth_min <= o.lambda_max)) throw InputError("need 0 < --depth-min <= --lambda-max");
-      if (o.depth_cap_n4 < 1 || o.depth_cap_n4 > kMaxLayers) throw InputError(fmt::format("--depth-cap must be in [1, {}]", kMaxLayers));
+      o.validate_search();
       o.variant = parse_variant(c->variant);
       o.validate();
       if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
@@ -251,35 +241,11 @@ void register_breakdown(CLI::App& app, Registry& r) {
     }
     const FarmSession session;
 
-    bool complete = true;
-    // The search: each round probes the next lambda of every unfinished curve (a
-    // shard runs its own curves to the end; --resume continues from the results).
-    for (long long round = 1; complete && o.search; ++round) {
-      const auto groups = search_groups(o, sink->results(), shard.index, shard.count);
-      if (groups.empty()) break;
-      Progress progress(fmt::format("search round {}", round), cells_in(groups));
-      complete = run_groups(o, groups, c->jobs, *sink, progress);
-    }
-    if (const auto groups = o.search && o.depth ? depth_groups(o, sink->results(), shard.index, shard.count) : std::vector<Group>{};
-        complete && !groups.empty()) {
-      Progress progress("depth needed", static_cast<long long>(groups.size()));
-      complete = run_groups(o, groups, c->jobs, *sink, progress);
-    }
-    std::vector<Group> grid;
-    const auto all = o.search ? std::vector<Group>{} : grid_groups(o);
-    for (std::size_t k = 0; k < all.size(); ++k)
-      if (static_cast<long long>(k) % shard.count == shard.index) grid.push_back(all[k]);
-    grid = pending(o, grid, *sink);
-    if (complete && !grid.empty()) {
-      Progress progress("breakdown grid", cells_in(grid));
-      complete = run_groups(o, grid, c->jobs, *sink, progress);
-    }
-    for (long long round = 0; complete && !o.search && c->shard.empty() && round < o.bisect_steps; ++round) {
-      const auto groups = bisection_groups(o, sink->results());
-      if (groups.empty()) break;
-      Progress progress(fmt::format("bisection {}/{}", round + 1, o.bisect_steps), cells_in(groups));
-      complete = run_groups(o, groups, c->jobs, *sink, progress);
-    }
+    std::vector<json> results = sink->results();
+    const bool complete = run_sweep(o, {shard.index, shard.count, c->shard.empty()}, results,
+                                    [&](const SweepOptions& so, const std::vector<Group>& groups, const std::string& what) {
+                                      return run_groups(so, groups, c->jobs, *sink, what);
+                                    });
     if (!complete) {
       std::cerr << "otverify: interrupted" << (mpi::size() > 1 ? " (SIGINT/SIGTERM, or mpirun ended the job: a rank died)" : "") << "; "
                 << sink->results().size() << " cells are in " << (c->out.empty() ? "no file (no --out)" : c->out)
@@ -365,66 +331,18 @@ void register_advise(CLI::App& app, Registry& r) {
               "The law lambda* = c u S / tol (docs/error-model.md E7) with c measured on double at this n (a threshold search),\n"
               "times 2; confirmed by one run of the type at the advised lambda (must pass) and one at a tenth (must fail); depth from E9.");
   r.push_back({cmd, [c] {
-    SweepOptions o;
-    o.search = true;
-    o.lambda_max = kSearchStart;
-    o.softmax = {Softmax::stable};
-    o.holdout.clear();
-    o.tolerance = c->tolerance;
-    o.layers = c->layers;
-    if (c->d < 1 || c->d > 64) throw InputError("--d must be in [1, 64]");
-    o.generator = c->d == 1 ? "paper" : "uniform";
-    o.dimension = c->d;
-    o.set_lists(std::to_string(c->n), c->scalar, "stable");
-    if (parse_scalar(c->scalar).kind == ScalarSpec::Kind::mpfi) throw InputError("--scalar mpfi: interval types have no threshold to advise; use mpfr:BITS");
-    o.validate();
+    const AdviseSpec spec{c->n, c->d, c->scalar, c->tolerance, c->layers};
+    const SweepOptions o = advise_options(spec);
     if (c->jobs < 1 || c->jobs > 256) throw InputError("--jobs must be in [1, 256]");
     require_sweep_memory(o, c->jobs);
     install_interrupt_handlers();
     const FarmSession session;
-    ResultSink sink("", false, false);
-    auto run = [&](const SweepOptions& so, const std::vector<Group>& groups, const char* what) {
-      Progress progress(what, cells_in(groups));
-      return run_groups(so, groups, c->jobs, sink, progress);
-    };
-    // c from double's threshold at this n and instance: cheap, and the law's slope is 1.
-    SweepOptions reference = o;
-    reference.scalars = {"double"};
-    for (;;) {
-      const auto groups = search_groups(reference, sink.results(), 0, 1);
-      if (groups.empty()) break;
-      if (!run(reference, groups, "advise: double's threshold")) return kExitInterrupted;
-    }
-    const json curve = search_summary(sink.results(), reference)["curves"].at(0);
-    if (!curve.contains("c")) throw InputError(fmt::format("double has no threshold at n = {} ({})", c->n, curve["status"].get<std::string>()));
-    const double u = with_scalar(parse_scalar(c->scalar), []<class Real>() { return ScalarTraits<Real>::to_double(ScalarTraits<Real>::unit_roundoff()); });
-    const double s_max = curve["squared_norm_max"];
-    const study::SafeLambdaAdvice advice = study::advise_safe_lambda(curve["c"].get<double>(), u, s_max, o.tolerance);
-    const double advised = canonical_lambda(advice.advised_lambda), tenth = canonical_lambda(advised / 10);
-    if (tenth < search_floor(c->scalar, o.gamma_ratio))
-      throw InputError(fmt::format("a tenth of the advised lambda {:.3g} is below the normal range of {}", advised, c->scalar));
-    if (!run(o, {{advised, c->n, 1, "search", {{c->scalar, Softmax::stable}}}, {tenth, c->n, 1, "search", {{c->scalar, Softmax::stable}}}},
-             "advise: confirming runs"))
-      return kExitInterrupted;
-    // Depth at the advised lambda, or at the smallest lambda whose P_lambda* is certified cheaply (E9).
-    const double depth_lambda = canonical_lambda(std::max(advised, o.depth_min));
-    if (!run(o, {{depth_lambda, c->n, 1, "depth", {{"mpfr:128", Softmax::stable}}}}, "advise: depth needed")) return kExitInterrupted;
-    const json* at_advised = nullptr;
-    const json* at_tenth = nullptr;
-    const json* depth = nullptr;
-    for (const auto& cell : sink.results()) {
-      if (cell["kind"] == "depth") depth = &cell;
-      else if (cell["scalar"] == c->scalar && cell["lambda"] == advised) at_advised = &cell;
-      else if (cell["scalar"] == c->scalar && cell["lambda"] == tenth) at_tenth = &cell;
-    }
-    const bool passes = !numeric_fails(*at_advised, o.tolerance), fails = numeric_fails(*at_tenth, o.tolerance);
-    const long long needed = (*depth)["layers_needed"];
-    json out = {{"n", c->n}, {"d", c->d}, {"scalar", c->scalar}, {"tolerance", o.tolerance}, {"unit_roundoff", u}, {"squared_norm_max", s_max},
-                {"c", curve["c"]}, {"c_from", "double"}, {"predicted_threshold", advice.predicted_threshold}, {"advised_lambda", advised},
-                {"numeric_error_at_advised", (*at_advised)["numeric_error"]}, {"numeric_error_at_tenth", (*at_tenth)["numeric_error"]},
-                {"confirmed", study::advice_confirmed(passes, fails)}, {"reason", study::advice_reason(passes, fails)},
-                {"depth_lambda", depth_lambda}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"depth_cap", (*depth)["layers"]},
-                {"layers_of_confirming_runs", o.layers}};
+    const std::optional<json> advice = advise(spec, [&](const SweepOptions& so, const std::vector<Group>& groups, const std::string& what) {
+      ResultSink sink("", false, false);
+      return run_groups(so, groups, c->jobs, sink, what);
+    });
+    if (!advice) return kExitInterrupted;
+    const json& out = *advice;
     emit(out, c->json, [](const json& j) {
       fmt::print("smallest safe lambda for {} at n = {}: {:.3g} (law: threshold {:.3g} = c u S / tol, c = {:.2f} from double, x 2)\n",
                  j["scalar"].get<std::string>(), j["n"].get<long long>(), j["advised_lambda"].get<double>(), j["predicted_threshold"].get<double>(),
@@ -435,7 +353,7 @@ void register_advise(CLI::App& app, Registry& r) {
                  j["depth_lambda"] > j["advised_lambda"] ? " (the advised lambda is below what P_lambda* certifies cheaply; depth falls with lambda, E9)" : "");
       fmt::print("{}\n", j["reason"].get<std::string>());
     });
-    return study::advice_confirmed(passes, fails) ? kExitOk : kExitClaimFailed;
+    return out.at("confirmed").get<bool>() ? kExitOk : kExitClaimFailed;
   }});
 }
 }  // namespace otv::cli

@@ -13,8 +13,10 @@
 #include <thread>
 
 #include "cli/app_support.hpp"
+#include "study/claim_verdicts.hpp"
 #include "study/json_value.hpp"
 #include "cli/breakdown_sweep.hpp"
+#include "cli/result_file.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_audit.hpp"
@@ -26,7 +28,7 @@
 
 namespace otv::cli {
 
-using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
+using namespace otv::study;  // the JSON encoding of values and the claims' verdicts
 namespace {
 
 using nlohmann::json;

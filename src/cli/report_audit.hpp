@@ -1,7 +1,8 @@
 #pragma once
 // The standard audit behind otverify report: a fixed list of otverify commands
 // (each run as a child process with --json, so every figure carries the exact
-// command that regenerates it) and the verdicts drawn from their results.
+// command that regenerates it); the verdicts drawn from their results are the study
+// layer's (study/claim_verdicts.hpp).
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -49,10 +50,5 @@ nlohmann::json run_audit(const std::vector<AuditStep>& steps, const std::string&
 // (## R<k> in docs/construction.md), the single sources: id, title, summary and
 // the reproducer command(s) quoted in their text.
 nlohmann::json read_findings(const std::string& docs_dir);
-
-// The verdict table: one row per claim of the paper, from the step results and
-// the training ablation (null when absent; else objects 'engineered' and
-// 'plain', as otverify report checks when it reads the file).
-nlohmann::json audit_verdicts(const nlohmann::json& steps, const nlohmann::json& ablation);
 
 }  // namespace otv::cli

@@ -23,6 +23,27 @@ const std::vector<Claim>& paper_claims();
 // The claim with this id; throws std::out_of_range for an unknown id.
 const Claim& claim(std::string_view id);
 
+// The paper's printed sorting examples (Sec. 6, "Validations"), as printed.
+struct PrintedExample {
+  const char* id;
+  const char* x;
+  const char* y_paper;  // y_i = (i - 1)/n, the grid of the printed sorted list
+  const char* y_code;   // the released code's y_i = i - 1
+  const char* printed_output;
+};
+inline constexpr PrintedExample kPrintedExamples[] = {
+    {"n4", "0.5,0.75,0.25,0", "0,0.25,0.5,0.75", "0,1,2,3", "0.018,0.24,0.50,0.73"},
+    {"n8", "0.375,0.5,0.125,0.875,0.75,0.25,0,0.625", "0,0.125,0.25,0.375,0.5,0.625,0.75,0.875", "0,1,2,3,4,5,6,7",
+     "0.02,0.12,0.25,0.37,0.5,0.62,0.75,0.84"},
+};
+
+// Depth resolution of the printed-example scans (layers between readouts).
+inline constexpr long long kSortingScanStep = 50;
+
+// The constructions audited, in the report's order.
+inline constexpr const char* kVariants[] = {"paper", "notebook", "corrected", "relu-reset"};
+
+
 // The prompt-engineering claim (Sec. 6, Figure 4) decided on held-out instances
 // (sorted(x) != y) at one n, from per-seed sorting verdicts and the bootstrap
 // interval [ratio_lo, ratio_hi] of mean mse(plain) / mean mse(engineered):

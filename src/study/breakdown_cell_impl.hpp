@@ -1,15 +1,15 @@
 #pragma once
-// Definition of BreakdownCommands; included only by the generated instantiation units.
+// Definition of BreakdownCell; included only by the generated instantiation units.
 #include <chrono>
 #include <limits>
 
-#include "cli/breakdown_commands.hpp"
+#include "study/breakdown_cell.hpp"
 #include "otv/breakdown.hpp"
 #include "otv/depth_needed.hpp"
 
-namespace otv::cli {
+namespace otv::study {
 
-template <class Real> CellOutput BreakdownCommands<Real>::cell(const CellSpec& spec) {
+template <class Real> CellOutput BreakdownCell<Real>::cell(const CellSpec& spec) {
   using T = ScalarTraits<Real>;
   const auto start = std::chrono::steady_clock::now();
   const Instance<Real> inst = to_real<Real>(spec.instance);
@@ -47,7 +47,7 @@ template <class Real> CellOutput BreakdownCommands<Real>::cell(const CellSpec& s
   return o;
 }
 
-template <class Real> DepthOutput BreakdownCommands<Real>::depth(const DepthSpec& spec) {
+template <class Real> DepthOutput BreakdownCell<Real>::depth(const DepthSpec& spec) {
   using T = ScalarTraits<Real>;
   const auto start = std::chrono::steady_clock::now();
   const Instance<Real> inst = to_real<Real>(spec.cell.instance);
@@ -55,7 +55,7 @@ template <class Real> DepthOutput BreakdownCommands<Real>::depth(const DepthSpec
   Matrix<Real> log_plan(n, n);
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < n; ++j) log_plan(i, j) = parse_finite<Real>(spec.log_plan[static_cast<std::size_t>(i * n + j)]);
-  const DepthNeeded<Real> d = depth_needed<Real>(inst, parse_finite<Real>(spec.cell.lambda), parse_finite<Real>(spec.cell.gamma), spec.cell.variant,
+  const DepthNeeded<Real> d = otv::depth_needed<Real>(inst, parse_finite<Real>(spec.cell.lambda), parse_finite<Real>(spec.cell.gamma), spec.cell.variant,
                                                  spec.cell.softmax, log_plan, Real(spec.tolerance), spec.cap);
   const std::optional<Theorem2Bound>& t2 = d.theorem2;
   return {d.layers ? *d.layers : -1, T::to_double(d.distance), T::bits(),
@@ -63,4 +63,4 @@ template <class Real> DepthOutput BreakdownCommands<Real>::depth(const DepthSpec
           t2 ? std::optional<double>(std::exp(t2->log_r)) : std::nullopt, t2 ? std::optional<double>(t2->log10_min_layers) : std::nullopt};
 }
 
-}  // namespace otv::cli
+}  // namespace otv::study

@@ -1,0 +1,13 @@
+#include "study/breakdown_cell.hpp"
+
+namespace otv::study {
+
+CellOutput breakdown_cell(const ScalarSpec& scalar, const CellSpec& spec) {
+  return with_scalar(scalar, [&]<class Real>() { return BreakdownCell<Real>::cell(spec); });
+}
+
+DepthOutput depth_needed(const ScalarSpec& scalar, const DepthSpec& spec) {
+  return with_scalar(scalar, [&]<class Real>() { return BreakdownCell<Real>::depth(spec); });
+}
+
+}  // namespace otv::study

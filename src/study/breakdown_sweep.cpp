@@ -1,0 +1,676 @@
+#include "study/breakdown_sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "otv/exact_ot.hpp"
+#include "otv/scalar_registry.hpp"
+#include "study/breakdown_causes.hpp"
+#include "study/breakdown_reference.hpp"
+#include "study/breakdown_results.hpp"
+#include "study/forward_run.hpp"
+#include "study/json_value.hpp"
+#include "study/threshold_law.hpp"
+#include "study/threshold_search.hpp"
+
+namespace otv::study {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Non-finite metrics are spelled "nan", "inf", "-inf" (read back by metric()).
+json number(double x) { return json_number(x); }
+
+std::string decimal(double x) { return fmt::format("{:.17g}", x); }
+std::string softmax_name(Softmax s) { return s == Softmax::stable ? "stable" : "naive"; }
+
+InstanceText make_instance(const SweepOptions& o, long long n, std::uint64_t seed) {
+  return o.generator == "paper" ? paper_instance(static_cast<std::size_t>(n), seed) : uniform_instance(static_cast<std::size_t>(n), static_cast<std::size_t>(o.dimension), seed);
+}
+
+// E7's bounds on c = lambda* tol / (u S): at most 4 (the layer-1 error is at most
+// 4 u S / lambda: two roundings per term, two signs in the oscillation), at least 1/8
+// (half the smallest layer-1 constant, 0.15, E7 measured in float over layers 1-30).
+constexpr double kE7CLow = 1.0 / 8, kE7CHigh = 4;
+
+// Certified accuracy asked of P_lambda*, nats: far below any tolerance on the
+// distances (1e-2 by default), so the comparison's own error is negligible.
+constexpr double kOptimalTarget = 1e-20;
+
+OptimalPlan certified_plan(const OptimalPlanFn& optimal_plan, const InstanceText& text, const std::string& lambda) {
+  if (!optimal_plan) throw InputError("the grid map and the depth needed compare with the certified P_lambda*, which this caller does not provide");
+  return optimal_plan(text, lambda, kOptimalTarget);
+}
+
+unsigned bits_of(const std::string& scalar) {
+  return with_scalar(parse_scalar(scalar), []<class Real>() { return ScalarTraits<Real>::bits(); });
+}
+
+// The grid map's cells (grid and bisection), not the search's probes or depth lines.
+// Result lines written before the search existed carry no kind: they are all grid cells.
+bool is_map_cell(const json& c) {
+  const std::string kind = c.value("kind", std::string("grid"));
+  return kind == "grid" || kind == "bisect";
+}
+
+// A curve's cells sorted by decreasing lambda.
+std::map<std::string, std::vector<const json*>> curves_of(const std::vector<json>& results) {
+  std::map<std::string, std::vector<const json*>> curves;
+  for (const auto& c : results) curves[curve_key(c)].push_back(&c);
+  for (auto& [k, cells] : curves)
+    std::sort(cells.begin(), cells.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+  return curves;
+}
+
+// Index of the first cell (in decreasing lambda) for which fails(cell), or -1.
+template <class Pred> long long first_failure(const std::vector<const json*>& cells, Pred fails) {
+  for (std::size_t k = 0; k < cells.size(); ++k)
+    if (fails(*cells[k])) return static_cast<long long>(k);
+  return -1;
+}
+
+}  // namespace
+
+void SweepOptions::validate() const {
+  auto require = [](bool ok, const std::string& why) { if (!ok) throw InputError(why); };
+  require(std::isfinite(lambda_min) && std::isfinite(lambda_max) && lambda_min > 0 && lambda_min <= lambda_max,
+          "need 0 < --lambda-min <= --lambda-max, both finite");
+  require(points >= 1 && points <= 1000, "--points must be in [1, 1000]");
+  require(points > 1 || lambda_min == lambda_max, "--points 1 needs --lambda-min = --lambda-max");
+  for (long long n : ns) require(n >= 1 && n <= kMaxSweepN, fmt::format("every --n must be in [1, {}], got {}", kMaxSweepN, n));
+  require(layers >= 1 && layers <= 1000000, "--layers must be in [1, 1000000]");
+  require(generator == "paper" || generator == "uniform", "--generator must be paper or uniform");
+  require(seeds >= 1 && seeds <= 1000, "--instances must be in [1, 1000]");
+  require(std::isfinite(gamma_ratio) && gamma_ratio > 0, "--gamma-ratio must be positive and finite");
+  // Every cell's lambda and gamma = ratio x lambda must be normal numbers in every
+  // swept type (the cells run in child processes; refuse here, before --out).
+  for (const auto& s : scalars) {
+    const auto kind = parse_scalar(s).kind;
+    const bool is_float = kind == ScalarSpec::Kind::float_;
+    const double smallest = is_float ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
+    const double largest = is_float ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
+    for (const double v : {lambda_min, lambda_max, gamma_ratio * lambda_min, gamma_ratio * lambda_max})
+      require(v >= smallest && v <= largest,
+              fmt::format("lambda in [{:g}, {:g}] with gamma = {:g} x lambda is not representable in {} (normal range [{:g}, {:g}])", lambda_min,
+                          lambda_max, gamma_ratio, s, smallest, largest));
+  }
+  require(std::isfinite(tolerance) && tolerance > 0, "--tolerance must be positive and finite");
+  require(bisect_steps >= 0 && bisect_steps <= 20, "--bisect must be in [0, 20]");
+  require(!ns.empty() && !scalars.empty() && !softmax.empty(), "empty --n, --scalars or --softmax");
+}
+
+std::vector<Softmax> parse_softmax_modes(const std::vector<std::string>& names) {
+  std::vector<Softmax> modes;
+  for (const auto& m : names) modes.push_back(parse_softmax(m));
+  return modes;
+}
+
+void SweepOptions::validate_search() const {
+  for (const auto& h : holdout) parse_scalar(h);
+  if (!(resolution > 1 && resolution <= 10)) throw InputError("--resolution must be in (1, 10]");
+  // The depth needed is the search's; a grid map ignores --depth-min (its lambda range is its own).
+  if (search && !(depth_min > 0 && depth_min <= lambda_max)) throw InputError("need 0 < --depth-min <= --lambda-max");
+  if (depth_cap_n4 < 1 || depth_cap_n4 > kMaxLayers) throw InputError(fmt::format("--depth-cap must be in [1, {}]", kMaxLayers));
+}
+
+double canonical_lambda(double lambda) { return std::strtod(fmt::format("{:.6g}", lambda).c_str(), nullptr); }
+
+std::string cell_key(const SweepOptions& o, double lambda, long long n, std::uint64_t seed, const CellId& c) {
+  return fmt::format("lambda={:.6g},n={},seed={},scalar={},softmax={},variant={},layers={},generator={},gamma_ratio={}{}", lambda, n, seed,
+                     c.scalar, softmax_name(c.softmax), to_string(o.variant), o.layers, o.generator, o.gamma_ratio, o.search ? ",search" : "");
+}
+
+std::vector<Group> grid_groups(const SweepOptions& o) {
+  std::vector<CellId> cells;
+  for (const auto& s : o.scalars)
+    for (Softmax m : o.softmax) cells.push_back({s, m});
+  std::vector<Group> groups;
+  // Largest n first: the heaviest groups start first and balance the pool.
+  std::vector<long long> ns = o.ns;
+  std::sort(ns.rbegin(), ns.rend());
+  for (long long n : ns)
+    for (long long k = 0; k < o.points; ++k) {
+      const double t = o.points == 1 ? 0.0 : static_cast<double>(k) / static_cast<double>(o.points - 1);
+      const double lambda = canonical_lambda(o.lambda_max * std::pow(o.lambda_min / o.lambda_max, t));
+      for (long long s = 1; s <= o.seeds; ++s) groups.push_back({lambda, n, static_cast<std::uint64_t>(s), "grid", cells});
+    }
+  return groups;
+}
+
+std::string group_to_text(const Group& g) {
+  json cells = json::array();
+  for (const auto& c : g.cells) cells.push_back({c.scalar, softmax_name(c.softmax)});
+  return json{{"lambda", g.lambda}, {"n", g.n}, {"seed", g.seed}, {"kind", g.kind}, {"cells", cells}}.dump();
+}
+
+Group group_from_text(const std::string& text) {
+  const json j = json::parse(text);
+  Group g{j.at("lambda").get<double>(), j.at("n").get<long long>(), j.at("seed").get<std::uint64_t>(), j.at("kind").get<std::string>(), {}};
+  for (const auto& c : j.at("cells"))
+    g.cells.push_back({c.at(0).get<std::string>(), c.at(1).get<std::string>() == "stable" ? Softmax::stable : Softmax::naive});
+  return g;
+}
+
+namespace {
+// Seconds per cell per layer per n^2 relative to double, from the default sweep (n = 64):
+// float 0.8, long double 5.8, float128 62, mpfr:128 82, the mpfr reference ladder (160 and
+// 320 bits) 240. MPFR's cost grows about linearly in the bits above 128.
+double relative_cost(const ScalarSpec& s) {
+  switch (s.kind) {
+    case ScalarSpec::Kind::float_:
+    case ScalarSpec::Kind::double_: return 1;
+    case ScalarSpec::Kind::long_double: return 6;
+    case ScalarSpec::Kind::float128: return 60;
+    case ScalarSpec::Kind::bin_float_50: return 100;
+    case ScalarSpec::Kind::bin_float_100: return 200;
+    case ScalarSpec::Kind::mpfr: return 80 * std::max(1.0, s.bits / 128.0);
+    case ScalarSpec::Kind::mpfi: return 160 * std::max(1.0, s.bits / 128.0);
+  }
+  return 1;
+}
+}  // namespace
+
+double estimated_cost(const SweepOptions& o, const Group& g) {
+  unsigned p_max = 0;
+  double cells = 0;
+  for (const auto& c : g.cells) {
+    p_max = std::max(p_max, bits_of(c.scalar));
+    cells += relative_cost(parse_scalar(c.scalar));
+  }
+  // The reference ladder runs at least two rungs: p_max + 32 bits and twice that.
+  const double reference = relative_cost({ScalarSpec::Kind::mpfr, p_max + 32}) + relative_cost({ScalarSpec::Kind::mpfr, 2 * (p_max + 32)});
+  return static_cast<double>(o.layers) * static_cast<double>(g.n * g.n) * (reference + cells);
+}
+
+namespace {
+
+std::string depth_key(const SweepOptions& o, double lambda, long long n, std::uint64_t seed) {
+  return fmt::format("depth,lambda={:.6g},n={},seed={},variant={},generator={},gamma_ratio={},tolerance={:g},cap={}", lambda, n, seed,
+                     to_string(o.variant), o.generator, o.gamma_ratio, o.tolerance, depth_cap(o, n));
+}
+
+// Depth needed in exact arithmetic (E9): P_lambda* certified, then one mpfr forward pass
+// stopped at the first layer within the tolerance. The pass runs at
+// log2(S / (lambda tol)) + 64 bits (at least 128): its rounding, u S / lambda per
+// layer, stays 2^-64 of the tolerance over any cap below 2^40 layers.
+json depth_line(const SweepOptions& o, const Group& g, const InstanceText& text, CellSpec spec, double s_max, const OptimalPlanFn& optimal_plan) {
+  const OptimalPlan optimal = certified_plan(optimal_plan, text, spec.lambda);
+  const long long cap = depth_cap(o, g.n);
+  const unsigned bits = static_cast<unsigned>(std::max(128.0, std::ceil(std::log2(s_max / (g.lambda * o.tolerance))) + 64));
+  const DepthOutput d = depth_needed({ScalarSpec::Kind::mpfr, bits}, {spec, optimal.log_plan, o.tolerance, cap});
+  return {{"key", depth_key(o, g.lambda, g.n, g.seed)},
+          {"kind", "depth"}, {"lambda", g.lambda}, {"n", g.n}, {"seed", g.seed}, {"generator", o.generator}, {"variant", to_string(o.variant)},
+          {"gamma_ratio", o.gamma_ratio}, {"layers", cap}, {"scalar", fmt::format("mpfr:{}", bits)}, {"softmax", "stable"}, {"tolerance", o.tolerance},
+          {"layers_needed", d.layers}, {"distance", number(d.distance)}, {"bits", d.bits}, {"squared_norm_max", s_max},
+          {"optimal", optimal.summary}, {"seconds", d.seconds},
+          {"theorem2_r", d.theorem2_r ? json(*d.theorem2_r) : json(nullptr)},
+          {"theorem2_log10_min_layers", d.theorem2_log10_min_layers ? json(*d.theorem2_log10_min_layers) : json(nullptr)}};
+}
+
+}  // namespace
+
+long long depth_cap(const SweepOptions& o, long long n) { return std::max<long long>(1, o.depth_cap_n4 * 16 / (n * n)); }
+
+void run_group(const SweepOptions& o, const Group& g, const OptimalPlanFn& optimal_plan, const std::function<void(const json&)>& emit) {
+  const InstanceText text = make_instance(o, g.n, g.seed);
+  const Instance<double> inst = to_real<double>(text);
+  const Matrix<double> C = cost_matrix<double>(inst);
+  const double lambda = g.lambda;
+  CellSpec spec{text, decimal(lambda), decimal(o.gamma_ratio * lambda), o.layers, o.variant, Softmax::stable};
+  double s_max = 0;  // max_ij |x_i|^2 + |y_j|^2 (the expanded distance's terms)
+  for (Eigen::Index i = 0; i < C.rows(); ++i)
+    for (Eigen::Index j = 0; j < C.cols(); ++j) s_max = std::max(s_max, inst.x.row(i).squaredNorm() + inst.y.row(j).squaredNorm());
+  if (g.kind == "depth") {
+    emit(depth_line(o, g, text, spec, s_max, optimal_plan));
+    return;
+  }
+
+  // P_lambda* for the decimals the cells parse, certified in the Hilbert metric (E8).
+  // The numeric search compares with exact arithmetic alone: far below the types'
+  // thresholds P_lambda* needs log2(1/mu) ~ gap / (2 lambda ln 2) bits (E8), out of reach.
+  const bool numeric_only = g.kind == "search";
+  OptimalPlan optimal;
+  if (!numeric_only) optimal = certified_plan(optimal_plan, text, spec.lambda);
+  const Matrix<double> sorted = transported_x<double>(inst, exact_ot<double>(inst));
+  std::vector<double> sorted_x(sorted.data(), sorted.data() + sorted.rows());
+  const double c_max = C.maxCoeff();
+
+  unsigned p_max = 0;
+  for (const auto& c : g.cells) p_max = std::max(p_max, bits_of(c.scalar));
+  const Ladder<CellOutput> ladder = breakdown_reference(spec, p_max);  // softmax mode is immaterial in exact arithmetic
+  const CellOutput& ref = ladder.top().result;
+  const unsigned distance_bits = std::max(optimal.bits, ref.bits);
+  const double ref_distance = numeric_only ? kInf : distance_to(ref.final_scores, optimal.log_plan, distance_bits);
+  const double ref_readout = readout_error(ref, sorted_x);
+  const json reference = {{"bits", ref.bits}, {"settled", ladder.settled}, {"ladder", reference_ladder_json(ladder)}};
+
+  for (const auto& c : g.cells) {
+    spec.softmax = c.softmax;
+    const CellOutput out = breakdown_cell(parse_scalar(c.scalar), spec);
+    const Difference d = difference(out, ref, ref.bits);
+    double u_scale = 0;
+    for (const auto* col : {&ref.u, &ref.v})
+      for (const auto& s : *col) u_scale = std::max(u_scale, std::abs(std::strtod(s.c_str(), nullptr)));
+    const double uv_error = std::max(d.u, d.v);
+    const double rel = u_scale > 0 ? uv_error / u_scale : uv_error;
+    const double correct_bits = rel > 0 ? std::clamp(-std::log2(rel), 0.0, static_cast<double>(out.bits)) : out.bits;
+    json exceptions = nullptr;
+    if (out.exceptions_recorded)
+      exceptions = {{"overflow", out.overflow}, {"underflow", out.underflow}, {"invalid", out.invalid}, {"divide_by_zero", out.divide_by_zero}};
+    json result = {{"key", cell_key(o, lambda, g.n, g.seed, c)},
+          {"kind", g.kind},
+          {"lambda", lambda},
+          {"gamma", o.gamma_ratio * lambda},
+          {"gamma_ratio", o.gamma_ratio},
+          {"n", g.n},
+          {"seed", g.seed},
+          {"generator", o.generator},
+          {"variant", to_string(o.variant)},
+          {"layers", o.layers},
+          {"scalar", c.scalar},
+          {"bits", out.bits},
+          {"unit_roundoff", out.unit_roundoff},
+          {"softmax", softmax_name(c.softmax)},
+          {"exp", exp_method_name(exp_method())},
+          {"numeric_error", number(d.final_scores)},
+          {"numeric_error_layer1", number(d.first_scores)},
+          {"uv_abs_error", number(uv_error)},
+          {"uv_rel_error", number(rel)},
+          {"correct_bits", std::isfinite(rel) ? json(correct_bits) : json(0.0)},
+          {"bits_lost", std::isfinite(rel) ? json(out.bits - correct_bits) : json(out.bits)},
+          {"distance_to_optimal", numeric_only ? json(nullptr) : number(distance_to(out.final_scores, optimal.log_plan, distance_bits))},
+          {"reference_distance_to_optimal", number(ref_distance)},
+          {"readout_error", number(readout_error(out, sorted_x))},
+          {"reference_readout_error", number(ref_readout)},
+          {"nan_entries", out.nan_entries},
+          {"inf_entries", out.inf_entries},
+          {"first_nonfinite_layer", out.first_nonfinite_layer < 0 ? json(nullptr) : json(out.first_nonfinite_layer)},
+          {"underflowed_rows", out.underflowed_rows},
+          {"min_exp_argument", number(out.min_exp_argument)},
+          {"max_exp_argument", number(out.max_exp_argument)},
+          {"log_max_finite", number(out.log_max_finite)},
+          {"log_min_normal", number(out.log_min_normal)},
+          {"exceptions", exceptions},
+          {"cost_max", c_max},
+          {"squared_norm_max", s_max},
+          {"reference", reference},
+          {"optimal", numeric_only ? json{{"method", "not computed (numeric search)"}, {"converged", false}, {"hilbert_bound", nullptr}}
+                                   : optimal.summary},
+          {"seconds", out.seconds}};
+    if (numeric_only) {
+      const bool held_out = std::find(o.holdout.begin(), o.holdout.end(), c.scalar) != o.holdout.end();
+      result["search"] = {{"start", o.lambda_max}, {"resolution", o.resolution}, {"holdout", held_out}};
+    }
+    emit(result);
+  }
+}
+
+std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<json>& results) {
+  std::vector<json> mine;
+  for (const auto& c : results)
+    if (is_map_cell(c) && c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio)
+      mine.push_back(c);
+  std::set<std::string> have;
+  for (const auto& c : mine) have.insert(c["key"].get<std::string>());
+  std::vector<Group> groups;
+  for (const auto& [key, cells] : curves_of(mine)) {
+    const long long k = first_failure(cells, [&](const json& c) { return cell_fails(c, o.tolerance); });
+    if (k <= 0) continue;  // no failure, or failing already at the largest lambda
+    const double lo = (*cells[k])["lambda"], hi = (*cells[k - 1])["lambda"];
+    const double mid = canonical_lambda(std::sqrt(lo * hi));
+    if (!(mid > lo && mid < hi)) continue;  // bracket below the key resolution
+    const json& c = *cells[k];
+    const CellId id{c["scalar"], parse_softmax(c["softmax"])};
+    const std::uint64_t seed = c["seed"];
+    if (have.count(cell_key(o, mid, c["n"], seed, id))) continue;
+    // Curves with the same bracket share the midpoint, hence one reference.
+    const long long n = c["n"];
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.lambda == mid && g.n == n && g.seed == seed; });
+    if (same != groups.end()) same->cells.push_back(id);
+    else groups.push_back({mid, n, seed, "bisect", {id}});
+  }
+  return groups;
+}
+
+json thresholds(const std::vector<json>& all, double tolerance) {
+  json out = json::array();
+  std::vector<json> results;  // the grid map's cells (the search's are summarised by search_summary)
+  std::copy_if(all.begin(), all.end(), std::back_inserter(results), is_map_cell);
+  for (const auto& [key, cells] : curves_of(results)) {
+    const json& any = *cells.front();
+    json t = {{"n", any["n"]}, {"scalar", any["scalar"]}, {"softmax", any["softmax"]}, {"seed", any["seed"]}, {"variant", any["variant"]},
+              {"layers", any["layers"]}, {"generator", any["generator"]}, {"gamma_ratio", any["gamma_ratio"]}, {"tolerance", tolerance},
+              {"cells", cells.size()}};
+    const long long k = first_failure(cells, [&](const json& c) { return cell_fails(c, tolerance); });
+    if (k < 0) {
+      t["lambda_star"] = nullptr;
+      t["status"] = fmt::format("no breakdown down to lambda = {:.3g}", cells.back()->at("lambda").get<double>());
+    } else {
+      const json& f = *cells[k];
+      t["lambda_star"] = f["lambda"];
+      t["passes_at"] = k > 0 ? (*cells[k - 1])["lambda"] : json(nullptr);
+      t["status"] = k > 0 ? "bracketed" : "fails at the largest lambda";
+      t["cause"] = cell_cause(f, tolerance);
+      t["evidence"] = {{"distance_to_optimal", f["distance_to_optimal"]}, {"numeric_error", f["numeric_error"]},
+                       {"numeric_error_layer1", f["numeric_error_layer1"]}, {"reference_distance_to_optimal", f["reference_distance_to_optimal"]},
+                       {"nan_entries", f["nan_entries"]}, {"inf_entries", f["inf_entries"]}, {"underflowed_rows", f["underflowed_rows"]},
+                       {"max_exp_argument", f["max_exp_argument"]}, {"min_exp_argument", f["min_exp_argument"]}, {"exceptions", f["exceptions"]},
+                       {"correct_bits", f["correct_bits"]}, {"optimal_hilbert_bound", f.at("optimal").at("hilbert_bound")}};
+    }
+    // The numeric-only threshold: the first lambda where the distance to the
+    // exact-arithmetic reference (rounding alone) exceeds the tolerance.
+    const long long kn = first_failure(cells, [&](const json& c) { return numeric_fails(c, tolerance); });
+    t["lambda_star_numeric"] = kn < 0 ? json(nullptr) : (*cells[kn])["lambda"];
+    // Where the IEEE underflow flag is first raised (hardware types).
+    const long long ku = first_failure(cells, [](const json& c) { return !c["exceptions"].is_null() && c["exceptions"]["underflow"].get<bool>(); });
+    t["lambda_underflow_onset"] = ku < 0 ? json(nullptr) : (*cells[ku])["lambda"];
+    t["cost_max"] = any["cost_max"];
+    t["squared_norm_max"] = any["squared_norm_max"];
+    t["log_min_normal"] = any["log_min_normal"];
+    t["unit_roundoff"] = any["unit_roundoff"];
+    out.push_back(t);
+  }
+  return out;
+}
+
+
+double search_floor(const std::string& scalar, double gamma_ratio) {
+  const double smallest = parse_scalar(scalar).kind == ScalarSpec::Kind::float_ ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
+  return canonical_lambda(smallest / std::min(1.0, gamma_ratio) * 1.01);  // 1.01: the 6-digit key must not round below the normal range
+}
+
+namespace {
+
+struct SearchCurve {
+  long long n;
+  std::uint64_t seed;
+  CellId cell;
+};
+
+std::vector<SearchCurve> search_curves(const SweepOptions& o) {
+  std::vector<std::string> scalars = o.scalars;
+  scalars.insert(scalars.end(), o.holdout.begin(), o.holdout.end());
+  // By precision, then name: the order (and so the summary) does not depend on how the
+  // types were listed, so `merge` of a result file reproduces it.
+  std::sort(scalars.begin(), scalars.end(), [](const std::string& a, const std::string& b) {
+    return std::make_pair(bits_of(a), a) < std::make_pair(bits_of(b), b);
+  });
+  std::vector<long long> ns = o.ns;
+  std::sort(ns.rbegin(), ns.rend());  // largest n first (the heaviest groups)
+  std::vector<SearchCurve> curves;
+  for (long long n : ns)
+    for (long long seed = 1; seed <= o.seeds; ++seed)
+      for (const auto& s : scalars)
+        for (Softmax m : o.softmax) curves.push_back({n, static_cast<std::uint64_t>(seed), {s, m}});
+  return curves;
+}
+
+bool on_curve(const json& c, const SweepOptions& o, const SearchCurve& k) {
+  return c["kind"] == "search" && c["n"] == k.n && c["seed"] == k.seed && c["scalar"] == k.cell.scalar && c["softmax"] == softmax_name(k.cell.softmax) &&
+         c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio;
+}
+
+std::vector<const json*> cells_on(const std::vector<json>& results, const SweepOptions& o, const SearchCurve& k) {
+  std::vector<const json*> cells;
+  for (const auto& c : results)
+    if (on_curve(c, o, k)) cells.push_back(&c);
+  std::sort(cells.begin(), cells.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+  return cells;
+}
+
+study::SearchStep search_step(const std::vector<const json*>& cells, const SweepOptions& o, const std::string& scalar) {
+  std::vector<study::Probe> probes;
+  for (const json* c : cells) probes.push_back({(*c)["lambda"].get<double>(), numeric_fails(*c, o.tolerance)});
+  return study::next_probe(probes, {o.lambda_max, search_floor(scalar, o.gamma_ratio), o.resolution}, canonical_lambda);
+}
+
+// The largest probed lambda at most `below` at which pred holds, or null (probe resolution:
+// below lambda* the probes are the galloping ones, decades apart).
+template <class Pred> json onset(const std::vector<const json*>& cells, Pred pred, double below = kInf) {
+  for (const json* c : cells)
+    if ((*c)["lambda"].get<double>() <= below && pred(*c)) return (*c)["lambda"];
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<SweepOptions> search_options_of(const std::vector<json>& results, double tolerance) {
+  std::optional<SweepOptions> o;
+  std::set<long long> ns;
+  std::set<std::string> scalars, holdout;
+  std::set<std::string> modes;
+  for (const auto& c : results) {
+    if (c["kind"] != "search") continue;
+    if (!o) {
+      o.emplace();
+      o->search = true;
+      o->tolerance = tolerance;
+      o->lambda_max = c.at("search").at("start").get<double>();
+      o->resolution = c.at("search").at("resolution").get<double>();
+      o->variant = parse_variant(c["variant"].get<std::string>());
+      o->layers = c["layers"];
+      o->generator = c["generator"];
+      o->gamma_ratio = c["gamma_ratio"];
+      o->seeds = 0;
+    }
+    ns.insert(c["n"].get<long long>());
+    (c.at("search").at("holdout").get<bool>() ? holdout : scalars).insert(c["scalar"].get<std::string>());
+    modes.insert(c["softmax"].get<std::string>());
+    o->seeds = std::max<long long>(o->seeds, c["seed"].get<long long>());
+  }
+  if (o) {
+    o->ns.assign(ns.begin(), ns.end());
+    o->scalars.assign(scalars.begin(), scalars.end());
+    o->holdout.assign(holdout.begin(), holdout.end());
+    o->softmax.clear();
+    for (const auto& m : modes) o->softmax.push_back(parse_softmax(m));
+  }
+  return o;
+}
+
+std::vector<Group> search_groups(const SweepOptions& o, const std::vector<json>& results, long long index, long long count) {
+  std::vector<Group> groups;
+  const auto curves = search_curves(o);
+  for (std::size_t k = 0; k < curves.size(); ++k) {
+    if (static_cast<long long>(k) % count != index) continue;
+    const SearchCurve& curve = curves[k];
+    const study::SearchStep step = search_step(cells_on(results, o, curve), o, curve.cell.scalar);
+    if (step.status != study::SearchStatus::probing) continue;
+    const double lambda = *step.next;
+    // Curves of one type probing the same lambda (its softmax modes) share one group, hence
+    // one reference; other types get their own, at their own precision (p + 32 bits).
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.lambda == lambda && g.n == curve.n && g.seed == curve.seed && g.cells.front().scalar == curve.cell.scalar;
+    });
+    if (same != groups.end()) same->cells.push_back(curve.cell);
+    else groups.push_back({lambda, curve.n, curve.seed, "search", {curve.cell}});
+  }
+  return groups;
+}
+
+json search_summary(const std::vector<json>& results, const SweepOptions& o) {
+  json curves = json::array();
+  std::map<std::string, std::vector<study::ThresholdPoint>> fit_points;  // per (n, softmax)
+  for (const auto& curve : search_curves(o)) {
+    const auto cells = cells_on(results, o, curve);
+    if (cells.empty()) continue;
+    const study::SearchStep step = search_step(cells, o, curve.cell.scalar);
+    const json& any = *cells.front();
+    const bool holdout = std::find(o.holdout.begin(), o.holdout.end(), curve.cell.scalar) != o.holdout.end();
+    const double u = any["unit_roundoff"], s_max = any["squared_norm_max"];
+    json t = {{"n", curve.n}, {"scalar", curve.cell.scalar}, {"softmax", softmax_name(curve.cell.softmax)}, {"seed", curve.seed},
+              {"layers", o.layers}, {"tolerance", o.tolerance}, {"bits", any["bits"]}, {"unit_roundoff", u}, {"squared_norm_max", s_max},
+              {"holdout", holdout}, {"probes", cells.size()}, {"status", study::to_string(step.status)},
+              {"floor", search_floor(curve.cell.scalar, o.gamma_ratio)},
+              {"lambda_star_numeric", step.lambda_star ? json(*step.lambda_star) : json(nullptr)},
+              {"passes_at", step.passes_at ? json(*step.passes_at) : json(nullptr)},
+              {"e7_lambda_c", u * s_max / o.tolerance}};
+    if (step.lambda_star) {
+      const json& f = **std::find_if(cells.begin(), cells.end(), [&](const json* c) { return (*c)["lambda"] == *step.lambda_star; });
+      t["c"] = *step.lambda_star * o.tolerance / (u * s_max);
+      t["cause"] = numeric_cause(f);
+      t["evidence"] = {{"numeric_error", f["numeric_error"]}, {"numeric_error_layer1", f["numeric_error_layer1"]}, {"correct_bits", f["correct_bits"]},
+                       {"nan_entries", f["nan_entries"]}, {"inf_entries", f["inf_entries"]}, {"underflowed_rows", f["underflowed_rows"]},
+                       {"min_exp_argument", f["min_exp_argument"]}, {"max_exp_argument", f["max_exp_argument"]},
+                       {"log_min_normal", f["log_min_normal"]}, {"log_max_finite", f["log_max_finite"]}, {"exceptions", f["exceptions"]},
+                       {"reference", f["reference"]}};
+      if (step.status == study::SearchStatus::bracketed && !holdout)
+        fit_points[fmt::format("{}|{}", curve.n, softmax_name(curve.cell.softmax))].push_back({u, *step.lambda_star, s_max, o.tolerance});
+    }
+    // What begins as lambda shrinks: exp's underflow (E5, harmless, over all probes) and,
+    // at or below lambda*, the failures that follow it -- a data row of the pattern all
+    // zero, non-finite entries, a readout off by half a grid step, u and v with no correct bit.
+    const double below = step.lambda_star ? *step.lambda_star : kInf;
+    t["onsets"] = {{"exp_underflow", onset(cells, [](const json& c) { return metric(c, "min_exp_argument") < metric(c, "log_min_normal"); })},
+                   {"underflow_flag", onset(cells, [](const json& c) { return !c["exceptions"].is_null() && c["exceptions"]["underflow"].get<bool>(); })},
+                   {"row_underflow", onset(cells, [](const json& c) { return c["underflowed_rows"].get<long long>() > 0; }, below)},
+                   {"non_finite", onset(cells, [](const json& c) { return nonfinite(c); }, below)},
+                   {"readout_wrong", onset(cells, [&](const json& c) { return !(metric(c, "readout_error") < 0.5 / static_cast<double>(curve.n)); }, below)},
+                   {"no_correct_bits", onset(cells, [](const json& c) { return c["correct_bits"].get<double>() <= 0; }, below)}};
+    curves.push_back(t);
+  }
+  json laws = json::array();
+  for (const auto& [key, points] : fit_points) {
+    const auto bar = key.find('|');
+    json l = {{"n", std::stoll(key.substr(0, bar))}, {"softmax", key.substr(bar + 1)}, {"points", points.size()}};
+    const auto law = study::fit_threshold_law(points);
+    if (!law) {
+      l["fit"] = nullptr;
+      laws.push_back(l);
+      continue;
+    }
+    std::vector<double> us;
+    for (const auto& p : points) us.push_back(p.unit_roundoff);
+    const study::LawBounds b = study::law_bounds(us, kE7CLow, kE7CHigh);
+    l["slope"] = law->fit.slope;
+    l["slope_stderr"] = law->fit.slope_stderr ? json(*law->fit.slope_stderr) : json(nullptr);
+    l["intercept"] = law->fit.intercept;
+    l["max_abs_residual_decades"] = law->fit.max_abs_residual;
+    l["c"] = {{"geometric_mean", law->c_geometric_mean}, {"min", law->c_min}, {"max", law->c_max}};
+    l["e7_bounds"] = {{"slope", {b.slope_low, b.slope_high}}, {"c", {b.c_low, b.c_high}}};
+    l["within_e7_bounds"] = law->fit.slope >= b.slope_low && law->fit.slope <= b.slope_high && law->c_min >= b.c_low && law->c_max <= b.c_high;
+    json predictions = json::array();
+    for (const auto& t : curves)
+      if (t["holdout"] == true && t["n"] == l["n"] && t["softmax"] == l["softmax"])
+        predictions.push_back({{"scalar", t["scalar"]}, {"predicted", law->predict(t["unit_roundoff"].get<double>())}, {"measured", t["lambda_star_numeric"]},
+                               {"passes_at", t["passes_at"]}});
+    l["holdout"] = predictions;
+    laws.push_back(l);
+  }
+  return {{"curves", curves}, {"laws", laws}, {"resolution", o.resolution}, {"start", o.lambda_max}};
+}
+
+std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<json>& results, long long index, long long count) {
+  std::set<std::string> have;
+  for (const auto& c : results)
+    if (c["kind"] == "depth") have.insert(c["key"].get<std::string>());
+  std::vector<Group> groups;
+  long long k = 0;
+  for (long long n : o.ns)
+    for (long long seed = 1; seed <= o.seeds; ++seed)
+      for (long long half = 0;; ++half) {
+        const double lambda = canonical_lambda(o.lambda_max * std::pow(10.0, -0.5 * static_cast<double>(half)));
+        if (lambda < o.depth_min * (1 - 1e-9)) break;
+        if (k++ % count != index || have.count(depth_key(o, lambda, n, static_cast<std::uint64_t>(seed)))) continue;
+        // The cell names the arithmetic for the cost estimate only; depth_line picks the bits.
+        groups.push_back({lambda, n, static_cast<std::uint64_t>(seed), "depth", {{"mpfr:128", Softmax::stable}}});
+      }
+  return groups;
+}
+
+json depth_summary(const std::vector<json>& results) {
+  std::map<long long, std::vector<const json*>> by_n;
+  for (const auto& c : results)
+    if (c["kind"] == "depth") by_n[c["n"].get<long long>()].push_back(&c);
+  json out = json::array();
+  for (auto& [n, lines] : by_n) {
+    std::sort(lines.begin(), lines.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+    json points = json::array();
+    std::vector<double> x, y;
+    long long beyond_cap = 0;
+    for (const json* l : lines) {
+      const long long needed = (*l)["layers_needed"];
+      points.push_back({{"lambda", (*l)["lambda"]}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"cap", (*l)["layers"]},
+                        {"distance", (*l)["distance"]}, {"optimal_bits", (*l)["optimal"]["bits"]}, {"optimal_converged", (*l)["optimal"]["converged"]},
+                        {"bits", (*l)["bits"]}, {"seconds", (*l)["seconds"]},
+                        {"theorem2_r", l->value("theorem2_r", json(nullptr))},
+                        {"theorem2_log10_min_layers", l->value("theorem2_log10_min_layers", json(nullptr))}});
+      if (needed < 0) ++beyond_cap;
+      if (needed >= 1) x.push_back(-std::log10((*l)["lambda"].get<double>())), y.push_back(std::log10(static_cast<double>(needed)));
+    }
+    json t = {{"n", n}, {"points", points}, {"beyond_cap", beyond_cap}};
+    if (const auto fit = study::fit_line(x, y))
+      t["fit"] = {{"slope", fit->slope}, {"slope_stderr", fit->slope_stderr ? json(*fit->slope_stderr) : json(nullptr)}, {"intercept", fit->intercept},
+                  {"points", fit->points}, {"max_abs_residual_decades", fit->max_abs_residual}};
+    else
+      t["fit"] = nullptr;
+    out.push_back(t);
+  }
+  return out;
+}
+
+}  // namespace otv::study
+
+namespace otv::study {
+
+std::vector<json> run_groups_here(const SweepOptions& o, const std::vector<Group>& groups, const OptimalPlanFn& optimal_plan,
+                                  const std::function<void(const json&)>& after_cell) {
+  std::vector<json> lines;
+  for (const auto& g : groups)
+    run_group(o, g, optimal_plan, [&](const json& line) {
+      lines.push_back(line);
+      if (after_cell) after_cell(line);
+    });
+  return lines;
+}
+
+bool run_sweep(const SweepOptions& o, const SweepShard& shard, std::vector<json>& results, const GroupRunner& run) {
+  auto add = [&](const std::vector<Group>& groups, const std::string& what) {
+    const auto lines = run(o, groups, what);
+    if (lines) results.insert(results.end(), lines->begin(), lines->end());
+    return lines.has_value();
+  };
+  bool complete = true;
+  // The search: each round probes the next lambda of every unfinished curve (a
+  // shard runs its own curves to the end; results so far continue the search).
+  for (long long round = 1; complete && o.search; ++round) {
+    const auto groups = search_groups(o, results, shard.index, shard.count);
+    if (groups.empty()) break;
+    complete = add(groups, fmt::format("search round {}", round));
+  }
+  if (const auto groups = o.search && o.depth ? depth_groups(o, results, shard.index, shard.count) : std::vector<Group>{}; complete && !groups.empty())
+    complete = add(groups, "depth needed");
+  std::set<std::string> have;
+  for (const auto& c : results) have.insert(c.at("key").get<std::string>());
+  std::vector<Group> grid;
+  const auto all = o.search ? std::vector<Group>{} : grid_groups(o);
+  for (std::size_t k = 0; k < all.size(); ++k)
+    if (static_cast<long long>(k) % shard.count == shard.index) grid.push_back(all[k]);
+  // The cells already in the results (resume) are not run again.
+  for (auto& g : grid) std::erase_if(g.cells, [&](const CellId& c) { return have.count(cell_key(o, g.lambda, g.n, g.seed, c)) > 0; });
+  std::erase_if(grid, [](const Group& g) { return g.cells.empty(); });
+  if (complete && !grid.empty()) complete = add(grid, "breakdown grid");
+  for (long long round = 0; complete && !o.search && shard.whole && round < o.bisect_steps; ++round) {
+    const auto groups = bisection_groups(o, results);
+    if (groups.empty()) break;
+    complete = add(groups, fmt::format("bisection {}/{}", round + 1, o.bisect_steps));
+  }
+  return complete;
+}
+
+json breakdown_summary(const std::vector<json>& results, const SweepOptions& o) {
+  json s = {{"cells", results.size()}, {"tolerance", o.tolerance}, {"thresholds", thresholds(results, o.tolerance)}};
+  if (o.search) s["search"] = search_summary(results, o);
+  if (o.search) s["depth"] = depth_summary(results);
+  return s;
+}
+
+}  // namespace otv::study

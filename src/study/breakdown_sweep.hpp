@@ -1,0 +1,182 @@
+#pragma once
+// The breakdown study behind otverify breakdown, merge and advise: the sweep over
+// (lambda, n, scalar, softmax, seed) as groups of cells, each cell's metrics against
+// the precision-ladder reference (study/breakdown_reference.hpp) and the certified
+// P_lambda*, the thresholds lambda* with their causes (study/breakdown_causes.hpp),
+// the numeric threshold search with its law (E7), and the depth needed (E9)
+// (docs/error-model.md). Result lines are JSON objects (study/breakdown_results.hpp).
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "otv/construction.hpp"
+#include "otv/instance.hpp"
+#include "otv/transformer.hpp"
+
+namespace otv::study {
+
+inline constexpr long long kMaxSweepN = 4096;
+
+// The search's first probe unless --lambda-max says otherwise: off the powers of ten, where
+// 1/lambda is an integer, exact in binary, and with the paper's dyadic data (i/n, n a power
+// of 2) the scores round atypically little -- a probe at 1e-6 passes where 9.65e-7 and 7e-6
+// fail (float, n = 16).
+inline constexpr double kSearchStart = 0.9;
+
+struct SweepOptions {
+  double lambda_min = 1e-5, lambda_max = 1;
+  long long points = 30;
+  std::vector<long long> ns{4, 16, 64};
+  std::vector<std::string> scalars{"float", "double", "long-double", "float128", "mpfr:128"};
+  std::vector<Softmax> softmax{Softmax::stable, Softmax::naive};
+  long long layers = 100;
+  Variant variant = Variant::paper;
+  std::string generator = "paper";  // paper (d = 1) | uniform
+  long long dimension = 1;          // of the uniform generator's points
+  long long seeds = 1;
+  double gamma_ratio = 2;   // gamma = gamma_ratio * lambda (Sec. 6: 0.01 / 0.005)
+  double tolerance = 1e-2;  // on Hilbert distances of the head-1 pattern, in nats
+  long long bisect_steps = 3;
+  // The numeric threshold search (otv::study::next_probe): on unless a range
+  // (--lambda-min, --lambda-max, --points) asks for the grid map; its cells skip
+  // P_lambda* and compare with the exact-arithmetic reference alone.
+  bool search = false;
+  double resolution = 1.05;  // bracket ratio at which the bisection stops
+  std::vector<std::string> holdout;  // searched, left out of the law's fit, predicted from it
+  // Depth needed in exact arithmetic (search only): lambda from lambda_max down to depth_min
+  // by half decades, capped at depth_cap_n4 x 16 / n^2 layers (1e6 at n = 4, 62500 at n = 16).
+  bool depth = true;
+  double depth_min = 1e-5;
+  long long depth_cap_n4 = 1000000;
+
+  // Checks the ranges (every lambda and gamma normal in every type); throws InputError
+  // with the CLI's one-line messages.
+  void validate() const;
+  // The search's own ranges (resolution, depth_min, depth_cap_n4) and holdout types, checked before validate().
+  void validate_search() const;
+};
+
+// Softmax modes by name ("stable", "naive"); InputError for another name.
+std::vector<Softmax> parse_softmax_modes(const std::vector<std::string>& names);
+
+// A group shares one instance and one reference: (lambda, n, seed) and the
+// (scalar, softmax) cells computed against it.
+struct CellId {
+  std::string scalar;
+  Softmax softmax;
+};
+struct Group {
+  double lambda;
+  long long n;
+  std::uint64_t seed;
+  std::string kind;  // grid | bisect | search | depth
+  std::vector<CellId> cells;
+};
+
+// Lambda values are rounded to 6 significant digits so that keys are stable.
+double canonical_lambda(double lambda);
+
+// The identity of a cell in a result file (everything that determines it).
+std::string cell_key(const SweepOptions& o, double lambda, long long n, std::uint64_t seed, const CellId& c);
+
+std::vector<Group> grid_groups(const SweepOptions& o);
+
+// A group as one line of text and back (the task farm hands groups to other processes
+// and ranks; lambda round-trips exactly).
+std::string group_to_text(const Group& g);
+Group group_from_text(const std::string& text);
+
+// Relative cost of a group, for ordering work only: layers x n^2 x (the reference
+// ladder + each cell), with per-type weights measured in the default sweep (seconds per
+// cell per layer per n^2, double = 1).
+double estimated_cost(const SweepOptions& o, const Group& g);
+
+// The certified P_lambda* (docs/error-model.md E8) of an instance at a decimal lambda,
+// to a target bound in nats: log P (n x n row-major decimals) at `bits`, and the
+// summary result lines record ({"converged", "hilbert_bound", ...}).
+struct OptimalPlan {
+  std::vector<std::string> log_plan;
+  unsigned bits = 0;
+  nlohmann::json summary;
+};
+using OptimalPlanFn = std::function<OptimalPlan(const InstanceText& instance, const std::string& lambda, double target)>;
+
+// Runs one group: P_lambda* (grid, bisection and depth groups; from optimal_plan,
+// which may be empty for search groups, else InputError), the reference ladder, then
+// each cell; emit() gets one result line per finished cell. Boost's precision is
+// process-wide: groups run one at a time per process.
+void run_group(const SweepOptions& o, const Group& g, const OptimalPlanFn& optimal_plan, const std::function<void(const nlohmann::json&)>& emit);
+
+// Runs groups (on a task farm, or here) and returns their result lines, or nullopt
+// when interrupted; `what` names the stage for progress ("search round 2", ...).
+using GroupRunner = std::function<std::optional<std::vector<nlohmann::json>>(const SweepOptions&, const std::vector<Group>&, const std::string& what)>;
+
+// run_group on each group in this process, one after another; after_cell (may be empty)
+// is called after each finished cell and may throw to stop (Ctrl-C in Python).
+std::vector<nlohmann::json> run_groups_here(const SweepOptions& o, const std::vector<Group>& groups, const OptimalPlanFn& optimal_plan,
+                                            const std::function<void(const nlohmann::json&)>& after_cell);
+
+// The part of a sweep one process runs: curves (search) and grid groups k with
+// k mod count = index; bisection only for the whole sweep.
+struct SweepShard {
+  long long index = 0, count = 1;
+  bool whole = true;
+};
+
+// The sweep's rounds. A search: rounds of search_groups until every curve's search
+// ends (next_probe), then, with o.depth, the depth-needed groups. A grid map: the grid
+// groups whose cells `results` lacks (by key), then up to o.bisect_steps rounds of
+// bisection_groups (whole sweeps only).
+//
+// Parameters
+//   o       : SweepOptions -- validated.
+//   shard   : SweepShard -- this process's part.
+//   results : the lines so far (a resumed file); each finished line is appended.
+//   run     : GroupRunner -- a task farm, or run_groups_here.
+// Returns
+//   false when a run was interrupted (results then hold what finished).
+// Example
+//   std::vector<json> lines;
+//   run_sweep(o, {}, lines, [&](auto& so, auto& groups, auto&) { return std::optional(run_groups_here(so, groups, nullptr, {})); });
+//   breakdown_summary(lines, o)["search"]["curves"];
+bool run_sweep(const SweepOptions& o, const SweepShard& shard, std::vector<nlohmann::json>& results, const GroupRunner& run);
+
+// {"cells", "tolerance", "thresholds"} and, for a search, "search" and "depth".
+nlohmann::json breakdown_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
+
+// Bisection round: for each curve (n, scalar, softmax, seed) whose first failure
+// (scanning lambda downwards) is bracketed, a group at the bracket's geometric
+// midpoint, unless results already hold it.
+std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results);
+
+// Per curve (cells sharing n, scalar, softmax, seed, variant, layers, generator
+// and gamma ratio): lambda*, its bracket, cause and evidence, and the
+// numeric-only threshold, under a tolerance.
+nlohmann::json thresholds(const std::vector<nlohmann::json>& results, double tolerance);
+
+// The numeric search: the next probe of every curve (n, scalar incl. holdout, softmax, seed)
+// in shard `index` of `count` whose search is not finished, grouped by (lambda, n, seed);
+// the first call (no results) probes the start.
+std::vector<Group> search_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results, long long index, long long count);
+
+// Per search curve: lambda*_numeric, its bracket and cause, the E7 prediction, what
+// begins below it; per (n, softmax): the law's fit and the holdout's prediction.
+nlohmann::json search_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
+
+// Depth needed: the cap at n, the groups whose lines results lack, and per n the
+// points with the fit of log10 L_needed on log10(1/lambda).
+long long depth_cap(const SweepOptions& o, long long n);
+std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results, long long index, long long count);
+nlohmann::json depth_summary(const std::vector<nlohmann::json>& results);
+
+// The search's settings recovered from its cells (otverify merge), or nullopt if none are search cells.
+std::optional<SweepOptions> search_options_of(const std::vector<nlohmann::json>& results, double tolerance);
+
+// The smallest lambda the search probes in a type: lambda and gamma normal in it and in double.
+double search_floor(const std::string& scalar, double gamma_ratio);
+
+}  // namespace otv::study

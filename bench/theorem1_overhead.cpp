@@ -1,4 +1,4 @@
-// Cost of the Theorem 1 check against the transformer run alone (issue 3):
+// Cost of the Theorem 1 check against the transformer run alone:
 // n = 64, 200 layers, double, the paper's construction.
 #include <benchmark/benchmark.h>
 

@@ -1,4 +1,4 @@
-// One training iteration at the paper's scale (Sec. 6, issue 7): n = 7, 20 layers,
+// One training iteration at the paper's scale (Sec. 6): n = 7, 20 layers,
 // 500 samples, double and float: forward pass, hand-written backward pass and
 // one Adam update. 10^4 iterations take 10^4 times this (README).
 #include <benchmark/benchmark.h>

@@ -1,4 +1,4 @@
-// Learning the construction (Sec. 6, issue 7): data settings, prompts, Adam, the
+// Learning the construction (Sec. 6): data settings, prompts, Adam, the
 // constructed weights in the trainable parameterisation, and that training
 // lowers the loss. The gradient itself is checked in property_tests/.
 #include <catch2/catch.hpp>

@@ -730,7 +730,7 @@
             Object.entries(hr).map(([n, r]) => [n, fmt(r && r.ratio, 3), Array.isArray(r && r.ci95) ? `${fmt(r.ci95[0], 3)} to ${fmt(r.ci95[1], 3)}` : '?', r && r.plain_wins ? 'plain' : 'engineered'])));
       }
       if (a.settings) s.appendChild(el('p', { class: 'muted' }, 'Settings: ' + JSON.stringify(a.settings)));
-    } else missing(s, 'Cannot be checked here: no training ablation (reports/models/ablation.json). Produce it with otverify train (issue 7) and rerun the report.');
+    } else missing(s, 'Cannot be checked here: no training ablation (reports/models/ablation.json). Produce it with otverify ablation --out reports/models/ablation.json and rerun the report.');
   }
 
   // ------------------------------------------------------------------ provenance

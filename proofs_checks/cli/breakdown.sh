@@ -44,7 +44,7 @@ expect_json advise "advise: float at n = 16 is confirmed, with its depth" \
    1/8 <= j['c'] <= 4 and abs(j['advised_lambda'] / (2 * j['predicted_threshold']) - 1) < 1e-5" \
   -- --n 16 --scalar float
 
-# Issue 20's cell (E8): at n = 4, lambda = 6.79e-4, 100 layers the exact-arithmetic
+# The cell where double Sinkhorn's split is 1e-2 nats off (E8): at n = 4, lambda = 6.79e-4, 100 layers the exact-arithmetic
 # run has converged (1e-113 nats from the certified P_lambda*) while double
 # Sinkhorn's f/g split is 1.15e-2 nats off; the old double reference made this cell
 # fail as `too-few-layers`. It must pass, against a certified reference.
@@ -59,8 +59,8 @@ assert o["converged"] and o["hilbert_bound"] <= 1e-20, o
 assert c["reference_distance_to_optimal"] < 1e-20, c["reference_distance_to_optimal"]
 assert c["distance_to_optimal"] < 1e-10, c["distance_to_optimal"]
 PY
-then echo "ok: issue 20's cell passes against the certified P_lambda* (not too-few-layers)"
-else echo "FAIL: issue 20's cell"; fail=$((fail + 1)); fi
+then echo "ok: the E8 cell (n = 4, lambda = 6.79e-4) passes against the certified P_lambda* (not too-few-layers)"
+else echo "FAIL: the E8 cell (n = 4, lambda = 6.79e-4)"; fail=$((fail + 1)); fi
 # The cause rule on planted cells (merge recomputes thresholds from result lines):
 # too-few-layers only when the certified reference's distance minus its bound is
 # at least half the tolerance and above the numeric error.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/cli.md documents every option of every command (in that command's
 # section, or for the shared ones in "Options every forward-pass command
-# shares") and the outputs issue 19 found undocumented.
+# shares") and the outputs that were once undocumented (passes at, --patterns-at, digits...).
 set -u
 otv="$1"
 doc="$(dirname "$0")/../../docs/cli.md"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CLI's manners (issue 19 item 13): help names every value's kind (no
+# The CLI's manners: help names every value's kind (no
 # CLI11 TEXT); a list option is plural and a count is named by what it counts,
 # and the other spelling gets one line saying what to use; CLI11's parse errors
 # read like otverify's own (lowercase, naming the option and what to give);

@@ -53,7 +53,7 @@ else:
         sorts = [x == "sorts" for x in eng["verdicts"]]
         expected = "fails" if hi < 1 else "holds" if sorts and all(sorts) and lo > 1 else "holds with caveat"
 assert v["prompt-engineering"]["verdict"] == expected, (v["prompt-engineering"]["verdict"], expected)
-# Issue 14's decisions (docs/findings.md F3, F5, F8): the printed examples are the released
+# The printed examples' decisions (docs/findings.md F3, F5, F8): the printed examples are the released
 # code's fixed point with truncated digits (first scanned depth 1550 for n = 4, 7100 for n = 8),
 # never rounded, never under the paper's settings; corrected outside its domain is unstable;
 # the rate is no evidence either way; every decided row names what would overturn it.

@@ -11,7 +11,7 @@
 #include <set>
 
 #include "cli/breakdown_commands.hpp"
-#include "cli/entropic_reference.hpp"
+#include "study/entropic_reference.hpp"
 #include "cli/options.hpp"
 #include "cli/resource_guard.hpp"
 #include "otv/scalar_registry.hpp"

@@ -125,7 +125,7 @@ TEST_CASE("Theorem 1 trials: outcomes and replays from the records, the worst ve
   CHECK_THROWS(summarise_trial_records(spec, 2, cases, {{{"verdict", "maybe"}, {"first_failing_layer", nullptr}, {"max_err", 0}}}));
 }
 
-TEST_CASE("Theorem 1 trials: drawn reproducibly with n in [1, max_n]; a trial runs its ladder only on failure", "[theorem1][trials]") {
+TEST_CASE("Theorem 1 trials: drawn reproducibly, n from 1 to max_n, and a trial runs its ladder only on failure", "[theorem1][trials]") {
   const auto a = draw_trials(4, 50, 3), b = draw_trials(4, 50, 3);
   REQUIRE(a.size() == 50);
   bool seen[4] = {};

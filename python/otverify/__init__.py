@@ -145,15 +145,16 @@ _NONFINITE = ("nan", "inf", "-inf")
 
 def _column(values, numeric):
     """One field over a table's rows: int64 for integers, float64 for numbers (None:
-    nan), float64 or decimal strings for the type's values (``numeric``), else objects."""
+    nan; "nan", "inf" only in float and double, ``numeric``), else an object array
+    (decimal strings of the multiprecision types, names)."""
     def number(v):
         return not isinstance(v, bool) and (isinstance(v, (int, float)) or v is None or v in _NONFINITE)
 
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return np.array(values, dtype=np.int64)
-    if all(number(v) for v in values):
+    if all(number(v) for v in values) and (numeric or not any(isinstance(v, str) for v in values)):
         return np.array([np.nan if v is None else v for v in values], dtype=object).astype(np.float64)
-    return _convert(values, numeric)
+    return np.array(values, dtype=object)
 
 
 def _table(rows, numeric):

@@ -18,8 +18,9 @@
 #include "study/forward_run.hpp"
 #include "study/json_value.hpp"
 #include "study/model_file.hpp"
+#include "study/theorem1.hpp"
+#include "study/theorem2.hpp"
 #include "study/training.hpp"
-// breakdown, advise
 #include "study/breakdown_causes.hpp"
 #include "study/breakdown_sweep.hpp"
 #include "study/safe_lambda.hpp"
@@ -45,6 +46,43 @@ std::string run(const otv::PointsText& x, const otv::PointsText& y, const std::s
   py::gil_scoped_release no_gil;
   return otv::study::run_construction(spec).record.dump();
 }
+
+// ---- theorems (otverify.theorem1, otverify.theorem2) ----
+
+// Between the study's steps (a scalar run, an instance): Ctrl-C and progress, with the GIL.
+std::function<void()> between_steps(const py::object& progress) {
+  return [&progress, done = 0LL]() mutable {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (!progress.is_none()) progress(++done);
+  };
+}
+
+// study::run_theorem1's record as JSON text (non-finite numbers spelled out).
+std::string theorem1(const otv::PointsText& x, const otv::PointsText& y, const std::string& lambda, const std::string& gamma,
+                     long long layers, const std::string& variant, const std::string& softmax, const std::string& scalar,
+                     const std::string& ladder, bool certify, unsigned certify_bits, const py::object& progress) {
+  const otv::study::Theorem1Spec spec{.instance = {x, y}, .lambda = lambda, .gamma = gamma, .layers = layers,
+                                      .variant = otv::parse_variant(variant), .softmax = otv::parse_softmax(softmax),
+                                      .scalar = otv::parse_scalar(scalar), .ladder = otv::study::parse_ladder(ladder),
+                                      .always_ladder = true, .certify = certify, .certify_bits = certify_bits,
+                                      .after_run = between_steps(progress)};
+  py::gil_scoped_release no_gil;
+  return otv::study::with_nonfinite_names(otv::study::to_json(otv::study::run_theorem1(spec))).dump();
+}
+
+// study::run_theorem2's record as JSON text.
+std::string theorem2(const otv::PointsText& x, const otv::PointsText& y, const std::string& lambda, const std::string& gamma,
+                     long long layers, const std::string& variant, const std::string& softmax, const std::string& scalar, bool rates,
+                     const py::object& progress) {
+  const otv::study::Theorem2Spec spec{.instance = {x, y}, .lambda = lambda, .gamma = gamma, .layers = layers,
+                                      .variant = otv::parse_variant(variant), .softmax = otv::parse_softmax(softmax),
+                                      .scalar = otv::parse_scalar(scalar), .rates = rates, .after_instance = between_steps(progress)};
+  py::gil_scoped_release no_gil;
+  return otv::study::with_nonfinite_names(otv::study::to_json(otv::study::run_theorem2(spec))).dump();
+}
+
+// ---- end of theorems ----
 
 // ---- training: otverify.train / evaluate / ablation on study/training.hpp ----
 
@@ -209,6 +247,12 @@ PYBIND11_MODULE(_core, m) {
            py::arg("n"), py::arg("layers"), py::arg("iterations"), py::arg("samples"), py::arg("resample_every"), py::arg("prompt"),
            py::arg("setup"), py::arg("data"), py::arg("layout"), py::arg("scalar"), py::arg("learning_rate"), py::arg("mixing"),
            py::arg("seed"));
+  // ---- theorems ----
+  m.def("theorem1", &theorem1, py::arg("x"), py::arg("y"), py::arg("lam"), py::arg("gamma"), py::arg("layers"), py::arg("variant"),
+        py::arg("softmax"), py::arg("scalar"), py::arg("ladder"), py::arg("certify"), py::arg("certify_bits"), py::arg("progress"));
+  m.def("theorem2", &theorem2, py::arg("x"), py::arg("y"), py::arg("lam"), py::arg("gamma"), py::arg("layers"), py::arg("variant"),
+        py::arg("softmax"), py::arg("scalar"), py::arg("rates"), py::arg("progress"));
+  // ---- end of theorems ----
   m.def("train", &train, py::arg("args"), py::arg("progress"));
   m.def("evaluate", &evaluate, py::arg("model_file"), py::arg("n"), py::arg("samples"), py::arg("seed"));
   m.def("ablation", &ablation, py::arg("args"), py::arg("seeds"), py::arg("figure_seed"), py::arg("progress"));

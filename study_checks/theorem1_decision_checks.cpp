@@ -86,18 +86,7 @@ TEST_CASE("Theorem 1 decision: a holding base with no ladder (the missing step) 
   CHECK(j["ladder"][0]["failure_depth"].is_null());
 }
 
-TEST_CASE("Theorem 1 decision: the JSON codec reads a run and writes the verdict fields", "[theorem1][json]") {
-  const auto j = nlohmann::json::parse(R"({"scalar": "mpfr:128", "precision_bits": 128, "unit_roundoff": 2.9e-39, "max_err": 0.5,
-      "tolerance": 0.25, "first_failing_layer": 2,
-      "per_layer": [{"max_u_err": 0.1, "max_v_err": 0.2, "tolerance": 0.3}, {"max_u_err": 0.5, "max_v_err": null, "tolerance": 0.25}]})");
-  const Theorem1Run r = otv::study::theorem1_run_from_json(j);
-  CHECK(r.scalar == "mpfr:128");
-  CHECK(r.first_failing_layer == 2);
-  REQUIRE(r.rung.error.size() == 2);
-  CHECK(r.rung.error[0] == 0.2);          // max over u and v
-  CHECK(std::isnan(r.rung.error[1]));    // a null (NaN) error is no error bound
-  CHECK(r.rung.onset() == 2);
-  CHECK_THROWS(otv::study::theorem1_run_from_json(nlohmann::json::parse(R"({"scalar": "double"})")));
+TEST_CASE("Theorem 1 decision: the JSON codec writes the verdict fields", "[theorem1][json]") {
   const auto d = otv::study::decide_theorem1(discrepancy("double", 53), {discrepancy("mpfr:128", 128)}, 0.1, 0.05, 2);
   nlohmann::json out;
   otv::study::write_json(d, out);

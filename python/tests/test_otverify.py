@@ -156,3 +156,79 @@ def test_advise_equals_the_cli_json():
         otverify.advise(0, "float")
 
 # ---- end breakdown, advise ----
+
+
+# ---- theorems (otverify.theorem1, otverify.theorem2) ----
+
+def cli_theorem_json(command, *args):
+    out = subprocess.run([CLI, command, "--json", "--x", ",".join(X), "--y", ",".join(Y), *args], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def test_theorem1_record_equals_cli_json():
+    r = otverify.theorem1(X, Y, lam="0.01", gamma="0.02", layers=30, variant="paper", ladder=["double", "mpfr:128"], certify=True,
+                          certify_bits=160)
+    expected = cli_theorem_json("theorem1", "--lambda", "0.01", "--gamma", "0.02", "--layers", "30", "--variant", "paper",
+                                "--ladder", "double,mpfr:128", "--certify", "--certify-bits", "160")
+    assert r.record == expected
+    assert r.verdict == "fails" and r.certificate["counterexample"] is not None
+
+
+def test_theorem1_columns_numpy_for_double_and_strings_for_mpfr():
+    r = otverify.theorem1(np.array([0.5, 0.75, 0.25, 0.0]), [0, 0.25, 0.5, 0.75], variant="corrected", layers=40,
+                          ladder=["double"])
+    assert r.verdict == "holds" and r.first_failing_layer is None
+    assert r.per_layer["max_u_err"].dtype == np.float64 and r.per_layer["max_u_err"].shape == (40,)
+    assert np.all(r.per_layer["max_u_err"] <= r.per_layer["tolerance"])
+    assert r.sink["u"].dtype == np.float64
+    m = otverify.theorem1(X, Y, variant="corrected", layers=5, scalar="mpfr:200", ladder=["mpfr:200"])
+    assert isinstance(m.sink["u"][0], str) and m.record["sink"][0]["u"] == m.sink["u"][0]
+
+
+def test_theorem2_record_equals_cli_json():
+    r = otverify.theorem2(X, Y, lam="2", gamma="0.5", layers=40, variant="corrected", scalar="mpfr:128")
+    expected = cli_theorem_json("theorem2", "--lambda", "2", "--gamma", "0.5", "--layers", "40", "--variant", "corrected",
+                                "--scalar", "mpfr:128")
+    assert r.record == expected
+    assert r.per_layer["distance"].shape == (40,) and r.reference["converged"] is True
+
+
+@pytest.mark.parametrize("call, cli_args", [
+    (lambda: otverify.theorem1(X, Y, ladder=["double", "quad"]), ["theorem1", "--ladder", "double,quad"]),
+    (lambda: otverify.theorem1(X, Y, lam="0"), ["theorem1", "--lambda", "0"]),
+    (lambda: otverify.theorem2(X, Y, layers=0), ["theorem2", "--layers", "0"]),
+])
+def test_theorem_bad_input_raises_value_error_with_the_cli_message(call, cli_args):
+    cli = subprocess.run([CLI, cli_args[0], "--x", ",".join(X), "--y", ",".join(Y), *cli_args[1:]], capture_output=True, text=True)
+    assert cli.returncode == 2
+    with pytest.raises(ValueError) as error:
+        call()
+    assert str(error.value) == cli.stderr.strip().removeprefix("otverify: error: ")
+
+
+@pytest.mark.parametrize("call", [
+    "otverify.run(X, Y, layers=10**7, scalar='mpfr:512')",
+    "otverify.theorem1(X, Y, layers=1000, scalar='mpfr:512', ladder=['mpfr:512'] * 100)",  # runs of about 1 s
+])
+def test_ctrl_c_raises_keyboard_interrupt_promptly(call):
+    import signal
+    import sys
+    import time
+    script = ("import sys, time, otverify\n"
+              f"X, Y = {X!r}, {Y!r}\n"
+              "print('started', flush=True)\n"
+              "try:\n"
+              f"    {call}\n"
+              "except KeyboardInterrupt:\n"
+              "    print('interrupted', flush=True)\n")
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=os.environ)
+    assert p.stdout.readline().strip() == "started"
+    time.sleep(1.0)  # well inside the call
+    sent = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=5)
+    assert time.monotonic() - sent < 5
+    assert out.strip() == "interrupted"
+
+# ---- end of theorems ----

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "cli/entropic_reference.hpp"
+#include "study/entropic_reference.hpp"
 #include "cli/options.hpp"
 #include "cli/resource_guard.hpp"
 #include "otv/scalar_registry.hpp"

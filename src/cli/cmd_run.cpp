@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "cli/app_support.hpp"
-#include "cli/entropic_reference.hpp"
 #include "cli/number_text.hpp"
 #include "cli/progress.hpp"
 #include "cli/resource_guard.hpp"
@@ -69,17 +68,10 @@ void register_run(CLI::App& app, Registry& r) {
     run->patterns_at = parse_layer_list(*patterns_at);
     run->validate();
     require_memory(spec, {run->text.n(), run->text.d()}, "otverify run");
-    json p_lambda_star = nullptr;  // certified to 2^-8 u of the run's type, at most 1e-20 nats (E8)
-    if (!run->patterns_at.empty()) {
-      const double u = with_scalar(spec, []<class Real>() { return ScalarTraits<Real>::to_double(ScalarTraits<Real>::unit_roundoff()); });
-      const EntropicReference ref = entropic_reference(run->text, run->lambda, std::min(1e-20, u / 256));
-      p_lambda_star = {{"log_plan", ref.log_plan}, {"converged", ref.converged}, {"summary", reference_summary(ref)}};
-    }
-    const std::string scalar_name = with_scalar(spec, []<class Real>() { return ScalarTraits<Real>::name(); });
-    Progress progress(fmt::format("run ({})", scalar_name), run->layers);  // mpfr:1000000 takes minutes
+    Progress progress(fmt::format("run ({})", study::scalar_name(spec)), run->layers);  // mpfr:1000000 takes minutes
     const json j = study::run_construction({.instance = run->text, .lambda = run->lambda, .gamma = run->gamma, .layers = run->layers,
                                             .variant = run->variant, .softmax = run->softmax, .scalar = spec,
-                                            .patterns_at = run->patterns_at, .p_lambda_star = p_lambda_star,
+                                            .patterns_at = run->patterns_at,
                                             .after_layer = [&](long long) { progress.advance(); }})
                        .record;
     progress.finish();

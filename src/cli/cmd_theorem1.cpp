@@ -2,59 +2,29 @@
 // with a precision ladder, random trials and an interval certificate.
 #include <fmt/format.h>
 
-#include <cstdlib>
-#include <random>
-
 #include "cli/app_support.hpp"
-#include "study/json_value.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/model_commands.hpp"
 #include "cli/mpi_world.hpp"
 #include "cli/progress.hpp"
 #include "cli/resource_guard.hpp"
-#include "otv/scalar_registry.hpp"
 #include "cli/task_farm.hpp"
-#include "study/theorem1_decision.hpp"
+#include "study/json_value.hpp"
+#include "study/theorem1.hpp"
 
 namespace otv::cli {
 
-using namespace otv::study;  // the Theorem 1 decision this command applies
+using namespace otv::study;  // the Theorem 1 study this command runs
 namespace {
 
 using nlohmann::json;
 
-unsigned certify_bits(const Theorem1Options& o) {
-  return o.certify_bits ? o.certify_bits : static_cast<unsigned>(std::min<long long>(kMaxBits, 128 + 2 * o.run.layers));
+// The study's spec from the options; `after_run` advances progress (none for trials).
+Theorem1Spec theorem1_spec(const Theorem1Options& o, const ScalarSpec& base) {
+  Theorem1Spec s{.instance = o.run.text, .lambda = o.run.lambda, .gamma = o.run.gamma, .layers = o.run.layers,
+                 .variant = o.run.variant, .softmax = o.run.softmax, .scalar = base, .ladder = parse_ladder(o.ladder),
+                 .always_ladder = true, .certify = o.certify, .certify_bits = o.certify_bits, .after_run = nullptr};
+  return s;
 }
-
-// Decides Theorem 1 on one instance: base scalar, then the ladder (always for a
-// single instance, only on failure for random trials), then the certificate.
-// `progress` (if any) advances once per scalar run.
-json decide_theorem1(const Theorem1Options& o, const ScalarSpec& base, const otv::InstanceText& inst,
-                     bool always_ladder, Progress* progress) {
-  auto run_in = [&](const ScalarSpec& spec) {
-    json r = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::theorem1(o.run, inst); });
-    if (progress) progress->advance();
-    return r;
-  };
-  json j = run_in(base);
-  std::vector<Theorem1Run> ladder;
-  if (always_ladder || !j["first_failing_layer"].is_null())
-    for (const auto& name : otv::split(o.ladder, ',')) ladder.push_back(theorem1_run_from_json(run_in(parse_scalar(otv::trim(name)))));
-  // lambda and gamma as doubles only for the predicted sink growth (strtod: a value outside double's range is no error here).
-  const double lambda = std::strtod(o.run.lambda.c_str(), nullptr), gamma = std::strtod(o.run.gamma.c_str(), nullptr);
-  write_json(decide_theorem1(theorem1_run_from_json(j), ladder, lambda, gamma, inst.n()), j);
-  // The instance's parameters (lambda, gamma as given: exact decimals), for readers of the result.
-  j["n"] = inst.n();
-  j["lambda"] = o.run.lambda;
-  j["gamma"] = o.run.gamma;
-  if (o.certify) {
-    json c = run_in({ScalarSpec::Kind::mpfi, certify_bits(o)});
-    j["certificate"] = c["certificate"];
-  }
-  return j;
-}
-
 
 void print_theorem1_text(const json& j) {
   fmt::print("Theorem 1 ({} variant, {}): transformer u, v columns vs adaptive GD\n", text_of(j["variant"]), text_of(j["scalar"]));
@@ -141,7 +111,7 @@ void register_theorem1(CLI::App& app, Registry& r) {
                           trials ? static_cast<std::size_t>(t1->run.instance.d) : t1->run.text.d(), 0, t1->run.layers};
       require_memory(spec, use, "otverify theorem1");
       for (const auto& name : otv::split(t1->ladder, ',')) require_memory(parse_scalar(otv::trim(name)), use, "otverify theorem1 --ladder");
-      if (t1->certify) require_memory({ScalarSpec::Kind::mpfi, certify_bits(*t1)}, use, "otverify theorem1 --certify");
+      if (t1->certify) require_memory({ScalarSpec::Kind::mpfi, certify_bits(theorem1_spec(*t1, spec))}, use, "otverify theorem1 --certify");
     } catch (const InputError& e) {
       problem = e.what();
     }
@@ -149,18 +119,20 @@ void register_theorem1(CLI::App& app, Registry& r) {
       if (mpi::rank() == 0) throw InputError(problem);
       return kExitBadInput;
     }
+    Theorem1Spec study_spec = theorem1_spec(*t1, spec);
     json j;
     if (t1->trials == 0) {
-      const long long runs = 1 + static_cast<long long>(otv::split(t1->ladder, ',').size()) + (t1->certify ? 1 : 0);
-      Progress progress("theorem1 (base, ladder, certificate)", runs);
-      j = decide_theorem1(*t1, spec, t1->run.text, true, &progress);
+      Progress progress("theorem1 (base, ladder, certificate)", 1 + static_cast<long long>(study_spec.ladder.size()) + (t1->certify ? 1 : 0));
+      study_spec.after_run = [&] { progress.advance(); };
+      j = to_json(run_theorem1(study_spec));
     } else {
-      // Random trials: uniform instances with n drawn from [1, max_n], drawn here in order
-      // and decided on the task farm (any order, any rank); the answer is assembled in order.
+      // Random trials, drawn here in order and decided on the task farm (any order,
+      // any rank); the answer is assembled in order.
       const auto d = static_cast<std::size_t>(t1->run.instance.d);
       const TaskRunner decide = [&](const std::string& payload, const std::function<void(const std::string&)>& emit) {
         const json task = json::parse(payload);
-        const json r = decide_theorem1(*t1, spec, otv::uniform_instance(task["n"].get<std::size_t>(), d, task["seed"].get<std::uint64_t>()), false, nullptr);
+        const Theorem1TrialCase c{task.at("n").get<std::size_t>(), task.at("seed").get<std::uint64_t>()};
+        const json r = to_json(run_theorem1(trial_spec(study_spec, c, d)));
         emit(with_nonfinite_names(json{{"k", task["k"]}, {"result", r}}).dump());  // null would lose a nan
       };
       if (mpi::rank() != 0) {
@@ -168,15 +140,10 @@ void register_theorem1(CLI::App& app, Registry& r) {
         serve_tasks(*jobs, decide);
         return interrupted() ? kExitInterrupted : kExitOk;
       }
-      std::mt19937_64 rng(t1->run.instance.seed);
+      const std::vector<Theorem1TrialCase> drawn = draw_trials(t1->run.instance.seed, t1->trials, t1->max_n);
       std::vector<Task> tasks;
-      std::vector<std::pair<std::size_t, std::uint64_t>> drawn;
-      for (long long k = 0; k < t1->trials; ++k) {
-        const auto n = static_cast<std::size_t>(1 + rng() % static_cast<std::uint64_t>(t1->max_n));
-        const std::uint64_t seed = rng();
-        drawn.emplace_back(n, seed);
-        tasks.push_back({json{{"k", k}, {"n", n}, {"seed", seed}}.dump(), static_cast<double>(n * n)});
-      }
+      for (std::size_t k = 0; k < drawn.size(); ++k)
+        tasks.push_back({json{{"k", k}, {"n", drawn[k].n}, {"seed", drawn[k].seed}}.dump(), static_cast<double>(drawn[k].n * drawn[k].n)});
       std::vector<json> results(tasks.size());
       {
         install_interrupt_handlers();
@@ -191,26 +158,10 @@ void register_theorem1(CLI::App& app, Registry& r) {
           return kExitInterrupted;
         }
       }
-      json trials = json::array();
-      std::vector<LadderVerdict> verdicts;
-      for (std::size_t k = 0; k < results.size(); ++k) {
-        const json& r = results[k];
-        const auto [n, seed] = drawn[k];
-        verdicts.push_back(parse_ladder_verdict(r["verdict"]));
-        const std::string replay = fmt::format("generator=uniform,n={},d={},seed={},lambda={},gamma={},layers={},variant={}", n, d, seed,
-                                               t1->run.lambda, t1->run.gamma, t1->run.layers, otv::to_string(t1->run.variant));
-        trials.push_back({{"n", n}, {"seed", seed}, {"verdict", r["verdict"]}, {"first_failing_layer", r["first_failing_layer"]},
-                          {"max_err", r["max_err"]}, {"replay", replay}});
-      }
-      const Theorem1TrialsSummary summary = summarise_trials(verdicts);
-      j = results[summary.representative];
-      j["trials"] = trials;
-      j["counts"] = {{"holds", summary.holds}, {"rounding-only", summary.rounding_only}, {"unstable", summary.unstable}, {"fails", summary.fails}};
-      j["worst_case"] = summary.any_not_holding ? json(trials[summary.representative]["replay"]) : json(nullptr);
-      j["verdict"] = to_string(summary.verdict);
+      const Theorem1Trials trials = summarise_trial_records(study_spec, d, drawn, results);
+      j = results[trials.summary.representative];
+      write_json(trials, j);
     }
-    j["variant"] = otv::to_string(t1->run.variant);
-    j["layers"] = t1->run.layers;
     emit(j, choice->json, print_theorem1_text);
     return *strict && j["verdict"] == "fails" ? kExitClaimFailed : kExitOk;
   }});

@@ -3,45 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-
-#include "otv/hilbert_metric.hpp"
+#include <cmath>
 
 #include "cli/app_support.hpp"
-#include "study/json_value.hpp"
-#include "cli/entropic_reference.hpp"
-#include "cli/model_commands.hpp"
 #include "cli/resource_guard.hpp"
-#include "otv/scalar_registry.hpp"
-#include "study/theorem2_rates.hpp"
+#include "study/json_value.hpp"
+#include "study/theorem2.hpp"
 
 namespace otv::cli {
 
-using namespace otv::study;  // the rate analysis this command applies
+using namespace otv::study;  // the Theorem 2 study this command runs
 namespace {
 
 using nlohmann::json;
-
-// w*, q* certified in the Hilbert metric (E8) to far below what the type can
-// measure: 2^-8 of its unit roundoff, and at most 1e-20.
-double reference_target(const ScalarSpec& spec) {
-  const double u = with_scalar(spec, []<class Real>() { return ScalarTraits<Real>::to_double(ScalarTraits<Real>::unit_roundoff()); });
-  return std::min(1e-20, u / 256);
-}
-
-// An instance up to relabelling: its x and y point lists, each sorted. The
-// dynamics are equivariant under permutations of the x and of the y indices, so
-// instances with the same key give the same distances.
-std::string relabelling_key(const otv::InstanceText& inst) {
-  auto sorted = [](otv::PointsText p) {
-    std::sort(p.begin(), p.end());
-    std::string s;
-    for (const auto& pt : p)
-      for (const auto& c : pt) s += c + " ";
-    return s;
-  };
-  return sorted(inst.x) + "|" + sorted(inst.y);
-}
 
 // lambda and gamma as given (not their nearest values in the type).
 void print_theorem2_text(const json& j, const RunOptions& o) {
@@ -99,53 +73,12 @@ void register_theorem2(CLI::App& app, Registry& r) {
                         static_cast<long long>(std::log2(double(t2->layers))) + 2, t2->layers};
     require_memory(spec, use, "otverify theorem2");
     require_memory({ScalarSpec::Kind::mpfr, 512}, use, "otverify theorem2 (reference ladder)");
-    const double target = reference_target(spec);
-    auto analyse = [&](const otv::InstanceText& inst) {
-      const EntropicReference ref = entropic_reference(inst, t2->lambda, target);
-      json reference = reference_summary(ref);
-      reference["log_w"] = ref.log_w;  // w* = exp(log_w), q* = exp(log_q): P* = diag(w*) Q diag(q*)
-      reference["log_q"] = ref.log_q;
-      json j = with_scalar(spec, [&]<class Real>() { return ModelCommands<Real>::theorem2(*t2, inst, reference); });
-      j["reference"] = reference;
-      j["reference_converged"] = ref.converged;
-      return j;
-    };
-    json j = analyse(t2->text);
-    if (*rates) {
-      // Grid: n in {2, 4, 8}; paper, uniform and gaussian instances, seeds 1..3;
-      // one run of l_max layers each, the measured distance at l the running
-      // minimum up to l. Relabelled instances (every paper seed is one) are run once.
-      std::vector<RateInstance> runs;
-      std::vector<RelabelledDuplicate> duplicates;
-      std::map<std::string, std::string> first_of;  // relabelling key -> the instance's name
-      for (long long n : {2, 4, 8})
-        for (const char* family : {"paper", "uniform", "gaussian"})
-          for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-            const auto nn = static_cast<std::size_t>(n);
-            const otv::InstanceText inst = family == std::string("paper") ? otv::paper_instance(nn, seed)
-                                           : family == std::string("uniform") ? otv::uniform_instance(nn, 1, seed)
-                                                                              : otv::gaussian_instance(nn, 1, seed);
-            const std::string name = fmt::format("{} n={} seed={}", family, n, seed), key = relabelling_key(inst);
-            if (const auto it = first_of.find(key); it != first_of.end()) {
-              duplicates.push_back({name, it->second});
-              continue;
-            }
-            first_of.emplace(key, name);
-            const json r = analyse(inst);
-            RateInstance run{name, key, n, r["r"].get<double>(), r["eta"].get<double>(), r["log10_bound"].get<double>(),
-                             r["unit_roundoff"].get<double>(), {}, {}};
-            for (const auto& e : r["per_layer"]) {
-              run.layers.push_back(e["layer"].get<long long>());
-              run.distance.push_back(e["distance"].get<double>());
-            }
-            runs.push_back(std::move(run));
-          }
-      const json f = to_json(analyse_rates(runs, duplicates, t2->layers));
-      j["rates"] = f;
-    }
+    const Theorem2Result result = run_theorem2({.instance = t2->text, .lambda = t2->lambda, .gamma = t2->gamma, .layers = t2->layers,
+                                                 .variant = t2->variant, .softmax = t2->softmax, .scalar = spec, .rates = *rates,
+                                                 .after_instance = nullptr});
+    const json j = to_json(result);
     emit(j, choice->json, [&](const json& named) { print_theorem2_text(named, *t2); });
-    const bool claim_fails = j["precondition_holds"].get<bool>() && !j["bound_holds"].get<bool>();
-    return *strict && claim_fails ? kExitClaimFailed : kExitOk;
+    return *strict && result.claim_fails() ? kExitClaimFailed : kExitOk;
   }});
 }
 

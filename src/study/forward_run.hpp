@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "otv/instance_text.hpp"
 #include "otv/scalar_spec.hpp"
 #include "otv/softmax_mode.hpp"
+#include "study/entropic_reference.hpp"
 
 namespace otv::study {
 
@@ -26,9 +28,10 @@ struct RunSpec {
   ScalarSpec scalar{ScalarSpec::Kind::double_};
   // Layers k in [0, layers] whose head-1 pattern A^(k) and readout are reported.
   std::vector<long long> patterns_at;
-  // With patterns_at: the certified entropic reference {"log_plan", "converged",
-  // "summary"} (cli/entropic_reference.hpp) whose plan is reported as P_lambda*.
-  nlohmann::json p_lambda_star;
+  // With patterns_at: the certified entropic reference (study/entropic_reference.hpp)
+  // whose plan is reported as P_lambda*; run_construction computes it when absent,
+  // to reference_target(scalar).
+  std::optional<EntropicReference> p_lambda_star;
   // Called after each layer with the layers done; may throw to abort the run
   // (Ctrl-C in Python, progress bars). Empty: nothing is called.
   std::function<void(long long layers_done)> after_layer;
@@ -73,6 +76,9 @@ void validate_run_parameters(const std::string& lambda, const std::string& gamma
 //   s.scalar = parse_scalar("mpfr:256");
 //   run_construction(s).record["readout"];  // ~ ["0", "0.25", "0.5", "0.75"]
 RunResult run_construction(const RunSpec& spec);
+
+// The type's name as results carry it ("double", "mpfr:256").
+std::string scalar_name(const ScalarSpec& scalar);
 
 // Which exp and which vector kernels ran: {"exp": "vector", "isa": "avx512"}.
 nlohmann::json kernel_provenance();

@@ -1,6 +1,6 @@
 #pragma once
 // Definitions of ForwardRun; included only by the generated instantiation units
-// (and, for positive_parameter, by cli/model_commands_impl.hpp).
+// (and, for positive_parameter, by the theorems' study/theorem*_impl.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -129,15 +129,15 @@ template <class Real> RunResult ForwardRun<Real>::run(const RunSpec& o) {
     Matrix<Real> p_lambda(n, n);
     for (Eigen::Index i = 0; i < n; ++i)
       for (Eigen::Index k = 0; k < n; ++k)
-        p_lambda(i, k) = Real(n) * exp(parse_finite<Real>(o.p_lambda_star["log_plan"][static_cast<std::size_t>(i * n + k)].get<std::string>()));
+        p_lambda(i, k) = Real(n) * exp(parse_finite<Real>(o.p_lambda_star.value().log_plan.at(static_cast<std::size_t>(i * n + k))));
     Matrix<Real> p_star = Matrix<Real>::Zero(n, n);
     const Assignment as = exact_ot<Real>(inst);
     for (Eigen::Index i = 0; i < n; ++i) p_star(i, as[static_cast<std::size_t>(i)]) = 1;
     j["patterns"] = patterns;
     nonfinite += count_nonfinite<Real>(p_lambda);
     j["p_lambda_star"] = json_matrix<Real>(p_lambda);
-    j["p_lambda_star_converged"] = o.p_lambda_star["converged"];
-    j["p_lambda_star_reference"] = o.p_lambda_star["summary"];
+    j["p_lambda_star_converged"] = o.p_lambda_star->converged;
+    j["p_lambda_star_reference"] = reference_summary(*o.p_lambda_star);
     j["p_star"] = json_matrix<Real>(p_star);
   }
   j["breakdown"] = {{"nonfinite_entries", nonfinite},

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 
 namespace otv::study {
@@ -12,30 +11,10 @@ using nlohmann::json;
 
 namespace {
 
-double number_or_nan(const json& v) { return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>(); }
-
 json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 json optional_json(const std::optional<long long>& v) { return v ? json(*v) : json(nullptr); }
 
 }  // namespace
-
-Theorem1Run theorem1_run_from_json(const json& j) {
-  Theorem1Run r;
-  r.scalar = j.at("scalar").get<std::string>();
-  r.precision_bits = j.at("precision_bits").get<double>();
-  r.unit_roundoff = number_or_nan(j.at("unit_roundoff"));
-  r.max_err = number_or_nan(j.at("max_err"));
-  r.tolerance = number_or_nan(j.at("tolerance"));
-  if (!j.at("first_failing_layer").is_null()) r.first_failing_layer = j["first_failing_layer"].get<long long>();
-  r.rung.bits = r.precision_bits;
-  for (const auto& e : j.at("per_layer")) {
-    // NaN in either column is no error bound (std::max would drop a NaN second argument).
-    const double du = number_or_nan(e.at("max_u_err")), dv = number_or_nan(e.at("max_v_err"));
-    r.rung.error.push_back(std::isnan(du) || std::isnan(dv) ? std::numeric_limits<double>::quiet_NaN() : std::max(du, dv));
-    r.rung.tolerance.push_back(number_or_nan(e.at("tolerance")));
-  }
-  return r;
-}
 
 double corrected_sink_growth(double lambda, double gamma, double n) { return std::abs(1 - gamma / (lambda * (n + 1))); }
 

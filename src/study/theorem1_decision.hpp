@@ -27,10 +27,7 @@ struct Theorem1Run {
   LadderRung rung;                               // per layer: max(max |du|, max |dv|) and tol_l
 };
 
-// Reads a run from `otverify theorem1 --json`'s per-scalar object
-// (scalar, precision_bits, unit_roundoff, max_err, tolerance, first_failing_layer,
-// per_layer[{max_u_err, max_v_err, tolerance}]); null numbers read as NaN.
-Theorem1Run theorem1_run_from_json(const nlohmann::json& j);
+// (study/theorem1.hpp's theorem1_run reads one from a typed comparison.)
 
 // One rung of the ladder as reported: the run's summary and the depth at which its
 // error reaches the decision's failure level (nullopt: never, or no level).

@@ -1,6 +1,6 @@
 #pragma once
-// Definitions of EntropicReferenceRung; included only by the generated instantiation units.
-#include "cli/entropic_reference.hpp"
+// Definitions of EntropicReferenceRung; included only by the study's generated per-type units.
+#include "study/entropic_reference.hpp"
 #include <cmath>
 #include <limits>
 
@@ -9,7 +9,7 @@
 #include "otv/instance.hpp"
 #include "otv/scaling_certificate.hpp"
 
-namespace otv::cli {
+namespace otv::study {
 
 namespace entropic_reference_detail {
 
@@ -82,4 +82,4 @@ template <class Real> std::vector<std::string> EntropicReferenceRung<Real>::shif
   return out;
 }
 
-}  // namespace otv::cli
+}  // namespace otv::study

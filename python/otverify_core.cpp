@@ -169,13 +169,12 @@ std::string ablation(const TrainArgs& args, const std::vector<std::uint64_t>& se
 
 // ---- breakdown, advise (study/breakdown_sweep.hpp, study/safe_lambda.hpp) ---------------
 // Groups run one after another in this process, without the GIL; after each cell the
-// GIL is taken back to deliver Ctrl-C and progress. No certified P_lambda* is passed
-// (it is not in the study layer yet): grid maps and the depth needed raise ValueError.
+// GIL is taken back to deliver Ctrl-C and progress.
 
 // Runs groups here for the study's sweep and advice, counting cells for progress.
 otv::study::GroupRunner here(const py::object& progress, long long& done) {
   return [&progress, &done](const otv::study::SweepOptions& o, const std::vector<otv::study::Group>& groups, const std::string&) {
-    return std::optional(otv::study::run_groups_here(o, groups, nullptr, [&](const nlohmann::json&) {
+    return std::optional(otv::study::run_groups_here(o, groups, [&](const nlohmann::json&) {
       py::gil_scoped_acquire gil;
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
       ++done;
@@ -219,13 +218,13 @@ std::string breakdown(const std::vector<long long>& ns, const std::vector<std::s
   return nlohmann::json{{"cells", otv::study::with_causes(results, o.tolerance)}, {"summary", otv::study::breakdown_summary(results, o)}}.dump();
 }
 
-// The record of study::advise (without the depth needed) as JSON text.
-std::string advise(long long n, const std::string& scalar, double tolerance, long long d, long long layers, const py::object& progress) {
+// The record of study::advise as JSON text.
+std::string advise(long long n, const std::string& scalar, double tolerance, long long d, long long layers, bool depth, const py::object& progress) {
   long long done = 0;
   std::optional<nlohmann::json> record;
   {
     py::gil_scoped_release no_gil;
-    record = otv::study::advise({n, d, scalar, tolerance, layers, false}, here(progress, done));
+    record = otv::study::advise({n, d, scalar, tolerance, layers, depth}, here(progress, done));
   }
   return record.value().dump();
 }
@@ -260,6 +259,6 @@ PYBIND11_MODULE(_core, m) {
   m.def("breakdown", &breakdown, py::arg("ns"), py::arg("scalars"), py::arg("softmax"), py::arg("layers"), py::arg("tolerance"), py::arg("search"),
         py::arg("lambda_min"), py::arg("lambda_max"), py::arg("points"), py::arg("holdout"), py::arg("resolution"), py::arg("depth"),
         py::arg("seeds"), py::arg("variant"), py::arg("generator"), py::arg("d"), py::arg("gamma_ratio"), py::arg("bisect"), py::arg("progress"));
-  m.def("advise", &advise, py::arg("n"), py::arg("scalar"), py::arg("tolerance"), py::arg("d"), py::arg("layers"), py::arg("progress"));
+  m.def("advise", &advise, py::arg("n"), py::arg("scalar"), py::arg("tolerance"), py::arg("d"), py::arg("layers"), py::arg("depth"), py::arg("progress"));
   // ---- end breakdown, advise ----
 }

@@ -625,6 +625,10 @@ class BreakdownResult:
     ----------
     cells : list of BreakdownCell
         Every cell computed, in the order they finished.
+    depth : list of dict
+        With ``depth``: per lambda the layers needed in exact arithmetic (``layers_needed``,
+        ``distance`` to the certified :math:`P_\lambda^*`, ``theorem2_log10_min_layers``),
+        the result lines of kind ``"depth"``.
     thresholds : list of dict
         Grid maps: per curve (n, scalar, softmax, seed) ``lambda_star``, ``passes_at``,
         ``cause``, ``lambda_star_numeric`` (``otverify breakdown --json``'s ``thresholds``).
@@ -637,18 +641,20 @@ class BreakdownResult:
 
     def __init__(self, record):
         self.record = record
-        self.cells = [BreakdownCell(c) for c in record["cells"]]
+        self.cells = [BreakdownCell(c) for c in record["cells"] if c["kind"] != "depth"]
+        self.depth = [c for c in record["cells"] if c["kind"] == "depth"]
         self.summary = record["summary"]
         self.thresholds = self.summary["thresholds"]
         self.search = self.summary.get("search")
 
     def __repr__(self):
-        return f"BreakdownResult(cells={len(self.cells)}, thresholds={len(self.thresholds)}, search={self.search is not None})"
+        return (f"BreakdownResult(cells={len(self.cells)}, depth={len(self.depth)}, thresholds={len(self.thresholds)}, "
+                f"search={self.search is not None})")
 
 
 def breakdown(n=(4,), scalars=("float", "double"), softmax=("stable",), layers=100, tol=1e-2, lambda_min=None, lambda_max=None,
-              points=None, holdout=(), resolution=1.05, instances=1, variant="paper", generator="paper", d=1, gamma_ratio=2,
-              progress=None):
+              points=None, holdout=(), resolution=1.05, depth=True, instances=1, variant="paper", generator="paper", d=1,
+              gamma_ratio=2, progress=None):
     r"""Searches each scalar type's numeric threshold :math:`\lambda^*`, or maps a lambda grid.
 
     A cell runs the construction for ``layers`` layers in a scalar type and compares
@@ -677,12 +683,16 @@ def breakdown(n=(4,), scalars=("float", "double"), softmax=("stable",), layers=1
     tol : float
         Tolerance on the Hilbert distance, in nats (default 1e-2).
     lambda_min, lambda_max, points : float, float, int, optional
-        A grid map over ``points`` log-spaced lambdas; it compares with the certified
-        :math:`P_\lambda^*`, which this module cannot compute yet: a grid raises ValueError.
+        A grid map over ``points`` log-spaced lambdas (default 30 over [1e-5, 1]) instead
+        of the search; each cell is also compared with the certified :math:`P_\lambda^*`.
     holdout : sequence of str
         Types searched but left out of the law's fit and predicted from it.
     resolution : float
         Bracket ratio at which the search's bisection stops (default 1.05).
+    depth : bool
+        With the search: the layers needed in exact arithmetic to come within ``tol`` of
+        the certified :math:`P_\lambda^*` (docs/error-model.md E9), at lambdas down to the
+        thresholds (default True, as ``otverify breakdown``; ``--no-depth`` is False).
     instances, variant, generator, d, gamma_ratio :
         Instances per (lambda, n) (seeds 1..K), construction, ``"paper"`` or ``"uniform"``
         points of dimension ``d``, gamma = ``gamma_ratio`` x lambda.
@@ -710,11 +720,11 @@ def breakdown(n=(4,), scalars=("float", "double"), softmax=("stable",), layers=1
         [int(k) for k in n], list(scalars), list(softmax), int(layers), float(tol), not grid,
         float(lambda_min if lambda_min is not None else 1e-5),
         float(lambda_max if lambda_max is not None else (1.0 if grid else 0.9)), int(points if points is not None else 30),
-        list(holdout), float(resolution), False, int(instances), variant, generator, int(d), float(gamma_ratio), 3, progress)
+        list(holdout), float(resolution), bool(depth), int(instances), variant, generator, int(d), float(gamma_ratio), 3, progress)
     return BreakdownResult(json.loads(record))
 
 
-def advise(n, scalar, tol=1e-2, d=1, layers=100, progress=None):
+def advise(n, scalar, tol=1e-2, d=1, layers=100, depth=True, progress=None):
     r"""The smallest lambda a scalar type handles at n within a tolerance, confirmed by runs.
 
     From the rounding law (docs/error-model.md E7) with :math:`c` measured on double's
@@ -737,16 +747,19 @@ def advise(n, scalar, tol=1e-2, d=1, layers=100, progress=None):
         Dimension of the points (default 1).
     layers : int
         Depth of the confirming runs (default 100).
+    depth : bool
+        Also the layers needed in exact arithmetic at the advised lambda (docs/error-model.md
+        E9, against the certified :math:`P_\lambda^*`; default True, as ``otverify advise``).
     progress : callable, optional
         Called as ``progress(cells_done)`` after each cell.
 
     Returns
     -------
     dict
-        ``otverify advise --json``'s record without the depth needed (it needs the
-        certified :math:`P_\lambda^*`): ``advised_lambda``, ``predicted_threshold``, ``c``,
+        ``otverify advise --json``'s record: ``advised_lambda``, ``predicted_threshold``, ``c``,
         ``unit_roundoff``, ``squared_norm_max``, ``numeric_error_at_advised``,
-        ``numeric_error_at_tenth``, ``confirmed``, ``reason``.
+        ``numeric_error_at_tenth``, ``confirmed``, ``reason`` and, with ``depth``,
+        ``depth_lambda``, ``layers_needed``, ``depth_cap``.
 
     Raises
     ------
@@ -758,6 +771,6 @@ def advise(n, scalar, tol=1e-2, d=1, layers=100, progress=None):
     >>> import otverify
     >>> otverify.advise(4, "float")["advised_lambda"]  # ~ 1.08e-05
     """
-    return json.loads(_core.advise(int(n), scalar, float(tol), int(d), int(layers), progress))
+    return json.loads(_core.advise(int(n), scalar, float(tol), int(d), int(layers), bool(depth), progress))
 
 # ---- end breakdown, advise ----

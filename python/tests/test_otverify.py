@@ -109,7 +109,7 @@ def test_binding_calls_only_the_study_layer():
 
 def test_breakdown_search_equals_the_cli_json():
     """A search's thresholds and law equal otverify breakdown --json on the same settings."""
-    r = otverify.breakdown(n=[4], scalars=["float", "double"], layers=20)
+    r = otverify.breakdown(n=[4], scalars=["float", "double"], layers=20, depth=False)
     cli = json.loads(subprocess.run([CLI, "breakdown", "--n", "4", "--scalars", "float,double", "--softmax", "stable", "--holdout", "none",
                                      "--layers", "20", "--no-depth", "--jobs", "1", "--json"], check=True, capture_output=True, text=True).stdout)
 
@@ -131,15 +131,27 @@ def test_breakdown_search_equals_the_cli_json():
 
 def test_breakdown_progress_and_errors():
     seen = []
-    otverify.breakdown(n=[2], scalars=["float"], layers=5, progress=seen.append)
-    assert seen == list(range(1, len(seen) + 1)) and seen
+    r = otverify.breakdown(n=[2], scalars=["float"], layers=5, progress=seen.append)
+    assert seen == list(range(1, len(r.cells) + len(r.depth) + 1))
+    # The depth needed (E9) at each searched lambda, against the certified P_lambda*.
+    assert r.depth and all(d["optimal"]["converged"] and d["layers_needed"] >= 0 for d in r.depth)
     with pytest.raises(ValueError, match="unknown scalar type 'quad'"):
         otverify.breakdown(scalars=["quad"])
     with pytest.raises(ValueError, match=r"--points must be in \[1, 1000\]"):
         otverify.breakdown(lambda_min=0.1, lambda_max=0.2, points=0)
-    # A grid map compares with the certified P_lambda*, not in the study layer yet.
-    with pytest.raises(ValueError, match="certified P_lambda"):
-        otverify.breakdown(lambda_min=0.1, lambda_max=0.2, points=2, layers=5)
+
+
+def test_breakdown_grid_map_equals_the_cli_json():
+    """A grid map (against the certified P_lambda*) gives the CLI's threshold table."""
+    r = otverify.breakdown(n=[4], scalars=["float"], lambda_min=1e-6, lambda_max=0.1, points=3, layers=10)
+    cli = json.loads(subprocess.run([CLI, "breakdown", "--n", "4", "--scalars", "float", "--softmax", "stable", "--lambda-min", "1e-6",
+                                     "--lambda-max", "0.1", "--points", "3", "--layers", "10", "--jobs", "1", "--json"],
+                                    check=True, capture_output=True, text=True).stdout)
+    assert r.thresholds == cli["thresholds"]
+    assert len(r.cells) == cli["cells"]
+    # float breaks between 1e-6 and 1e-5 at n = 4 (E7): the smallest lambda fails, the largest passes.
+    by_lambda = {c.lam: c for c in r.cells}
+    assert by_lambda[min(by_lambda)].cause is not None and by_lambda[max(by_lambda)].cause is None
 
 
 def test_advise_equals_the_cli_json():
@@ -147,9 +159,10 @@ def test_advise_equals_the_cli_json():
     cli = json.loads(subprocess.run([CLI, "advise", "--n", "4", "--scalar", "float", "--layers", "30", "--jobs", "1", "--json"],
                                     check=True, capture_output=True, text=True).stdout)
     for key in ("advised_lambda", "predicted_threshold", "c", "unit_roundoff", "numeric_error_at_advised", "numeric_error_at_tenth",
-                "confirmed", "reason"):
+                "confirmed", "reason", "depth_lambda", "layers_needed", "depth_cap"):
         assert a[key] == cli[key], key
-    assert a["confirmed"] and "layers_needed" not in a
+    assert a["confirmed"]
+    assert "layers_needed" not in otverify.advise(4, "float", layers=30, depth=False)
     with pytest.raises(ValueError, match="interval types have no threshold"):
         otverify.advise(4, "mpfi:128")
     with pytest.raises(ValueError, match=r"--n: '0' is not an integer in \[1, 4096\]"):

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "study/entropic_reference.hpp"
 #include "cli/options.hpp"
 #include "cli/resource_guard.hpp"
 #include "otv/scalar_registry.hpp"
@@ -45,11 +44,6 @@ void require_sweep_memory(const SweepOptions& o, long long jobs) {
                                decimal_strings_bytes(rung.bits, 4 * static_cast<std::uint64_t>(n * n));
   require_bytes(static_cast<std::uint64_t>(jobs) * worker, fmt::format("breakdown with {} worker(s) at n = {}", jobs, n),
                 "reduce --n, the precision or --jobs");
-}
-
-study::OptimalPlan certified_optimal_plan(const InstanceText& instance, const std::string& lambda, double target) {
-  const EntropicReference r = entropic_reference(instance, lambda, target);
-  return {r.log_plan, r.bits, reference_summary(r)};
 }
 
 void print_threshold_table(const json& t) {

@@ -23,9 +23,6 @@ void set_sweep_lists(SweepOptions& o, const std::string& ns_text, const std::str
 // cannot know that beforehand.
 void require_sweep_memory(const SweepOptions& o, long long jobs);
 
-// P_lambda* from the certified entropic reference (cli/entropic_reference.hpp).
-study::OptimalPlan certified_optimal_plan(const InstanceText& instance, const std::string& lambda, double target);
-
 void print_threshold_table(const nlohmann::json& t);
 void print_search_summary(const nlohmann::json& s);
 void print_depth_summary(const nlohmann::json& d);

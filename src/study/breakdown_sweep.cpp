@@ -1,3 +1,4 @@
+#include "study/entropic_reference.hpp"
 #include "study/breakdown_sweep.hpp"
 
 #include <fmt/format.h>
@@ -45,9 +46,17 @@ constexpr double kE7CLow = 1.0 / 8, kE7CHigh = 4;
 // distances (1e-2 by default), so the comparison's own error is negligible.
 constexpr double kOptimalTarget = 1e-20;
 
-OptimalPlan certified_plan(const OptimalPlanFn& optimal_plan, const InstanceText& text, const std::string& lambda) {
-  if (!optimal_plan) throw InputError("the grid map and the depth needed compare with the certified P_lambda*, which this caller does not provide");
-  return optimal_plan(text, lambda, kOptimalTarget);
+// The certified P_lambda* (docs/error-model.md E8) of an instance at a decimal lambda:
+// log P (n x n row-major decimals) at `bits`, and the summary result lines record.
+struct OptimalPlan {
+  std::vector<std::string> log_plan;
+  unsigned bits = 0;
+  json summary;
+};
+
+OptimalPlan certified_plan(const InstanceText& text, const std::string& lambda) {
+  const EntropicReference r = entropic_reference(text, lambda, kOptimalTarget);
+  return {r.log_plan, r.bits, reference_summary(r)};
 }
 
 unsigned bits_of(const std::string& scalar) {
@@ -201,8 +210,8 @@ std::string depth_key(const SweepOptions& o, double lambda, long long n, std::ui
 // stopped at the first layer within the tolerance. The pass runs at
 // log2(S / (lambda tol)) + 64 bits (at least 128): its rounding, u S / lambda per
 // layer, stays 2^-64 of the tolerance over any cap below 2^40 layers.
-json depth_line(const SweepOptions& o, const Group& g, const InstanceText& text, CellSpec spec, double s_max, const OptimalPlanFn& optimal_plan) {
-  const OptimalPlan optimal = certified_plan(optimal_plan, text, spec.lambda);
+json depth_line(const SweepOptions& o, const Group& g, const InstanceText& text, CellSpec spec, double s_max) {
+  const OptimalPlan optimal = certified_plan(text, spec.lambda);
   const long long cap = depth_cap(o, g.n);
   const unsigned bits = static_cast<unsigned>(std::max(128.0, std::ceil(std::log2(s_max / (g.lambda * o.tolerance))) + 64));
   const DepthOutput d = depth_needed({ScalarSpec::Kind::mpfr, bits}, {spec, optimal.log_plan, o.tolerance, cap});
@@ -219,7 +228,7 @@ json depth_line(const SweepOptions& o, const Group& g, const InstanceText& text,
 
 long long depth_cap(const SweepOptions& o, long long n) { return std::max<long long>(1, o.depth_cap_n4 * 16 / (n * n)); }
 
-void run_group(const SweepOptions& o, const Group& g, const OptimalPlanFn& optimal_plan, const std::function<void(const json&)>& emit) {
+void run_group(const SweepOptions& o, const Group& g, const std::function<void(const json&)>& emit) {
   const InstanceText text = make_instance(o, g.n, g.seed);
   const Instance<double> inst = to_real<double>(text);
   const Matrix<double> C = cost_matrix<double>(inst);
@@ -229,7 +238,7 @@ void run_group(const SweepOptions& o, const Group& g, const OptimalPlanFn& optim
   for (Eigen::Index i = 0; i < C.rows(); ++i)
     for (Eigen::Index j = 0; j < C.cols(); ++j) s_max = std::max(s_max, inst.x.row(i).squaredNorm() + inst.y.row(j).squaredNorm());
   if (g.kind == "depth") {
-    emit(depth_line(o, g, text, spec, s_max, optimal_plan));
+    emit(depth_line(o, g, text, spec, s_max));
     return;
   }
 
@@ -238,7 +247,7 @@ void run_group(const SweepOptions& o, const Group& g, const OptimalPlanFn& optim
   // thresholds P_lambda* needs log2(1/mu) ~ gap / (2 lambda ln 2) bits (E8), out of reach.
   const bool numeric_only = g.kind == "search";
   OptimalPlan optimal;
-  if (!numeric_only) optimal = certified_plan(optimal_plan, text, spec.lambda);
+  if (!numeric_only) optimal = certified_plan(text, spec.lambda);
   const Matrix<double> sorted = transported_x<double>(inst, exact_ot<double>(inst));
   std::vector<double> sorted_x(sorted.data(), sorted.data() + sorted.rows());
   const double c_max = C.maxCoeff();
@@ -621,11 +630,10 @@ json depth_summary(const std::vector<json>& results) {
 
 namespace otv::study {
 
-std::vector<json> run_groups_here(const SweepOptions& o, const std::vector<Group>& groups, const OptimalPlanFn& optimal_plan,
-                                  const std::function<void(const json&)>& after_cell) {
+std::vector<json> run_groups_here(const SweepOptions& o, const std::vector<Group>& groups, const std::function<void(const json&)>& after_cell) {
   std::vector<json> lines;
   for (const auto& g : groups)
-    run_group(o, g, optimal_plan, [&](const json& line) {
+    run_group(o, g, [&](const json& line) {
       lines.push_back(line);
       if (after_cell) after_cell(line);
     });

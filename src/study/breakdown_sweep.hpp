@@ -95,21 +95,11 @@ Group group_from_text(const std::string& text);
 // cell per layer per n^2, double = 1).
 double estimated_cost(const SweepOptions& o, const Group& g);
 
-// The certified P_lambda* (docs/error-model.md E8) of an instance at a decimal lambda,
-// to a target bound in nats: log P (n x n row-major decimals) at `bits`, and the
-// summary result lines record ({"converged", "hilbert_bound", ...}).
-struct OptimalPlan {
-  std::vector<std::string> log_plan;
-  unsigned bits = 0;
-  nlohmann::json summary;
-};
-using OptimalPlanFn = std::function<OptimalPlan(const InstanceText& instance, const std::string& lambda, double target)>;
-
-// Runs one group: P_lambda* (grid, bisection and depth groups; from optimal_plan,
-// which may be empty for search groups, else InputError), the reference ladder, then
-// each cell; emit() gets one result line per finished cell. Boost's precision is
-// process-wide: groups run one at a time per process.
-void run_group(const SweepOptions& o, const Group& g, const OptimalPlanFn& optimal_plan, const std::function<void(const nlohmann::json&)>& emit);
+// Runs one group: the certified P_lambda* (grid, bisection and depth groups;
+// study/entropic_reference.hpp), the reference ladder, then each cell; emit() gets one
+// result line per finished cell. Boost's precision is process-wide: groups run one at
+// a time per process.
+void run_group(const SweepOptions& o, const Group& g, const std::function<void(const nlohmann::json&)>& emit);
 
 // Runs groups (on a task farm, or here) and returns their result lines, or nullopt
 // when interrupted; `what` names the stage for progress ("search round 2", ...).
@@ -117,7 +107,7 @@ using GroupRunner = std::function<std::optional<std::vector<nlohmann::json>>(con
 
 // run_group on each group in this process, one after another; after_cell (may be empty)
 // is called after each finished cell and may throw to stop (Ctrl-C in Python).
-std::vector<nlohmann::json> run_groups_here(const SweepOptions& o, const std::vector<Group>& groups, const OptimalPlanFn& optimal_plan,
+std::vector<nlohmann::json> run_groups_here(const SweepOptions& o, const std::vector<Group>& groups,
                                             const std::function<void(const nlohmann::json&)>& after_cell);
 
 // The part of a sweep one process runs: curves (search) and grid groups k with

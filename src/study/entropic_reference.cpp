@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "otv/instance.hpp"
 #include "otv/scalar_registry.hpp"
 #include "otv/sinkhorn.hpp"
 

@@ -99,7 +99,7 @@ TEST_CASE("E8: a deliberately truncated Sinkhorn is not converged, run to the en
   CHECK(distance > 10 * tolerance);
 }
 
-TEST_CASE("E8 on the breakdown cell of issue 20 (n = 4, lambda = 6.79e-4): double Sinkhorn's split is 1e-2 nats off, "
+TEST_CASE("E8 on the breakdown cell n = 4, lambda = 6.79e-4: double Sinkhorn's split is 1e-2 nats off, "
           "Newton in mpfr:512 certifies P_lambda* to 1e-30",
           "[reference][certificate]") {
   const otv::InstanceText text = otv::paper_instance(4, 1);
@@ -130,5 +130,5 @@ TEST_CASE("E8 on the breakdown cell of issue 20 (n = 4, lambda = 6.79e-4): doubl
   INFO("Newton: " << r.iterations << " steps, bound " << upper(cert.hilbert_bound) << "; double plan's distance " << hi - lo);
   REQUIRE(cert.certified);
   CHECK(upper(cert.hilbert_bound) < 1e-30);
-  CHECK(hi - lo > 5e-3);  // the mechanism of issue 20: measured 1.15e-2
+  CHECK(hi - lo > 5e-3);  // the mechanism E8 describes: measured 1.15e-2
 }

@@ -1,4 +1,5 @@
 #include "study/breakdown_cell.hpp"
+#include "otv/scalar_registry.hpp"
 
 namespace otv::study {
 

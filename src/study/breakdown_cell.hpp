@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "otv/construction.hpp"
-#include "otv/instance.hpp"
-#include "otv/scalar_registry.hpp"
-#include "otv/transformer.hpp"
+#include "otv/construction_variant.hpp"
+#include "otv/instance_text.hpp"
+#include "otv/scalar_spec.hpp"
+#include "otv/softmax_mode.hpp"
 
 namespace otv::study {
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "otv/scalar_registry.hpp"
 #include "study/json_value.hpp"
 
 namespace otv::study {

@@ -1,4 +1,3 @@
-#include "study/entropic_reference.hpp"
 #include "study/breakdown_sweep.hpp"
 
 #include <fmt/format.h>
@@ -9,11 +8,13 @@
 #include <map>
 #include <set>
 
+#include "otv/block_exp.hpp"
 #include "otv/exact_ot.hpp"
 #include "otv/scalar_registry.hpp"
 #include "study/breakdown_causes.hpp"
 #include "study/breakdown_reference.hpp"
 #include "study/breakdown_results.hpp"
+#include "study/entropic_reference.hpp"
 #include "study/forward_run.hpp"
 #include "study/json_value.hpp"
 #include "study/threshold_law.hpp"

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "otv/construction.hpp"
-#include "otv/instance.hpp"
-#include "otv/transformer.hpp"
+#include "otv/construction_variant.hpp"
+#include "otv/instance_text.hpp"
+#include "otv/softmax_mode.hpp"
 
 namespace otv::study {
 

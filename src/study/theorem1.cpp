@@ -1,5 +1,6 @@
 // Theorem 1's study (theorem1.hpp): the ladder of runs, the certificate, the trials
 // and the JSON codecs; the per-type runs are study/theorem1_impl.hpp's.
+#include "otv/scalar_registry.hpp"
 #include "study/theorem1.hpp"
 
 #include <fmt/format.h>

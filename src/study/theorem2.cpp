@@ -1,5 +1,6 @@
 // Theorem 2's study (theorem2.hpp): the reference, the per-type run, the rate grid
 // and the JSON codec; the per-type runs are study/theorem2_impl.hpp's.
+#include "otv/scalar_registry.hpp"
 #include "study/theorem2.hpp"
 
 #include <fmt/format.h>

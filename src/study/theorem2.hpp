@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "otv/construction.hpp"
-#include "otv/instance.hpp"
-#include "otv/scalar_registry.hpp"
+#include "otv/construction_variant.hpp"
+#include "otv/instance_text.hpp"
+#include "otv/scalar_spec.hpp"
 #include "otv/theorem2_bound.hpp"
-#include "otv/transformer.hpp"
+#include "otv/softmax_mode.hpp"
 #include "study/entropic_reference.hpp"
 #include "study/theorem2_rates.hpp"
 

@@ -17,10 +17,10 @@ int main(int argc, char** argv) {
   app.add_option("--repeats", repeats, "runs of all layers; the best time per layer is reported")->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   try {
-    const ScalarSpec spec = resolve(run, choice);
+    const otv::ScalarSpec spec = resolve(run, choice);
     run.validate();
     if (run.layers < 1) throw otv::InputError("--layers must be at least 1");
-    const auto j = with_scalar(spec, [&]<class Real>() { return ForwardTiming<Real>::run(run, repeats); });
+    const auto j = otv::with_scalar(spec, [&]<class Real>() { return ForwardTiming<Real>::run(run, repeats); });
     fmt::print("{}\n", j.dump());
   } catch (const otv::InputError& e) {
     fmt::print(stderr, "bench_forward: {}\n", e.what());

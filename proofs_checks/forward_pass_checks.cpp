@@ -40,11 +40,12 @@ template <class Real> Matrix<Real> textbook_multiply_transposed(const Matrix<Rea
 // The textbook row softmax (eq. 5), one entry at a time, with the scalar exp of
 // the same choice (BlockExp<Real>::exp: libm, or SLEEF's scalar cinz function,
 // which gives the vector kernels' bits).
-template <class Real> Matrix<Real> textbook_softmax(const Matrix<Real>& S) {
+template <class Real> Matrix<Real> textbook_softmax(const Matrix<Real>& S, otv::Softmax mode = otv::Softmax::stable) {
   Matrix<Real> A(S.rows(), S.cols());
   for (Eigen::Index i = 0; i < S.rows(); ++i) {
-    Real m = S(i, 0), sum = 0;
-    for (Eigen::Index j = 1; j < S.cols(); ++j) m = S(i, j) > m ? S(i, j) : m;
+    Real m = mode == otv::Softmax::stable ? S(i, 0) : Real(0), sum = 0;
+    if (mode == otv::Softmax::stable)
+      for (Eigen::Index j = 1; j < S.cols(); ++j) m = S(i, j) > m ? S(i, j) : m;
     for (Eigen::Index j = 0; j < S.cols(); ++j) sum += A(i, j) = otv::BlockExp<Real>::exp(S(i, j) - m);
     for (Eigen::Index j = 0; j < S.cols(); ++j) A(i, j) /= sum;
   }
@@ -85,6 +86,39 @@ TEST_CASE("products equal the textbook loops bitwise, with zero columns, Inf and
       CHECK(std::isnan(D(0, 7)));  // a zero column of A against -Inf
     }
   }
+}
+
+// A generic head (not the construction): random weights with zero columns in
+// Q and in w_v B, signed zeros, rows not a multiple of any block width, and
+// (naive softmax, large scores) rows whose exp overflows, so that p has Inf and
+// NaN entries that meet the zero columns of the values.
+template <class Real> void check_generic_head(Eigen::Index rows, otv::Softmax mode, Real scale) {
+  Matrix<Real> Z = awkward_matrix(rows, 7, 11).cast<Real>() * scale;
+  Matrix<Real> Q = awkward_matrix(7, 7, 12).cast<Real>(), w_v = awkward_matrix(7, 7, 13).cast<Real>(), B = awkward_matrix(7, 7, 14).cast<Real>();
+  Q.col(5).setZero();
+  w_v.col(2).setZero();
+  B.col(0) = -B.col(0);
+  const otv::Head<Real> h{Q, w_v, B};
+  const otv::Transformer<Real> tf({otv::Layer<Real>{{h}, std::nullopt}}, mode);
+  const Matrix<Real> values = textbook_multiply<Real>(Z, textbook_multiply<Real>(w_v, B));
+  const Matrix<Real> expected = Z + textbook_multiply<Real>(textbook_softmax<Real>(textbook_multiply_transposed<Real>(textbook_multiply<Real>(Z, Q), Z), mode), values);
+  CAPTURE(rows, static_cast<int>(mode), scale, otv::isa_name(otv::active_isa()));
+  CHECK(bitwise_equal(tf.step(Z, 0), expected));
+}
+
+TEST_CASE("the fused row-block head equals the textbook head bitwise: tails, zero columns, overflowing rows", "[forward][kernels]") {
+  const auto method = GENERATE(otv::ExpMethod::libm, otv::ExpMethod::vector);
+  const otv::ExpMethodScope exp_choice(method);
+  CAPTURE(otv::exp_method_name(method));
+  for (Eigen::Index rows : {1, 7, 37, 301})
+    for (otv::Softmax mode : {otv::Softmax::stable, otv::Softmax::naive}) {
+      check_generic_head<double>(rows, mode, 1);
+      check_generic_head<float>(rows, mode, 1);
+    }
+  // Scores up to ~ 7 (30)^2: exp overflows in double and float (naive), giving Inf / Inf.
+  check_generic_head<double>(301, otv::Softmax::naive, 30);
+  check_generic_head<float>(301, otv::Softmax::naive, 30);
+  check_generic_head<float>(37, otv::Softmax::naive, 5);
 }
 
 TEST_CASE("a layer split over cores equals the textbook layer on one core, bitwise, for either exp", "[forward][parallel]") {

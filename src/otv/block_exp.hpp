@@ -168,11 +168,15 @@ template <class Real> struct NativeBlockExp {
   static double error_ulps() { return 1.0; }
   static Real exp(Real x) { return exp_method() == ExpMethod::vector ? block_exp_detail::sleef_exp(x) : std::exp(x); }
   static void exp_of_differences(Real* a, const Real* shift, std::ptrdiff_t n) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) a[i] -= shift[i];
+    exp_in_place(a, n);
+  }
+  // a[i] = exp(a[i]) for i < n.
+  static void exp_in_place(Real* a, std::ptrdiff_t n) {
     if (exp_method() == ExpMethod::libm) {
-      for (std::ptrdiff_t i = 0; i < n; ++i) a[i] = std::exp(a[i] - shift[i]);
+      for (std::ptrdiff_t i = 0; i < n; ++i) a[i] = std::exp(a[i]);
       return;
     }
-    for (std::ptrdiff_t i = 0; i < n; ++i) a[i] -= shift[i];
     vector_exp_in_place(a, n, active_isa());
   }
 };

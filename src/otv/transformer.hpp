@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "otv/block_exp.hpp"
+#include "otv/fused_attention.hpp"
 #include "otv/matrix.hpp"
 #include "otv/scalar_traits.hpp"
 #include "otv/softmax_mode.hpp"
@@ -155,8 +156,10 @@ template <class Real> class Transformer {
   }
 
   // One layer, Z^(l) -> Z^(l+1), written into `next` (which must not be Z).
-  // Without an observer one (n+1)^2 buffer serves every head in turn: scores
-  // are overwritten by their softmax, so memory is O(n^2) whatever the depth.
+  // Without an observer, float and double heads with finite inputs run
+  // FusedAttention (a block buffer per thread); otherwise one (n+1)^2 buffer
+  // serves every head in turn: scores are overwritten by their softmax, so
+  // memory is O(n^2) whatever the depth.
   // Each head's rows are independent; at large n they are split between
   // cores (row_blocks), with bitwise the same results.
   void step_into(const Matrix<Real>& Z, Matrix<Real>& next, int l, const Observer<Real>& observer = {}) const {
@@ -173,11 +176,20 @@ template <class Real> class Transformer {
     ensure_size(ws.sum, rows);
     next = Z;
     for (std::size_t j = 0; j < heads; ++j) {
+      multiply_into<Real>(Z, lay.heads[j].Q, ws.query);
+      multiply_into<Real>(Z, value_maps[j], ws.values);
+      if constexpr (VectorUnitKernels<Real>::value) {
+        // No observer: the head's rows go through a block buffer, no (n+1)^2 matrix.
+        if (!observer && FusedAttention<Real>::applicable(Z, ws.values)) {
+          const FusedAttention<Real> head(ws.query, Z, ws.values, mode_);
+          row_blocks(rows, [&](RowRange r) { run_on_vector_unit<Real>([&] { head.rows(r, ws.mixed); }); });
+          next += ws.mixed;
+          continue;
+        }
+      }
       Matrix<Real>& pattern = ws.patterns[observer ? j : 0];
       Matrix<Real>& scores = observer ? ws.scores[j] : pattern;
       ensure_shape(scores, rows, rows);
-      multiply_into<Real>(Z, lay.heads[j].Q, ws.query);
-      multiply_into<Real>(Z, value_maps[j], ws.values);
       if (observer) {
         row_blocks(rows, [&](RowRange r) { run_on_vector_unit<Real>([&] { multiply_transposed_into<Real>(ws.query, Z, scores, r); }); });
         pattern = scores;

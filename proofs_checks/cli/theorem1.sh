@@ -33,6 +33,11 @@ expect "random trials: corrected holds on all (d = 2)" 'j["counts"]["holds"] == 
   -- --variant corrected --trials 12 --max-n 16 --layers 20 --d 2
 expect "random trials: paper fails on n >= 2" 'j["counts"]["fails"] >= 10 and j["worst_case"].startswith("generator=uniform")' \
   -- --variant paper --trials 12 --max-n 16 --layers 20 --seed 4
+# In an interval type the text table shows the sink's enclosures (it once exited 4 parsing them).
+count=$((count + 1))
+out=$("$otv" theorem1 --variant corrected --layers 5 --scalar mpfi:128 --ladder mpfi:128 2>&1); rc=$?
+if [ "$rc" -eq 0 ] && grep -Eq '^ +5 .*\[-?[0-9.e+-]+, -?[0-9.e+-]+\]' <<<"$out"; then echo "ok: mpfi text table shows the sink's enclosures"
+else echo "FAIL: mpfi text table (exit $rc): $(tail -1 <<<"$out")"; fail=$((fail + 1)); fi
 # Bad input for theorem1's own options: one line on stderr, exit 2.
 for bad in "--trials -1" "--trials 5 --max-n 0" "--ladder double,quad" "--replay n=abc" "--replay bogus=1" "--certify-bits 1"; do
   count=$((count + 1))

@@ -5,6 +5,7 @@
 #include "cli/app_support.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/mpi_world.hpp"
+#include "cli/number_text.hpp"
 #include "cli/progress.hpp"
 #include "cli/resource_guard.hpp"
 #include "cli/task_farm.hpp"
@@ -33,6 +34,11 @@ void print_theorem1_text(const json& j) {
                j["counts"]["rounding-only"].get<int>(), j["counts"]["unstable"].get<int>(), j["counts"]["fails"].get<int>());
     if (!j["worst_case"].is_null()) fmt::print("first failing case: otverify theorem1 --replay '{}'\n", text_of(j["worst_case"]));
   }
+  // A sink value: a point as %.6e, an interval (mpfi) as its enclosure, rounded outward.
+  auto sink_text = [](const json& v) {
+    const std::string t = text_of(v);
+    return t.starts_with('[') ? number_text(v, Digits{}) : fmt::format("{:.6e}", std::stod(t));
+  };
   fmt::print("{:>7} {:>12} {:>12} {:>12}  {:>14} {:>14}\n", "layer", "max|du|", "max|dv|", "tolerance", "sink u", "sink v");
   const auto& pl = j["per_layer"];
   const std::size_t L = pl.size();
@@ -40,9 +46,8 @@ void print_theorem1_text(const json& j) {
     const bool show = k < 5 || k + 1 == L || ((k + 1) & k) == 0;  // first layers, powers of 2, last
     if (!show) continue;
     const auto& r = pl[k];
-    fmt::print("{:>7} {:>12.3e} {:>12.3e} {:>12.3e}  {:>14.6e} {:>14.6e}\n", r["layer"].get<int>(), number_of(r["max_u_err"]),
-               number_of(r["max_v_err"]), number_of(r["tolerance"]), std::stod(text_of(j["sink"][k]["u"])),
-               std::stod(text_of(j["sink"][k]["v"])));
+    fmt::print("{:>7} {:>12.3e} {:>12.3e} {:>12.3e}  {:>14} {:>14}\n", r["layer"].get<int>(), number_of(r["max_u_err"]),
+               number_of(r["max_v_err"]), number_of(r["tolerance"]), sink_text(j["sink"][k]["u"]), sink_text(j["sink"][k]["v"]));
   }
   fmt::print("first layer beyond the rounding tolerance: {}\n", j["first_failing_layer"].is_null() ? "none" : text_of(j["first_failing_layer"]));
   if (!j["ladder"].empty()) {

@@ -33,9 +33,14 @@ namespace {
 std::string run(const otv::PointsText& x, const otv::PointsText& y, const std::string& lambda, const std::string& gamma,
                 long long layers, const std::string& variant, const std::string& softmax, const std::string& scalar,
                 const py::object& progress) {
-  otv::study::RunSpec spec{.instance = {x, y}, .lambda = lambda, .gamma = gamma, .layers = layers,
-                           .variant = otv::parse_variant(variant), .softmax = otv::parse_softmax(softmax),
-                           .scalar = otv::parse_scalar(scalar)};
+  otv::study::RunSpec spec;
+  spec.instance = {x, y};
+  spec.lambda = lambda;
+  spec.gamma = gamma;
+  spec.layers = layers;
+  spec.variant = otv::parse_variant(variant);
+  spec.softmax = otv::parse_softmax(softmax);
+  spec.scalar = otv::parse_scalar(scalar);
   // The run holds no Python objects, so it runs without the GIL; between layers it
   // takes the GIL back to deliver Ctrl-C (PyErr_CheckSignals) and progress.
   spec.after_layer = [&progress, layers](long long done) {

@@ -49,7 +49,7 @@ std::string run(const otv::PointsText& x, const otv::PointsText& y, const std::s
     if (!progress.is_none()) progress(done, layers);
   };
   py::gil_scoped_release no_gil;
-  return otv::study::run_construction(spec).record.dump();
+  return otv::study::to_json(otv::study::run_construction(spec)).dump();
 }
 
 // ---- theorems (otverify.theorem1, otverify.theorem2) ----

@@ -27,7 +27,7 @@ int main() {
   const otv::study::RunResult result = otv::study::run_construction(run);
   std::cout << "study readout";
   // mpfr values come as exact decimal strings; two decimals suffice to see the order.
-  for (const auto& v : result.record.at("readout")) std::cout << " " << std::fixed << std::setprecision(2) << std::stod(v.get<std::string>());
+  for (const auto& v : result.readout) std::cout << " " << std::fixed << std::setprecision(2) << std::stod(v.get<std::string>());
   std::cout << "\n";
   return sk.converged ? 0 : 1;
 }

@@ -69,11 +69,10 @@ void register_run(CLI::App& app, Registry& r) {
     run->validate();
     require_memory(spec, {run->text.n(), run->text.d()}, "otverify run");
     Progress progress(fmt::format("run ({})", study::scalar_name(spec)), run->layers);  // mpfr:1000000 takes minutes
-    const json j = study::run_construction({.instance = run->text, .lambda = run->lambda, .gamma = run->gamma, .layers = run->layers,
+    const json j = study::to_json(study::run_construction({.instance = run->text, .lambda = run->lambda, .gamma = run->gamma, .layers = run->layers,
                                             .variant = run->variant, .softmax = run->softmax, .scalar = spec,
                                             .patterns_at = run->patterns_at,
-                                            .after_layer = [&](long long) { progress.advance(); }})
-                       .record;
+                                            .after_layer = [&](long long) { progress.advance(); }}));
     progress.finish();
     emit(j, choice->json, [&](const json& named) { print_run_text(named, *run, shown); });
     return kExitOk;

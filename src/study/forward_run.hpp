@@ -37,15 +37,49 @@ struct RunSpec {
   std::function<void(long long layers_done)> after_layer;
 };
 
-// The result, in the schema of `otverify run --json` (docs): scalar, kernels,
-// precision_bits, unit_roundoff, variant, softmax, n, d, lambda, gamma, layers,
-// readout, sorted, readout_max_error, u, v, sink, attention_last, marginal_error,
-// max_enclosure_width (intervals), patterns/p_lambda_star/p_star (patterns_at),
-// breakdown. Numbers of float and double are JSON numbers, of every other type
-// round-trip decimal strings (study/json_value.hpp).
-struct RunResult {
-  nlohmann::json record;
+// A value, vector or matrix of the run's scalar type as study/json_value.hpp writes
+// it: JSON numbers for float and double, round-trip decimal strings for every other
+// type ("[lo, hi]" for intervals), "nan", "inf", "-inf" when not finite; a matrix is
+// a list of rows, a one-column matrix a flat list.
+using ScalarJson = nlohmann::json;
+
+// A^(k) (head 1, data block, n x n) and the readout (n x d) at layer k (eq. 10).
+struct PatternAtLayer {
+  long long layer = 0;
+  ScalarJson head1, readout;
 };
+
+// What the patterns approach (Theorem 2), scaled by n so that rows sum to 1 like A^(k):
+// P_lambda* (eq. 3) from the certified reference rounded into the type, and P* (eq. 2).
+struct PatternTargets {
+  ScalarJson p_lambda_star, p_star;  // n x n
+  bool p_lambda_star_converged = false;
+  nlohmann::json p_lambda_star_reference;  // study::reference_summary
+};
+
+// The result of one run; to_json gives the schema of `otverify run --json` (docs/cli.md).
+struct RunResult {
+  std::string scalar;      // "double", "mpfr:256"
+  nlohmann::json kernels;  // kernel_provenance()
+  unsigned precision_bits = 0;
+  ScalarJson unit_roundoff;
+  Variant variant = Variant::paper;
+  Softmax softmax = Softmax::stable;
+  long long n = 0, d = 0, layers = 0;
+  ScalarJson lambda, gamma;             // as parsed in the type
+  ScalarJson readout, sorted;           // head 2's estimate and the exact OT's sorted x (n x d)
+  ScalarJson readout_max_error;         // max_ik |readout - sorted|
+  ScalarJson u, v, sink_u, sink_v;      // the u, v columns of Z^(L): data rows (n) and the sink row
+  ScalarJson attention_last;            // A^(L), head 1's data block (n x n)
+  ScalarJson marginal_error_rows, marginal_error_cols;  // max_i |P 1 - 1/n|, max_j |P^T 1 - 1/n|
+  std::optional<ScalarJson> max_enclosure_width;        // intervals: widest u, v enclosure
+  std::vector<PatternAtLayer> patterns;                 // at spec.patterns_at, in layer order
+  std::optional<PatternTargets> targets;                // with patterns_at
+  std::size_t nonfinite_entries = 0;                    // every non-finite value above and in Z^(L)
+  std::optional<long long> first_nonfinite_layer;       // the first layer whose output is not finite
+};
+
+nlohmann::json to_json(const RunResult& r);
 
 // Throws InputError with the CLI's one-line message unless lambda and gamma are
 // positive decimals, 0 <= layers <= kMaxLayers and every patterns_at entry lies
@@ -65,8 +99,8 @@ void validate_run_parameters(const std::string& lambda, const std::string& gamma
 //   spec : RunSpec -- instance (n points of dimension d, x and y), lambda > 0,
 //          gamma > 0, layers in [0, kMaxLayers], variant, softmax, scalar type.
 // Returns
-//   RunResult -- record as documented above; non-finite values are results
-//   (breakdown.nonfinite_entries, breakdown.first_nonfinite_layer), not errors.
+//   RunResult -- as documented above; non-finite values are results
+//   (nonfinite_entries, first_nonfinite_layer), not errors.
 // Throws
 //   InputError (otv/error.hpp) for invalid parameters, with the CLI's messages.
 // Example
@@ -74,7 +108,7 @@ void validate_run_parameters(const std::string& lambda, const std::string& gamma
 //   s.instance.x = {{"0.5"}, {"0.75"}, {"0.25"}, {"0"}};
 //   s.instance.y = {{"0"}, {"0.25"}, {"0.5"}, {"0.75"}};
 //   s.scalar = parse_scalar("mpfr:256");
-//   run_construction(s).record["readout"];  // ~ ["0", "0.25", "0.5", "0.75"]
+//   run_construction(s).readout;  // ~ ["0", "0.25", "0.5", "0.75"] (decimal strings)
 RunResult run_construction(const RunSpec& spec);
 
 // The type's name as results carry it ("double", "mpfr:256").

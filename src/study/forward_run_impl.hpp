@@ -58,13 +58,13 @@ template <class Real> RunResult ForwardRun<Real>::run(const RunSpec& o) {
   // --patterns-at: A^(k), the head-1 data block acting on Z^(k) (eq. 10), and the
   // readout at that depth (a depth scan of the sorted estimate).
   std::size_t nonfinite_in_patterns = 0;
-  nlohmann::json patterns = nlohmann::json::array();
+  RunResult r;
   auto record_pattern = [&](long long k) {
     if (std::find(o.patterns_at.begin(), o.patterns_at.end(), k) == o.patterns_at.end()) return;
     const auto att_k = tf.attentions(Z, static_cast<int>(k));
     const Matrix<Real> block = data_block<Real>(att_k[0].pattern), read = readout<Real>(att_k[1].pattern, inst.x);
     nonfinite_in_patterns += count_nonfinite<Real>(block) + count_nonfinite<Real>(read);
-    patterns.push_back({{"layer", k}, {"head1", json_matrix<Real>(block)}, {"readout", json_matrix<Real>(read)}});
+    r.patterns.push_back({k, json_matrix<Real>(block), json_matrix<Real>(read)});
   };
   for (long long l = 0; l < o.layers; ++l) {
     record_pattern(l);
@@ -101,31 +101,31 @@ template <class Real> RunResult ForwardRun<Real>::run(const RunSpec& o) {
   std::size_t nonfinite = count_nonfinite<Real>(Z) + count_nonfinite<Real>(attention_last) + count_nonfinite<Real>(est) + nonfinite_in_patterns;
   for (const Real& e : {readout_err, row_err, col_err}) nonfinite += !T::is_finite(e);
 
-  nlohmann::json j;
-  j["scalar"] = T::name();
-  j["kernels"] = kernel_provenance();
-  j["precision_bits"] = T::bits();
-  j["unit_roundoff"] = json_value<Real>(T::unit_roundoff());
-  j["variant"] = to_string(o.variant);
-  j["softmax"] = o.softmax == Softmax::stable ? "stable" : "naive";
-  j["n"] = n;
-  j["d"] = inst.d();
-  j["lambda"] = json_value(lambda);
-  j["gamma"] = json_value(gamma);
-  j["layers"] = o.layers;
-  j["readout"] = json_matrix<Real>(est);
-  j["sorted"] = json_matrix<Real>(sorted);
-  j["readout_max_error"] = json_value<Real>(readout_err);
-  j["u"] = json_vector<Real>(Z.col(c.u).head(n));
-  j["v"] = json_vector<Real>(Z.col(c.v).head(n));
-  j["sink"] = {{"u", json_value<Real>(Z(n, c.u))}, {"v", json_value<Real>(Z(n, c.v))}};
-  j["attention_last"] = json_matrix<Real>(attention_last);
-  j["marginal_error"] = {{"rows", json_value<Real>(row_err)}, {"cols", json_value<Real>(col_err)}};
-  if (T::is_interval) j["max_enclosure_width"] = json_value<Real>(max_width);
+  r.scalar = T::name();
+  r.kernels = kernel_provenance();
+  r.precision_bits = T::bits();
+  r.unit_roundoff = json_value<Real>(T::unit_roundoff());
+  r.variant = o.variant;
+  r.softmax = o.softmax;
+  r.n = n;
+  r.d = inst.d();
+  r.lambda = json_value(lambda);
+  r.gamma = json_value(gamma);
+  r.layers = o.layers;
+  r.readout = json_matrix<Real>(est);
+  r.sorted = json_matrix<Real>(sorted);
+  r.readout_max_error = json_value<Real>(readout_err);
+  r.u = json_vector<Real>(Z.col(c.u).head(n));
+  r.v = json_vector<Real>(Z.col(c.v).head(n));
+  r.sink_u = json_value<Real>(Z(n, c.u));
+  r.sink_v = json_value<Real>(Z(n, c.v));
+  r.attention_last = json_matrix<Real>(attention_last);
+  r.marginal_error_rows = json_value<Real>(row_err);
+  r.marginal_error_cols = json_value<Real>(col_err);
+  if (T::is_interval) r.max_enclosure_width = json_value<Real>(max_width);
   if (!o.patterns_at.empty()) {
-    // What the patterns approach (Theorem 2): P_lambda* (eq. 3), from the certified
-    // reference rounded into Real, and P* (eq. 2), both scaled by n so that rows sum
-    // to 1 like the data block A^(k).
+    // P_lambda* (eq. 3) from the certified reference rounded into Real, and P* (eq. 2),
+    // both scaled by n so that rows sum to 1 like the data block A^(k).
     Matrix<Real> p_lambda(n, n);
     for (Eigen::Index i = 0; i < n; ++i)
       for (Eigen::Index k = 0; k < n; ++k)
@@ -133,16 +133,13 @@ template <class Real> RunResult ForwardRun<Real>::run(const RunSpec& o) {
     Matrix<Real> p_star = Matrix<Real>::Zero(n, n);
     const Assignment as = exact_ot<Real>(inst);
     for (Eigen::Index i = 0; i < n; ++i) p_star(i, as[static_cast<std::size_t>(i)]) = 1;
-    j["patterns"] = patterns;
     nonfinite += count_nonfinite<Real>(p_lambda);
-    j["p_lambda_star"] = json_matrix<Real>(p_lambda);
-    j["p_lambda_star_converged"] = o.p_lambda_star->converged;
-    j["p_lambda_star_reference"] = reference_summary(*o.p_lambda_star);
-    j["p_star"] = json_matrix<Real>(p_star);
+    r.targets = PatternTargets{json_matrix<Real>(p_lambda), json_matrix<Real>(p_star), o.p_lambda_star->converged,
+                               reference_summary(*o.p_lambda_star)};
   }
-  j["breakdown"] = {{"nonfinite_entries", nonfinite},
-                    {"first_nonfinite_layer", first_nonfinite_layer < 0 ? nlohmann::json(nullptr) : nlohmann::json(first_nonfinite_layer)}};
-  return {std::move(j)};
+  r.nonfinite_entries = nonfinite;
+  if (first_nonfinite_layer >= 0) r.first_nonfinite_layer = first_nonfinite_layer;
+  return r;
 }
 
 }  // namespace otv::study

@@ -1,170 +1,433 @@
-// The claims' verdicts (src/study/claim_verdicts.hpp) on planted step results:
-// each claim's holds / fails / caveat path, and the missing step.
+// The claims' verdicts (src/study/claim_verdicts.hpp) on planted typed evidence:
+// each row's holds / caveat / fails / unchecked path, a missing step for every row,
+// one row per claim in the table's order, and the evidence of a typed result equal
+// to the evidence read from its --json.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <string>
 
+#include "otv/instance_text.hpp"
 #include "study/claim_verdicts.hpp"
 #include "study/claims.hpp"
+#include "study/forward_run.hpp"
+#include "study/json_value.hpp"
+#include "study/theorem1.hpp"
+#include "study/theorem2.hpp"
+#include "study/training.hpp"
 
 using nlohmann::json;
-using otv::study::audit_verdicts;
+using namespace otv::study;
 
 namespace {
 
-// The row of claim `id` in the table.
-json row_of(const json& rows, const std::string& id) {
+const VerdictRow& row_of(const std::vector<VerdictRow>& rows, const std::string& id) {
   for (const auto& r : rows)
-    if (r.at("id") == id) return r;
+    if (r.id == id) return r;
   FAIL("no row " << id);
-  return nullptr;
+  return rows.front();
 }
 
-std::string verdict(const json& steps, const std::string& id, const json& ablation = nullptr) {
-  return row_of(audit_verdicts(steps, ablation), id).at("verdict").get<std::string>();
+Verdict verdict(const AuditEvidence& e, const std::string& id) { return row_of(audit_verdicts(e), id).verdict; }
+std::string reason(const AuditEvidence& e, const std::string& id) { return row_of(audit_verdicts(e), id).reason; }
+
+// A theorem1 step: its verdict, layer 1 with error `layer1` against tolerance 1e-15.
+Theorem1Evidence theorem1(LadderVerdict v, double layer1 = 1e-17) {
+  Theorem1Evidence t;
+  t.verdict = v;
+  t.layers = 100;
+  if (v == LadderVerdict::fails) t.first_failing_layer = 2;
+  t.max_err = 1e-3;
+  t.ladder_slope = 1.0;
+  t.layer1_u_err = layer1;
+  t.layer1_tolerance = 1e-15;
+  t.sink_u = -0.01;
+  t.n = 4;
+  t.lambda = 0.005;
+  return t;
 }
 
-// A theorem1 step's result: its verdict, layer 1 with error `layer1` against tolerance 1e-15.
-json theorem1(const std::string& v, double layer1 = 1e-17) {
-  json r = {{"verdict", v}, {"ladder_slope", 1.0}, {"layers", 100}, {"first_failing_layer", v == "fails" ? json(2) : json(nullptr)},
-            {"max_err", 1e-3}, {"n", 4}, {"lambda", 0.005}};
-  r["per_layer"] = json::array({json{{"max_u_err", layer1}, {"max_v_err", 0.0}, {"tolerance", 1e-15}}});
-  r["sink"] = json::array({json{{"u", -0.01}}});
-  return {{"result", r}};
+Theorem2Evidence theorem2(double log10_bound, double log10_min_layers) {
+  Theorem2Evidence t;
+  t.precondition_holds = t.bound_holds = t.reference_converged = true;
+  t.n = 4;
+  t.layers = 50;
+  t.lambda = 0.1;
+  t.measured = 1e-3;
+  t.log10_bound = log10_bound;
+  t.log10_tightness = log10_bound + 3;
+  t.precondition_reachable = true;
+  t.log10_min_layers_for_precondition = log10_min_layers;
+  return t;
 }
 
-json theorem1_all(const std::string& v, double layer1 = 1e-17) {
-  json steps = json::object();
-  for (const char* variant : otv::study::kVariants) steps[std::string("theorem1.") + variant + ".double"] = theorem1(v, layer1);
-  return steps;
+// A readout scan at layers 0 and 50.
+PatternScan scan(const std::vector<double>& at50) { return {{0, 50}, {{0, 0, 0, 0}, at50}}; }
+const std::vector<double> kPrinted4{0.018, 0.24, 0.50, 0.73}, kOther4{0.1, 0.2, 0.3, 0.4};
+
+AblationEvidence ablation(bool sorts, double lo, double hi) {
+  AblationEvidence a{"otverify", "grid", false, 5.0, HeldOutEvidence{}};
+  a.held_out->n = "7";
+  a.held_out->engineered_sorts = {sorts, sorts};
+  a.held_out->engineered_mse = 1e-3;
+  a.held_out->plain_mse = 5e-3;
+  a.held_out->ratios["7"] = {5.0, lo, hi, false};
+  a.held_out->ratios["15"] = {0.5, 0.2, 0.9, true};
+  return a;
 }
+
+// Every step ran; every row is decided (the rate never is).
+AuditEvidence full() {
+  AuditEvidence e;
+  for (const char* v : kVariants) e.theorem1[v] = theorem1(LadderVerdict::holds);
+  e.corrected_outside_domain = theorem1(LadderVerdict::unstable);
+  e.corrected_outside_domain->ladder = Theorem1LadderEvidence{1e-4, {{"double", 21}, {"mpfr:128", std::nullopt}}, 8.5, 9.0, 9.0};
+  e.theorem2_main = theorem2(-1, 6);
+  e.theorem2_paper_lambda = theorem2(80, 80);
+  e.rates_conclusion = "fits agree.";
+  for (const auto& x : kPrintedExamples) e.sorting[x.id] = {{"paper", scan(kOther4)}, {"code", scan(kOther4)}};
+  e.sorting["n4"]["paper"] = scan(kPrinted4);
+  e.breakdown = std::vector<BreakdownThreshold>{{"float", 100, std::nullopt, "", std::nullopt}};
+  e.breakdown_search = BreakdownSearchEvidence{};
+  e.hilbert = std::vector<bool>{true, true};
+  e.ablation = ablation(true, 3.0, 50.0);
+  return e;
+}
+
+std::vector<std::string> ids(const std::vector<VerdictRow>& rows) {
+  std::vector<std::string> v;
+  for (const auto& r : rows) v.push_back(r.id);
+  return v;
+}
+
+std::vector<std::string> claim_ids() {
+  std::vector<std::string> v;
+  for (const Claim& c : paper_claims()) v.emplace_back(c.id);
+  return v;
+}
+
+// A result as `otverify report` reads it: printed with --json (non-finite values named) and parsed back.
+json printed(const json& j) { return json::parse(with_nonfinite_names(j).dump(2)); }
 
 }  // namespace
 
-TEST_CASE("claim verdicts: every claim cannot be checked without its steps", "[claim-verdicts]") {
-  const json rows = audit_verdicts(json::object(), nullptr);
-  // 14 claims; without the breakdown step there is no small-lambda row, and without
-  // Theorem 2's steps one unchecked row stands for its bound and precondition.
-  CHECK(rows.size() == 12);
-  for (const auto& r : rows) {
-    CAPTURE(r.at("id").get<std::string>());
-    CHECK(r.at("verdict") == otv::study::kUnchecked);
-    CHECK_FALSE(r.contains("refuted_by"));  // only decided rows name what would overturn them
+TEST_CASE("claim verdicts: Verdict's text is the report's", "[claim-verdicts]") {
+  CHECK(std::string(to_string(Verdict::holds)) == "holds");
+  CHECK(std::string(to_string(Verdict::holds_with_caveat)) == "holds with caveat");
+  CHECK(std::string(to_string(Verdict::fails)) == "fails");
+  CHECK(std::string(to_string(Verdict::unchecked)) == "cannot be checked here");
+}
+
+TEST_CASE("claim verdicts: every claim has exactly one row, in the claims table's order", "[claim-verdicts]") {
+  CHECK(ids(audit_verdicts(AuditEvidence{})) == claim_ids());
+  CHECK(ids(audit_verdicts(full())) == claim_ids());
+  // Without any step every row is unchecked, and names nothing that would overturn it.
+  for (const VerdictRow& r : audit_verdicts(AuditEvidence{})) {
+    CAPTURE(r.id);
+    CHECK(r.verdict == Verdict::unchecked);
+    CHECK_FALSE(r.refuted_by);
+    CHECK_FALSE(to_json(r).contains("refuted_by"));
+  }
+  // With every step: each row decided (but the rate), the row's claim and evidence section from the table.
+  for (const VerdictRow& r : audit_verdicts(full())) {
+    CAPTURE(r.id);
+    CHECK((r.verdict == Verdict::unchecked) == (r.id == "rate"));
+    CHECK(r.evidence == claim(r.id).evidence);
+    if (!r.id.starts_with("sorting-")) CHECK(r.claim == claim(r.id).text);
   }
 }
 
+TEST_CASE("claim verdicts: a missing step makes its rows, and only those, unchecked", "[claim-verdicts]") {
+  struct Case {
+    const char* what;
+    std::function<void(AuditEvidence&)> drop;
+    std::vector<std::string> unchecked;
+  };
+  const std::vector<Case> cases{
+      {"theorem1.paper", [](AuditEvidence& e) { e.theorem1.erase("paper"); }, {"theorem1-paper", "proof-sink"}},
+      {"theorem1.notebook", [](AuditEvidence& e) { e.theorem1.erase("notebook"); }, {"theorem1-notebook"}},
+      {"theorem1.corrected", [](AuditEvidence& e) { e.theorem1.erase("corrected"); }, {"theorem1-corrected"}},
+      {"theorem1.relu-reset", [](AuditEvidence& e) { e.theorem1.erase("relu-reset"); }, {"theorem1-relu-reset"}},
+      {"every theorem1", [](AuditEvidence& e) { e.theorem1.clear(); },
+       {"theorem1-paper", "theorem1-notebook", "theorem1-corrected", "theorem1-relu-reset", "proof-eq9", "proof-sink"}},
+      // The rate, never decided, quotes the main run's tightness when it has one.
+      {"theorem2.main", [](AuditEvidence& e) { e.theorem2_main.reset(); }, {"theorem2-bound", "theorem2-precondition", "rate"}},
+      {"theorem2.paper_lambda", [](AuditEvidence& e) { e.theorem2_paper_lambda.reset(); }, {"theorem2-bound", "theorem2-precondition"}},
+      {"sorting.n4.code", [](AuditEvidence& e) { e.sorting["n4"].erase("code"); }, {"sorting-n4"}},
+      {"sorting.n8", [](AuditEvidence& e) { e.sorting.erase("n8"); }, {"sorting-n8"}},
+      {"breakdown", [](AuditEvidence& e) { e.breakdown.reset(); }, {"small-lambda"}},
+      {"hilbert", [](AuditEvidence& e) { e.hilbert.reset(); }, {"hilbert"}},
+      {"ablation", [](AuditEvidence& e) { e.ablation.reset(); }, {"prompt-engineering"}},
+      {"held-out check", [](AuditEvidence& e) { e.ablation->held_out.reset(); }, {"prompt-engineering"}},
+  };
+  const std::vector<VerdictRow> all = audit_verdicts(full());
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    AuditEvidence e = full();
+    c.drop(e);
+    const std::vector<VerdictRow> rows = audit_verdicts(e);
+    REQUIRE(ids(rows) == claim_ids());
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      CAPTURE(rows[k].id);
+      if (std::find(c.unchecked.begin(), c.unchecked.end(), rows[k].id) != c.unchecked.end()) {
+        CHECK(rows[k].verdict == Verdict::unchecked);
+        CHECK_FALSE(rows[k].refuted_by);
+      } else {
+        CHECK(rows[k] == all[k]);
+      }
+    }
+  }
+  // The rows the table once left out: named unchecked, with the step that is missing.
+  AuditEvidence e = full();
+  e.breakdown.reset();
+  e.theorem2_main.reset();
+  e.hilbert.reset();
+  CHECK(reason(e, "small-lambda") == "the breakdown step did not run");
+  CHECK(reason(e, "theorem2-precondition") == "the theorem2 steps did not run");
+  CHECK(reason(e, "theorem2-bound") == "the theorem2 steps did not run");
+  CHECK(reason(e, "hilbert") == "the property tests are not built here (ninja -C build property_tests)");
+  // The rate is unchecked either way; without its step the reason says so.
+  e.rates_conclusion.reset();
+  CHECK(reason(e, "rate") == "the rates step did not run");
+  // A property run without cases is no evidence.
+  e.hilbert = std::vector<bool>{};
+  CHECK(verdict(e, "hilbert") == Verdict::unchecked);
+}
+
 TEST_CASE("claim verdicts: Theorem 1 and the proof steps", "[claim-verdicts]") {
-  CHECK(verdict(theorem1_all("holds"), "theorem1-paper") == otv::study::kHolds);
-  CHECK(verdict(theorem1_all("fails"), "theorem1-paper") == otv::study::kFails);
-  CHECK(verdict(theorem1_all("rounding"), "theorem1-paper") == otv::study::kCaveat);
-  CHECK(verdict(theorem1_all("unstable"), "theorem1-notebook") == otv::study::kCaveat);
-  // The corrected construction holds only inside its domain: a caveat even when its run holds.
-  CHECK(verdict(theorem1_all("holds"), "theorem1-corrected") == otv::study::kCaveat);
-  // One variant's step missing: that row alone is unchecked.
-  json some = theorem1_all("holds");
-  some.erase("theorem1.relu-reset.double");
-  CHECK(verdict(some, "theorem1-relu-reset") == otv::study::kUnchecked);
-  CHECK(verdict(some, "theorem1-paper") == otv::study::kHolds);
-  // A step that ran but has no result (it failed) counts as missing.
-  some["theorem1.notebook.double"] = {{"error", "crashed"}};
-  CHECK(verdict(some, "theorem1-notebook") == otv::study::kUnchecked);
-  // Eq. (9): layer 1 within its tolerance in every variant that ran.
-  CHECK(verdict(theorem1_all("holds"), "proof-eq9") == otv::study::kHolds);
-  CHECK(verdict(theorem1_all("holds", 2e-15), "proof-eq9") == otv::study::kFails);
-  // The sink: fails with Theorem 1 on the paper variant.
-  CHECK(verdict(theorem1_all("holds"), "proof-sink") == otv::study::kHolds);
-  CHECK(verdict(theorem1_all("fails"), "proof-sink") == otv::study::kFails);
-  // A decided row names what would overturn it.
-  CHECK(row_of(audit_verdicts(theorem1_all("fails"), nullptr), "theorem1-paper").contains("refuted_by"));
+  AuditEvidence e = full();
+  CHECK(verdict(e, "theorem1-paper") == Verdict::holds);
+  CHECK(reason(e, "theorem1-paper").starts_with("within the rounding tolerance at every one of 100 layers (max error 0.001). Would be overturned by "));
+  e.theorem1["paper"] = theorem1(LadderVerdict::fails);
+  e.theorem1["paper"].certified_counterexample = true;
+  CHECK(verdict(e, "theorem1-paper") == Verdict::fails);
+  CHECK(reason(e, "theorem1-paper").starts_with(
+      "u, v columns leave the GD iterates at layer 2 (max error 0.001; ladder slope 1.00: not rounding); certified by mpfi enclosures"));
+  CHECK(row_of(audit_verdicts(e), "theorem1-paper").refuted_by == std::string(claim("theorem1-paper").overturned_by));
+  e.theorem1["notebook"] = theorem1(LadderVerdict::rounding_only);
+  CHECK(verdict(e, "theorem1-notebook") == Verdict::holds_with_caveat);
+  e.theorem1["notebook"] = theorem1(LadderVerdict::unstable);
+  CHECK(verdict(e, "theorem1-notebook") == Verdict::holds_with_caveat);
+  // The corrected construction holds only inside its domain: a caveat even when its run holds,
+  // with the ladder outside its domain as evidence.
+  CHECK(verdict(e, "theorem1-corrected") == Verdict::holds_with_caveat);
+  CHECK(reason(e, "theorem1-corrected").find("the ladder says unstable: the error reaches 0.0001 at layer double 21, mpfr:128 never; growth per layer 8.5 "
+                                             "measured, 9 from those depths, 9 predicted") != std::string::npos);
+  e.corrected_outside_domain->ladder.reset();  // the run held outside: nothing to add
+  CHECK(reason(e, "theorem1-corrected").find("Outside") == std::string::npos);
+
+  // Eq. (9): layer 1 within its tolerance (1e-15) in every variant that ran; at the tolerance it holds.
+  e = full();
+  e.theorem1["relu-reset"].layer1_v_err = 1e-15;
+  CHECK(verdict(e, "proof-eq9") == Verdict::holds);
+  e.theorem1["relu-reset"].layer1_v_err = 1.01e-15;
+  CHECK(verdict(e, "proof-eq9") == Verdict::fails);
+  e.theorem1.erase("relu-reset");  // the others suffice
+  CHECK(verdict(e, "proof-eq9") == Verdict::holds);
+
+  // The sink: fails with Theorem 1 on the paper variant, whatever the other variants say.
+  e = full();
+  CHECK(verdict(e, "proof-sink") == Verdict::holds);
+  CHECK(reason(e, "proof-sink").starts_with("the sink's u drifts to -0.01 (fixed point -2 lambda ln n = -0.0138629)"));
+  e.theorem1["notebook"] = theorem1(LadderVerdict::fails);
+  CHECK(verdict(e, "proof-sink") == Verdict::holds);
+  e.theorem1["paper"] = theorem1(LadderVerdict::fails);
+  CHECK(verdict(e, "proof-sink") == Verdict::fails);
 }
 
 TEST_CASE("claim verdicts: Theorem 2's bound and precondition, the rate", "[claim-verdicts]") {
-  auto steps = [](bool precondition, bool bound, bool reachable) {
-    json j;
-    j["theorem2.main"]["result"] = {{"precondition_holds", precondition}, {"bound_holds", bound}, {"reference_converged", true}, {"lambda", 0.1},
-                                    {"layers", 50}, {"log10_tightness", 3.0}, {"measured", 1e-3}, {"log10_bound", -1.0}, {"n", 4},
-                                    {"min_layers_for_precondition", reachable ? json(1e6) : json(nullptr)}, {"log10_min_layers_for_precondition", 6.0}};
-    j["theorem2.paper_lambda"]["result"] = {{"log10_bound", 80.0}, {"min_layers_for_precondition", reachable ? json(1e80) : json(nullptr)},
-                                            {"log10_min_layers_for_precondition", 80.0}};
-    return j;
-  };
-  CHECK(verdict(steps(true, true, true), "theorem2-bound") == otv::study::kCaveat);
-  CHECK(verdict(steps(true, false, true), "theorem2-bound") == otv::study::kFails);
-  CHECK(verdict(steps(false, true, true), "theorem2-bound") == otv::study::kUnchecked);
-  CHECK(verdict(steps(true, true, true), "theorem2-precondition") == otv::study::kCaveat);
-  CHECK(verdict(steps(true, true, false), "theorem2-precondition") == otv::study::kFails);
-  json half = steps(true, true, true);
-  half.erase("theorem2.paper_lambda");
-  CHECK(verdict(half, "theorem2-bound") == otv::study::kUnchecked);
+  AuditEvidence e = full();
+  CHECK(verdict(e, "theorem2-bound") == Verdict::holds_with_caveat);
+  CHECK(reason(e, "theorem2-bound").starts_with("holds at lambda = 0.1, l = 50 with 10^2.00 to spare; at the paper's lambda = 0.005 the bound is 10^80.0"));
+  CHECK(verdict(e, "theorem2-precondition") == Verdict::holds_with_caveat);
+  e.theorem2_main->bound_holds = false;
+  CHECK(verdict(e, "theorem2-bound") == Verdict::fails);
+  // The bound is checked against a converged reference only.
+  e = full();
+  e.theorem2_main->reference_converged = false;
+  CHECK(verdict(e, "theorem2-bound") == Verdict::fails);
+  // Where the precondition does not hold at the depth run the bound says nothing.
+  e = full();
+  e.theorem2_main->precondition_holds = false;
+  CHECK(verdict(e, "theorem2-bound") == Verdict::unchecked);
+  CHECK(reason(e, "theorem2-bound") == "the precondition does not hold at the depth run (l = 50)");
+  CHECK(verdict(e, "theorem2-precondition") == Verdict::holds_with_caveat);
+  // The precondition fails when no finite depth meets it at either lambda.
+  e = full();
+  e.theorem2_paper_lambda->precondition_reachable = false;
+  CHECK(verdict(e, "theorem2-precondition") == Verdict::fails);
+  e = full();
+  e.theorem2_main->precondition_reachable = false;
+  CHECK(verdict(e, "theorem2-precondition") == Verdict::fails);
   // The rate is never decided: upper bounds with instance-dependent constants.
-  json rates = steps(true, true, true);
-  rates["theorem2.rates"]["result"]["rates"]["conclusion"] = "fits agree";
-  CHECK(verdict(rates, "rate") == otv::study::kUnchecked);
-  CHECK(row_of(audit_verdicts(rates, nullptr), "rate").at("reason").get<std::string>().starts_with("no evidence either way. fits agree"));
+  e = full();
+  CHECK(verdict(e, "rate") == Verdict::unchecked);
+  CHECK(reason(e, "rate").starts_with("no evidence either way. fits agree. Where the precondition holds (n = 4, lambda = 0.1, l = 50) the measured distance "
+                                      "is 10^2.00 below the paper's bound and 10^1.40 below the talk's"));
+  e.theorem2_main->precondition_holds = false;
+  CHECK(reason(e, "rate") == "no evidence either way. fits agree. Would be decided by a distance above the talk's sqrt(n) bound where its precondition holds.");
+}
+
+TEST_CASE("claim verdicts: the printed sorting examples", "[claim-verdicts]") {
+  // n = 4: the readout prints the paper's digits from layer 50 on under the paper's settings.
+  AuditEvidence e = full();
+  CHECK(verdict(e, "sorting-n4") == Verdict::holds);
+  CHECK(row_of(audit_verdicts(e), "sorting-n4").claim == sorting_claim_text("4", kPrintedExamples[0].x, kPrintedExamples[0].printed_output));
+  CHECK(row_of(audit_verdicts(e), "sorting-n4").steps == std::vector<std::string>{"sorting.n4.paper", "sorting.n4.code"});
+  e.sorting["n4"] = {{"paper", scan(kOther4)}, {"code", scan(kPrinted4)}};
+  CHECK(verdict(e, "sorting-n4") == Verdict::holds_with_caveat);
+  CHECK(reason(e, "sorting-n4").starts_with("printed digits reproduced only under the released code's settings"));
+  e.sorting["n4"] = {{"paper", scan(kOther4)}, {"code", scan(kOther4)}};
+  CHECK(reason(e, "sorting-n4").starts_with("the readout approximates sorted x, but the printed digits are reproduced under neither setting"));
+  // Printed at an earlier layer but not at the deepest: not reproduced.
+  e.sorting["n4"]["paper"] = {{0, 50, 100}, {{0, 0, 0, 0}, kPrinted4, kOther4}};
+  CHECK(verdict(e, "sorting-n4") == Verdict::holds_with_caveat);
+  e.sorting["n4"].erase("paper");
+  CHECK(verdict(e, "sorting-n4") == Verdict::unchecked);
+  CHECK(row_of(audit_verdicts(e), "sorting-n4").claim == sorting_claim_text("4", kPrintedExamples[0].x, kPrintedExamples[0].printed_output));
 }
 
 TEST_CASE("claim verdicts: small lambda from the breakdown thresholds and search", "[claim-verdicts]") {
-  auto breakdown = [](json lambda_star, json numeric) {
-    json j;
-    j["breakdown"]["result"]["thresholds"] = json::array(
-        {json{{"scalar", "float"}, {"layers", 100}, {"lambda_star", lambda_star}, {"cause", "cancellation"}, {"lambda_star_numeric", numeric}}});
-    return j;
-  };
-  CHECK(verdict(breakdown(nullptr, nullptr), "small-lambda") == otv::study::kHolds);
-  const json rows = audit_verdicts(breakdown(1e-3, 1e-3), nullptr);
-  CHECK(row_of(rows, "small-lambda").at("verdict") == otv::study::kCaveat);
-  CHECK(row_of(rows, "small-lambda").at("reason").get<std::string>().starts_with("only with enough precision: float: lambda* = 0.001 (cancellation at 100 layers)"));
+  AuditEvidence e = full();
+  CHECK(verdict(e, "small-lambda") == Verdict::holds);
+  e.breakdown = std::vector<BreakdownThreshold>{{"float", 100, 1e-3, "cancellation", 1e-3}};
+  CHECK(verdict(e, "small-lambda") == Verdict::holds_with_caveat);
+  CHECK(reason(e, "small-lambda").starts_with("only with enough precision: float: lambda* = 0.001 (cancellation at 100 layers); rounding alone from 0.001"));
   // Too few layers alone: depth is named, not precision.
-  json depth = breakdown(1e-2, nullptr);
-  depth["breakdown"]["result"]["thresholds"][0]["cause"] = "too-few-layers";
-  CHECK(row_of(audit_verdicts(depth, nullptr), "small-lambda").at("reason").get<std::string>().starts_with("only with enough depth: "));
-  // A searched usable floor makes a caveat even where the grid never broke down.
-  json searched = breakdown(nullptr, nullptr);
-  searched["breakdown.search"]["result"]["search"]["curves"] = json::array({json{{"scalar", "float"}, {"passes_at", 6e-6}}});
-  searched["breakdown.search"]["result"]["depth"] = json::array();
-  CHECK(verdict(searched, "small-lambda") == otv::study::kCaveat);
+  e.breakdown = std::vector<BreakdownThreshold>{{"float", 100, 1e-2, "too-few-layers", std::nullopt}};
+  CHECK(reason(e, "small-lambda").starts_with("only with enough depth: "));
+  e.breakdown->push_back({"double", 100, std::nullopt, "", 1e-9});
+  CHECK(reason(e, "small-lambda").starts_with("only with enough depth and precision: double: no lambda*; rounding alone from 1e-09; float: "));
+  // The worst lambda* over n and softmax modes, with its cause.
+  e.breakdown = std::vector<BreakdownThreshold>{{"float", 100, 1e-3, "cancellation", std::nullopt}, {"float", 100, 1e-2, "underflow", std::nullopt}};
+  CHECK(reason(e, "small-lambda").starts_with("breaks down: float: lambda* = 0.01 (underflow at 100 layers); rounding alone not searched below the grid"));
+  // A searched usable floor makes a caveat even where the grid never broke down;
+  // a searched type without grid thresholds and the depth points are named too.
+  e = full();
+  e.breakdown_search = BreakdownSearchEvidence{{{"float", 6e-6}, {"float", 2e-6}, {"mpfr:128", 1e-9}, {"double", std::nullopt}}, {12, std::nullopt, 40}};
+  CHECK(verdict(e, "small-lambda") == Verdict::holds_with_caveat);
+  CHECK(reason(e, "small-lambda") ==
+        "only with enough precision: float: no lambda*; rounding alone none in the grid, usable down to lambda = 6e-06 (searched, E7); mpfr:128: usable "
+        "down to lambda = 1e-09 (searched, E7); exact arithmetic needs at most 40 layers at any lambda in [1e-5, 0.9] (E9) (worst over n and softmax "
+        "mode; P_lambda* certified, E8). Would be overturned by " +
+            std::string(claim("small-lambda").overturned_by) + ".");
 }
 
-TEST_CASE("claim verdicts: Hilbert properties, printed examples and the ablation", "[claim-verdicts]") {
-  auto hilbert = [](bool second) {
-    json j;
-    j["hilbert"]["result"]["cases"] = json::array({json{{"success", true}}, json{{"success", second}}});
-    return j;
-  };
-  const json pass = hilbert(true), fail = hilbert(false);
-  CHECK(verdict(pass, "hilbert") == otv::study::kHolds);
-  CHECK(verdict(fail, "hilbert") == otv::study::kFails);
-  json none;
-  none["hilbert"]["result"]["cases"] = json::array();
-  CHECK(verdict(none, "hilbert") == otv::study::kUnchecked);
-  // The n = 4 example: the readout prints the paper's digits from layer 50 on under the paper's settings.
-  auto scan = [](const json& readout) {
-    json j;
-    j["result"]["patterns"] = json::array({json{{"layer", 0}, {"readout", {0, 0, 0, 0}}}, json{{"layer", 50}, {"readout", readout}}});
-    return j;
-  };
-  const json printed = {0.018, 0.24, 0.50, 0.73}, other = {0.1, 0.2, 0.3, 0.4};
-  auto sorting = [&](const json& paper, const json& code) {
-    json j;
-    j["sorting.n4.paper"] = scan(paper);
-    if (!code.is_null()) j["sorting.n4.code"] = scan(code);
-    return j;
-  };
-  CHECK(verdict(sorting(printed, other), "sorting-n4") == otv::study::kHolds);
-  CHECK(verdict(sorting(other, printed), "sorting-n4") == otv::study::kCaveat);
-  CHECK(verdict(sorting(printed, nullptr), "sorting-n4") == otv::study::kUnchecked);  // the code-settings step missing
-  // The ablation: absent, without the held-out check, and decided by prompt_engineering_verdict.
-  CHECK(verdict(json::object(), "prompt-engineering") == otv::study::kUnchecked);
-  CHECK(verdict(json::object(), "prompt-engineering", json{{"ratio", 2.0}}) == otv::study::kUnchecked);
-  auto ablation = [](const char* sorts, double lo, double hi) {
-    json a = {{"ratio", 5.0}};
-    a["settings"] = {{"n", 7}, {"data", "held-out"}};
-    a["held_out_ratio"]["7"] = {{"ratio", 5.0}, {"ci95", {lo, hi}}};
-    a["generalisation"]["engineered"]["7"] = {{"verdicts", {sorts, sorts}}, {"mse_mean", 1e-3}, {"copy_y_baseline", 0.1}, {"mean_baseline", 0.2}};
-    a["generalisation"]["plain"]["7"] = {{"mse_mean", 5e-3}};
-    return a;
-  };
-  CHECK(verdict(json::object(), "prompt-engineering", ablation("sorts", 3.0, 50.0)) == otv::study::kHolds);
-  CHECK(verdict(json::object(), "prompt-engineering", ablation("sorts", 0.1, 0.5)) == otv::study::kFails);
-  CHECK(verdict(json::object(), "prompt-engineering", ablation("copies", 3.0, 50.0)) == otv::study::kCaveat);
+TEST_CASE("claim verdicts: Hilbert properties and the prompt-engineering ablation", "[claim-verdicts]") {
+  AuditEvidence e = full();
+  CHECK(verdict(e, "hilbert") == Verdict::holds);
+  e.hilbert = std::vector<bool>{true, false, true};
+  CHECK(verdict(e, "hilbert") == Verdict::fails);
+  CHECK(reason(e, "hilbert").starts_with("2 of 3 properties hold"));
+  // The ablation, decided by prompt_engineering_verdict on the held-out ratio at the training n.
+  e = full();
+  CHECK(verdict(e, "prompt-engineering") == Verdict::holds);
+  CHECK(reason(e, "prompt-engineering").starts_with(
+      "held-out instances (sorted(x) != y), 2 seeds, otverify setup, grid data: at n = 7 mse vs sorted x engineered 0.001, plain 0.005 (copy-y baseline 0, "
+      "mean-of-x 0); engineered sorts in 2 of 2 seeds; ratio plain / engineered 5 [bootstrap 95% 3, 50]; n = 15: 0.5 [0.2, 0.9] (plain wins); final "
+      "training loss ratio 5. Would be overturned by "));
+  e.ablation = ablation(true, 0.1, 0.5);
+  CHECK(verdict(e, "prompt-engineering") == Verdict::fails);
+  e.ablation = ablation(false, 3.0, 50.0);
+  CHECK(verdict(e, "prompt-engineering") == Verdict::holds_with_caveat);
+  e.ablation->paper_data = true;
+  CHECK(reason(e, "prompt-engineering").find("; trained on the paper's data, where sorted(x) = y. Would") != std::string::npos);
+  e.ablation->held_out.reset();
+  CHECK(reason(e, "prompt-engineering") == "the training ablation has no held-out check (sorted(x) != y); regenerate it (docs/training.md)");
+}
+
+TEST_CASE("claim verdicts: a row's JSON is the report's", "[claim-verdicts]") {
+  const std::vector<VerdictRow> rows = audit_verdicts(full());
+  const json j = to_json(row_of(rows, "theorem1-relu-reset"));
+  CHECK(j.dump() == json{{"id", "theorem1-relu-reset"},
+                         {"claim", std::string(claim("theorem1-relu-reset").text)},
+                         {"verdict", "holds"},
+                         {"reason", row_of(rows, "theorem1-relu-reset").reason},
+                         {"evidence", "theorem1"},
+                         {"steps", {"theorem1.relu-reset.double"}},
+                         {"refuted_by", std::string(claim("theorem1-relu-reset").overturned_by)}}
+                        .dump());
+  CHECK(to_json(row_of(rows, "rate")).size() == 6);  // no refuted_by on an unchecked row
+  CHECK(to_json(rows).size() == rows.size());
+}
+
+TEST_CASE("claim verdicts: the evidence of a typed result is the evidence read from its --json", "[claim-verdicts][typed]") {
+  // Theorem 1: failing (a ladder decision and a certified counterexample) and holding.
+  Theorem1Spec t1;
+  t1.instance = otv::paper_instance(4, 1);
+  t1.layers = 6;
+  t1.ladder = parse_ladder("double,mpfr:128");
+  t1.certify = true;
+  const Theorem1Result paper = run_theorem1(t1);
+  const Theorem1Evidence fails = theorem1_evidence(paper);
+  CHECK(fails.verdict == LadderVerdict::fails);
+  CHECK(fails.certified_counterexample);
+  CHECK(fails.ladder);
+  CHECK(fails == theorem1_evidence(printed(to_json(paper))));
+  t1.variant = otv::Variant::relu_reset;
+  t1.certify = false;
+  const Theorem1Result relu = run_theorem1(t1);
+  CHECK(theorem1_evidence(relu).verdict == LadderVerdict::holds);
+  CHECK(theorem1_evidence(relu) == theorem1_evidence(printed(to_json(relu))));
+
+  // Theorem 2, with and without its precondition.
+  Theorem2Spec t2;
+  t2.instance = otv::paper_instance(4, 1);
+  t2.layers = 40;
+  const Theorem2Result main = run_theorem2(t2);
+  CHECK(theorem2_evidence(main) == theorem2_evidence(printed(to_json(main))));
+  t2.lambda = "0.005";
+  const Theorem2Result paper_lambda = run_theorem2(t2);
+  CHECK_FALSE(theorem2_evidence(paper_lambda).precondition_reachable);
+  CHECK(theorem2_evidence(paper_lambda) == theorem2_evidence(printed(to_json(paper_lambda))));
+
+  // A printed example's scan, in double and in mpfr (the readout as decimal strings).
+  RunSpec run;
+  run.instance = otv::paper_instance(4, 1);
+  run.layers = 10;
+  run.patterns_at = {0, 5, 10};
+  const RunResult scanned = run_construction(run);
+  CHECK(pattern_scan(scanned).layers == std::vector<long long>{0, 5, 10});
+  CHECK(pattern_scan(scanned) == pattern_scan(printed(to_json(scanned))));
+  run.scalar = otv::parse_scalar("mpfr:128");
+  const RunResult mpfr = run_construction(run);
+  CHECK(pattern_scan(mpfr) == pattern_scan(printed(to_json(mpfr))));
+
+  // The ablation: planted held-out scores at n = 7, 9 and ratios at 7, 9, 15 (15 sorts before 7 as JSON keys).
+  AblationResult a;
+  a.base.data = "paper";
+  a.ratio = 12.5;
+  for (long long n : {7, 9}) {
+    a.generalisation["engineered"][n] = {{1e-3, 2e-3}, {0.1, 0.1}, {1.5e-3, 5e-4}, 0.1, 0.2, 0.3, {"sorts", "copies"}};
+    a.generalisation["plain"][n] = {{5e-3, 6e-3}, {0.1, 0.1}, {5.5e-3, 5e-4}, 0.1, 0.2, 0.3, {"copies", "copies"}};
+  }
+  for (long long n : {7, 9, 15}) a.held_out_ratio[n] = {3.5, {2.0, 6.0}, n == 15};
+  const AblationEvidence ae = ablation_evidence(a);
+  REQUIRE(ae.held_out);
+  CHECK(ae.held_out->engineered_sorts == std::vector<bool>{true, false});
+  CHECK(ae == ablation_evidence(printed(to_json(a))));
+  a.held_out_ratio.erase(7);  // no held-out check at the training n
+  CHECK_FALSE(ablation_evidence(a).held_out);
+  CHECK(ablation_evidence(a) == ablation_evidence(printed(to_json(a))));
+
+  // The whole table: the report's steps JSON gives the evidence, and the rows, of the typed results.
+  AuditEvidence typed;
+  typed.theorem1["paper"] = fails;
+  typed.theorem1["relu-reset"] = theorem1_evidence(relu);
+  typed.theorem2_main = theorem2_evidence(main);
+  typed.theorem2_paper_lambda = theorem2_evidence(paper_lambda);
+  typed.sorting["n4"] = {{"paper", pattern_scan(scanned)}, {"code", pattern_scan(mpfr)}};
+  typed.ablation = ablation_evidence(a);
+  json steps = json::object();
+  steps["theorem1.paper.double"]["result"] = printed(to_json(paper));
+  steps["theorem1.relu-reset.double"]["result"] = printed(to_json(relu));
+  steps["theorem1.notebook.double"] = {{"error", "crashed"}};  // ran without a result: missing
+  steps["theorem2.main"]["result"] = printed(to_json(main));
+  steps["theorem2.paper_lambda"]["result"] = printed(to_json(paper_lambda));
+  steps["sorting.n4.paper"]["result"] = printed(to_json(scanned));
+  steps["sorting.n4.code"]["result"] = printed(to_json(mpfr));
+  const AuditEvidence decoded = audit_evidence(steps, printed(to_json(a)));
+  CHECK(decoded == typed);
+  CHECK(to_json(audit_verdicts(decoded)) == to_json(audit_verdicts(typed)));
+  CHECK(audit_evidence(json::object(), nullptr) == AuditEvidence{});
 }

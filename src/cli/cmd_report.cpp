@@ -186,7 +186,8 @@ void register_report(CLI::App& app, Registry& r) {
       provenance["seeds"] = "instances: the paper's printed examples; generator 'paper' seed 1 (theorem2), seeds 1-3 (--rates), seeds 1 (breakdown); "
                             "RapidCheck: OTV_RC_SEED or its fixed default";
       provenance["ablation"] = ablation.is_null() ? json(nullptr) : json(ablation_path.string());
-      data = {{"schema", kReportSchema}, {"provenance", provenance}, {"layout", audit_layout(profile)}, {"verdicts", audit_verdicts(steps, ablation)},
+      data = {{"schema", kReportSchema}, {"provenance", provenance}, {"layout", audit_layout(profile)},
+              {"verdicts", to_json(audit_verdicts(audit_evidence(steps, ablation)))},
               {"findings", findings}, {"steps", steps}, {"ablation", ablation}, {"breakdown_cells", breakdown_cells(sweep_path.string())}};
     }
     data = with_nonfinite_names(std::move(data));

@@ -1,7 +1,10 @@
 #pragma once
-// The verdicts on the paper's claims (study/claims.hpp) as pure functions of the
-// audit steps' results: the JSON each step printed with --json, keyed by step id
-// ({id: {"result": ...}}; a step that did not run has no entry or no "result").
+// The verdicts on the paper's claims (study/claims.hpp) as pure functions of typed
+// evidence: AuditEvidence holds, per audit step, the facts the verdicts read (absent
+// when the step did not run); audit_verdicts decides one VerdictRow per claim.
+// The evidence comes either from the studies' typed results (theorem1_evidence(
+// Theorem1Result), ...) or, in `otverify report`, from the JSON each step printed
+// with --json (audit_evidence); both give the same evidence.
 //
 // Each row: {id, claim, verdict, reason, evidence, steps[, refuted_by]}, verdict one of
 //   holds | holds with caveat | fails | cannot be checked here,
@@ -19,24 +22,178 @@
 //   small-lambda        caveat when any type has a lambda* or a searched usable floor;
 //   hilbert             holds when every property test passed;
 //   prompt-engineering  prompt_engineering_verdict on the held-out ablation.
-// A missing step makes its row "cannot be checked here".
+// Every claim has exactly one row, in paper_claims()'s order: a missing step makes
+// its row "cannot be checked here", the reason naming the step.
 #include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "study/verdict_rules.hpp"
 
 namespace otv::study {
 
-inline constexpr const char* kHolds = "holds";
-inline constexpr const char* kFails = "fails";
-inline constexpr const char* kCaveat = "holds with caveat";
-inline constexpr const char* kUnchecked = "cannot be checked here";
+struct Theorem1Result;
+struct Theorem2Result;
+struct RunResult;
+struct AblationResult;
 
-// The verdict table, one row per claim in the report's order.
+enum class Verdict { holds, holds_with_caveat, fails, unchecked };
+
+// "holds", "holds with caveat", "fails", "cannot be checked here".
+const char* to_string(Verdict v);
+
+// One row of the verdict table; steps: the audit steps it was decided from.
+struct VerdictRow {
+  std::string id, claim;
+  Verdict verdict = Verdict::unchecked;
+  std::string reason, evidence;
+  std::vector<std::string> steps;
+  std::optional<std::string> refuted_by;  // decided rows: what would overturn the verdict
+  bool operator==(const VerdictRow&) const = default;
+};
+
+// The row as the report's "verdicts" carry it (refuted_by only when set).
+nlohmann::json to_json(const VerdictRow& row);
+nlohmann::json to_json(const std::vector<VerdictRow>& rows);
+
+// A Theorem 1 ladder that did not hold: the failure level, the depth at which each
+// rung's error reaches it, and the growth per layer measured and predicted.
+struct Theorem1LadderEvidence {
+  double failure_level = 0;
+  std::vector<std::pair<std::string, std::optional<long long>>> failure_depths;  // (scalar, depth) per rung
+  std::optional<double> growth_per_layer, growth_from_depths, predicted_growth_corrected_sink;
+  bool operator==(const Theorem1LadderEvidence&) const = default;
+};
+
+// One `otverify theorem1` step: its decision, the layer-1 errors (eq. 9), the sink's
+// last u and the instance's n and lambda (the fixed point -2 lambda ln n).
+struct Theorem1Evidence {
+  LadderVerdict verdict = LadderVerdict::holds;
+  long long layers = 0;
+  std::optional<long long> first_failing_layer;
+  double max_err = 0;
+  std::optional<double> ladder_slope;
+  bool certified_counterexample = false;  // disjoint mpfi enclosures
+  double layer1_u_err = 0, layer1_v_err = 0, layer1_tolerance = 0;
+  double sink_u = 0;  // at the last layer
+  double n = 0, lambda = 0;
+  std::optional<Theorem1LadderEvidence> ladder;  // unless the verdict is holds
+  bool operator==(const Theorem1Evidence&) const = default;
+};
+
+// One `otverify theorem2` step.
+struct Theorem2Evidence {
+  bool precondition_holds = false, bound_holds = false, reference_converged = false;
+  long long n = 0, layers = 0;
+  double lambda = 0;
+  double measured = 0, log10_bound = 0, log10_tightness = 0;
+  bool precondition_reachable = false;  // a finite depth meets the precondition
+  double log10_min_layers_for_precondition = 0;
+  bool operator==(const Theorem2Evidence&) const = default;
+};
+
+// A printed example's scan (`otverify run --patterns-at`): the readout per layer scanned.
+struct PatternScan {
+  std::vector<long long> layers;
+  std::vector<std::vector<double>> readouts;
+  bool operator==(const PatternScan&) const = default;
+};
+
+// The breakdown facts the small-lambda row reads. Per threshold (scalar, n, softmax):
+// lambda* (nullopt: none) with its cause, and the largest lambda at which rounding
+// alone exceeds the tolerance; per searched curve the smallest passing lambda; per
+// depth point the layers exact arithmetic needs.
+struct BreakdownThreshold {
+  std::string scalar;
+  long long layers = 0;
+  std::optional<double> lambda_star;
+  std::string cause;
+  std::optional<double> lambda_star_numeric;
+  bool operator==(const BreakdownThreshold&) const = default;
+};
+struct BreakdownSearchCurve {
+  std::string scalar;
+  std::optional<double> passes_at;
+  bool operator==(const BreakdownSearchCurve&) const = default;
+};
+struct BreakdownSearchEvidence {
+  std::vector<BreakdownSearchCurve> curves;
+  std::vector<std::optional<long long>> layers_needed;  // per depth point; nullopt: not found
+  bool operator==(const BreakdownSearchEvidence&) const = default;
+};
+
+// The training ablation's held-out facts at the training n (its text: "7").
+struct HeldOutRatioEvidence {
+  double ratio = 0, lo = 0, hi = 0;  // plain / engineered mse and its bootstrap 95% interval
+  bool plain_wins = false;
+  bool operator==(const HeldOutRatioEvidence&) const = default;
+};
+struct HeldOutEvidence {
+  std::string n;
+  std::vector<bool> engineered_sorts;  // per seed
+  double engineered_mse = 0, plain_mse = 0, copy_y_baseline = 0, mean_baseline = 0;
+  std::map<std::string, HeldOutRatioEvidence> ratios;  // by n as text (the JSON's key order)
+  bool operator==(const HeldOutEvidence&) const = default;
+};
+struct AblationEvidence {
+  std::string setup, data;
+  bool paper_data = false;     // trained where sorted(x) = y
+  double training_ratio = 0;   // final training loss plain / engineered
+  std::optional<HeldOutEvidence> held_out;  // nullopt: an ablation without the held-out check
+  bool operator==(const AblationEvidence&) const = default;
+};
+
+// What the verdicts read, one member per audit step (nullopt or absent: did not run).
+struct AuditEvidence {
+  std::map<std::string, Theorem1Evidence> theorem1;         // by variant (kVariants), in double
+  std::optional<Theorem1Evidence> corrected_outside_domain;  // lambda = 0.001, gamma = 0.05
+  std::optional<Theorem2Evidence> theorem2_main, theorem2_paper_lambda;
+  std::optional<std::string> rates_conclusion;               // theorem2.rates
+  std::map<std::string, std::map<std::string, PatternScan>> sorting;  // example id (n4) -> setting (paper, code)
+  std::optional<std::vector<BreakdownThreshold>> breakdown;
+  std::optional<BreakdownSearchEvidence> breakdown_search;
+  std::optional<std::vector<bool>> hilbert;                  // per property: passed
+  std::optional<AblationEvidence> ablation;
+  bool operator==(const AuditEvidence&) const = default;
+};
+
+// The evidence of one typed result, and of the same result's --json (equal for a
+// result and its to_json). The JSON readers throw nlohmann::json::exception for a
+// result missing a field the verdicts read.
+Theorem1Evidence theorem1_evidence(const Theorem1Result& r);
+Theorem1Evidence theorem1_evidence(const nlohmann::json& result);
+Theorem2Evidence theorem2_evidence(const Theorem2Result& r);
+Theorem2Evidence theorem2_evidence(const nlohmann::json& result);
+PatternScan pattern_scan(const RunResult& r);
+PatternScan pattern_scan(const nlohmann::json& result);
+AblationEvidence ablation_evidence(const AblationResult& r);
+AblationEvidence ablation_evidence(const nlohmann::json& ablation);
+
+// The evidence in otverify report's audit results.
 // Parameters
-//   steps    : {step id: {"result": step JSON, ...}} -- otverify report's audit results.
-//   ablation : the training ablation (null when absent).
+//   steps    : {step id: {"result": step JSON, ...}}; a step without "result" did not run.
+//   ablation : the training ablation's JSON (null when absent).
 // Returns
-//   array of rows as above, each decided row naming what would overturn it.
+//   AuditEvidence -- each step's facts, read as the verdicts need them.
 // Example
-//   audit_verdicts(json::object(), nullptr)[0]["verdict"] == "cannot be checked here"
-nlohmann::json audit_verdicts(const nlohmann::json& steps, const nlohmann::json& ablation);
+//   audit_evidence(json::object(), nullptr) == AuditEvidence{}
+AuditEvidence audit_evidence(const nlohmann::json& steps, const nlohmann::json& ablation);
+
+// The verdict table: a pure function of the evidence, one row per claim of
+// paper_claims() in its order, each decided row naming what would overturn it.
+// Parameters
+//   e : AuditEvidence -- the steps' facts (from typed results or audit_evidence).
+// Returns
+//   vector<VerdictRow> -- as above; a row whose step is missing is Verdict::unchecked
+//   with the reason "the ... step did not run".
+// Example
+//   AuditEvidence e;
+//   e.hilbert = std::vector<bool>{true, true};
+//   audit_verdicts(e)[12].verdict;  // Verdict::holds (the hilbert row)
+//   audit_verdicts({})[0].verdict;  // Verdict::unchecked
+std::vector<VerdictRow> audit_verdicts(const AuditEvidence& e);
 
 }  // namespace otv::study

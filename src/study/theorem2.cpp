@@ -98,6 +98,11 @@ Theorem2Result run_theorem2(const Theorem2Spec& spec) {
   return r;
 }
 
+std::optional<double> min_layers_for_precondition(const Theorem2Bound& b) {
+  if (!(b.log10_min_layers < 15)) return std::nullopt;
+  return std::ceil(std::pow(10.0, b.log10_min_layers));
+}
+
 json to_json(const Theorem2Result& r) {
   const Theorem2Bound& b = r.bound;
   const double log10_measured = std::log10(r.measured);
@@ -121,7 +126,8 @@ json to_json(const Theorem2Result& r) {
   j["phi"] = std::exp(b.log_phi);
   j["log10_bound"] = b.log10_bound;
   j["precondition_holds"] = b.precondition_holds;
-  j["min_layers_for_precondition"] = b.log10_min_layers < 15 ? json(std::ceil(std::pow(10.0, b.log10_min_layers))) : json(nullptr);
+  const std::optional<double> min_layers = min_layers_for_precondition(b);
+  j["min_layers_for_precondition"] = min_layers ? json(*min_layers) : json(nullptr);
   j["log10_min_layers_for_precondition"] = b.log10_min_layers;
   j["measured"] = r.measured;
   j["argmin_layer"] = r.argmin_layer;

@@ -74,6 +74,10 @@ struct Theorem2Result {
   bool claim_fails() const;
 };
 
+// The depth l >= 64 n^3 exp(3r/lambda) r the precondition needs, ceil(10^log10_min_layers),
+// while below 10^15 (an exact integer in a double); nullopt beyond: out of reach.
+std::optional<double> min_layers_for_precondition(const Theorem2Bound& b);
+
 // Theorem 2 on one instance:
 //
 //   max(mu(q^(k), q*), mu(w^(k), w*)) <= 36 n^{3/2} e^{r/lambda} sqrt(r) / (sqrt(l) (1 - eta)),

@@ -1,6 +1,6 @@
 # Checks of the study layer (src/study) from small typed fixtures: the verdict rules,
 # thresholds (the threshold search, the E7 law fit, the safe-lambda advisor), fits, the Theorem 1 decision, trials and certificate, the Theorem 2 rates and spectrum,
-# the entropic reference's stopping rule, the model-file format, the training studies, the claims table and their verdicts on planted step results, the
+# the entropic reference's stopping rule, the model-file format, the training studies, the claims table and their verdicts on planted typed evidence, the
 # breakdown causes, thresholds, bisection and reference ladder;
 # and the include layering.
 add_executable(study_checks ${CMAKE_CURRENT_LIST_DIR}/main.cpp ${CMAKE_CURRENT_LIST_DIR}/verdict_rules_checks.cpp

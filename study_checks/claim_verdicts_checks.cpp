@@ -4,6 +4,7 @@
 // to the evidence read from its --json.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <functional>
 #include <string>
 
@@ -430,4 +431,31 @@ TEST_CASE("claim verdicts: the evidence of a typed result is the evidence read f
   CHECK(decoded == typed);
   CHECK(to_json(audit_verdicts(decoded)) == to_json(audit_verdicts(typed)));
   CHECK(audit_evidence(json::object(), nullptr) == AuditEvidence{});
+}
+
+TEST_CASE("claim verdicts: the report's steps JSON read as evidence (breakdown, search, properties, rates)", "[claim-verdicts]") {
+  json steps = json::object();
+  steps["breakdown"]["result"]["thresholds"] = json::array(
+      {json{{"scalar", "float"}, {"layers", 100}, {"lambda_star", 1e-3}, {"cause", "cancellation"}, {"lambda_star_numeric", nullptr}},
+       json{{"scalar", "double"}, {"layers", 50}, {"lambda_star", nullptr}, {"lambda_star_numeric", "inf"}}});  // no cause without lambda*
+  steps["breakdown.search"]["result"]["search"]["curves"] = json::array({json{{"scalar", "float"}, {"passes_at", 6e-6}}, json{{"scalar", "double"}, {"passes_at", nullptr}}});
+  steps["breakdown.search"]["result"]["depth"] =
+      json::array({json{{"points", json::array({json{{"layers_needed", 12}}, json{{"layers_needed", nullptr}}})}}, json{{"points", json::array()}}});
+  steps["hilbert"]["result"]["cases"] = json::array({json{{"success", true}}, json{{"success", false}}});
+  steps["theorem2.rates"]["result"]["rates"]["conclusion"] = "fits agree.";
+  steps["sorting.n8.paper"]["result"] = json::object();  // a run without its scan: no evidence
+  const AuditEvidence e = audit_evidence(steps, nullptr);
+  AuditEvidence want;
+  want.breakdown = std::vector<BreakdownThreshold>{{"float", 100, 1e-3, "cancellation", std::nullopt}, {"double", 50, std::nullopt, "", HUGE_VAL}};
+  want.breakdown_search = BreakdownSearchEvidence{{{"float", 6e-6}, {"double", std::nullopt}}, {12, std::nullopt}};
+  want.hilbert = std::vector<bool>{true, false};
+  want.rates_conclusion = "fits agree.";
+  CHECK(e == want);
+  // A rates step without its analysis is no evidence; the search alone decodes without the grid.
+  steps["theorem2.rates"]["result"] = json::object();
+  steps.erase("breakdown");
+  want.rates_conclusion.reset();
+  want.breakdown.reset();
+  CHECK(audit_evidence(steps, nullptr) == want);
+  CHECK(verdict(want, "small-lambda") == Verdict::unchecked);  // the search without the grid decides nothing
 }

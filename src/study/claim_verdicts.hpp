@@ -142,7 +142,7 @@ struct AblationEvidence {
   std::string setup, data;
   bool paper_data = false;     // trained where sorted(x) = y
   double training_ratio = 0;   // final training loss plain / engineered
-  std::optional<HeldOutEvidence> held_out;  // nullopt: an ablation without the held-out check
+  std::optional<HeldOutEvidence> held_out;  // nullopt: no held-out scores of both prompts and ratio at the training n
   bool operator==(const AblationEvidence&) const = default;
 };
 
@@ -162,7 +162,8 @@ struct AuditEvidence {
 
 // The evidence of one typed result, and of the same result's --json (equal for a
 // result and its to_json). The JSON readers throw nlohmann::json::exception for a
-// result missing a field the verdicts read.
+// result missing a field the verdicts read (std::invalid_argument for an unknown
+// Theorem 1 verdict), and std::out_of_range for a Theorem 1 run without layer 1.
 Theorem1Evidence theorem1_evidence(const Theorem1Result& r);
 Theorem1Evidence theorem1_evidence(const nlohmann::json& result);
 Theorem2Evidence theorem2_evidence(const Theorem2Result& r);

@@ -4,7 +4,8 @@
 // the precision-ladder reference (study/breakdown_reference.hpp) and the certified
 // P_lambda*, the thresholds lambda* with their causes (study/breakdown_causes.hpp),
 // the numeric threshold search with its law (E7), and the depth needed (E9)
-// (docs/error-model.md). Result lines are JSON objects (study/breakdown_results.hpp).
+// (docs/error-model.md). Result lines are JSON objects (study/breakdown_results.hpp);
+// their summary is typed (study/breakdown_summary.hpp).
 #include <nlohmann/json.hpp>
 
 #include <cstdint>

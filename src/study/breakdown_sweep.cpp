@@ -437,30 +437,52 @@ std::vector<SearchCurve> search_curves(const SweepOptions& o) {
   return curves;
 }
 
-bool on_curve(const json& c, const SweepOptions& o, const SearchCurve& k) {
-  return c["kind"] == "search" && c["n"] == k.n && c["seed"] == k.seed && c["scalar"] == k.cell.scalar && c["softmax"] == softmax_name(k.cell.softmax) &&
-         c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio;
+// A search probe's curve and lambda, decoded once: search_groups and search_summary
+// match every probe against every curve. `line` is the result line the failure rules read.
+struct ProbeLine {
+  const json* line;
+  double lambda;
+  long long n, layers;
+  std::uint64_t seed;
+  std::string scalar, softmax, variant, generator;
+  double gamma_ratio;
+};
+
+std::vector<ProbeLine> probe_lines(const std::vector<json>& results) {
+  std::vector<ProbeLine> probes;
+  for (const auto& c : results)
+    if (c.value("kind", std::string("grid")) == "search")
+      probes.push_back({&c, c.at("lambda").get<double>(), c.at("n").get<long long>(), c.at("layers").get<long long>(), c.at("seed").get<std::uint64_t>(),
+                        c.at("scalar").get<std::string>(), c.at("softmax").get<std::string>(), c.at("variant").get<std::string>(),
+                        c.at("generator").get<std::string>(), c.at("gamma_ratio").get<double>()});
+  return probes;
 }
 
-std::vector<const json*> cells_on(const std::vector<json>& results, const SweepOptions& o, const SearchCurve& k) {
-  std::vector<const json*> cells;
-  for (const auto& c : results)
-    if (on_curve(c, o, k)) cells.push_back(&c);
-  std::sort(cells.begin(), cells.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+bool on_curve(const ProbeLine& p, const SweepOptions& o, const SearchCurve& k) {
+  return p.n == k.n && p.seed == k.seed && p.scalar == k.cell.scalar && p.softmax == softmax_name(k.cell.softmax) && p.variant == to_string(o.variant) &&
+         p.layers == o.layers && p.generator == o.generator && p.gamma_ratio == o.gamma_ratio;
+}
+
+// The curve's probes by decreasing lambda.
+std::vector<const ProbeLine*> cells_on(const std::vector<ProbeLine>& probes, const SweepOptions& o, const SearchCurve& k) {
+  std::vector<const ProbeLine*> cells;
+  for (const auto& p : probes)
+    if (on_curve(p, o, k)) cells.push_back(&p);
+  std::sort(cells.begin(), cells.end(), [](const ProbeLine* a, const ProbeLine* b) { return a->lambda > b->lambda; });
   return cells;
 }
 
-study::SearchStep search_step(const std::vector<const json*>& cells, const SweepOptions& o, const std::string& scalar) {
+study::SearchStep search_step(const std::vector<const ProbeLine*>& cells, const SweepOptions& o, const std::string& scalar) {
   std::vector<study::Probe> probes;
-  for (const json* c : cells) probes.push_back({(*c)["lambda"].get<double>(), numeric_fails(*c, o.tolerance)});
+  for (const ProbeLine* c : cells) probes.push_back({c->lambda, numeric_fails(*c->line, o.tolerance)});
   return study::next_probe(probes, {o.lambda_max, search_floor(scalar, o.gamma_ratio), o.resolution}, canonical_lambda);
 }
 
 // The largest probed lambda at most `below` at which pred holds, or null (probe resolution:
 // below lambda* the probes are the galloping ones, decades apart).
-template <class Pred> std::optional<double> onset(const std::vector<const json*>& cells, Pred pred, double below = kInf) {
-  for (const json* c : cells)
-    if (c->at("lambda").get<double>() <= below && pred(*c)) return c->at("lambda").get<double>();
+template <class Pred> std::optional<double> onset(const std::vector<const ProbeLine*>& cells, Pred pred, double below = kInf) {
+  for (const ProbeLine* c : cells)
+    if (c->lambda <= below && pred(*c->line)) return c->lambda;
   return std::nullopt;
 }
 
@@ -503,10 +525,11 @@ std::optional<SweepOptions> search_options_of(const std::vector<json>& results, 
 std::vector<Group> search_groups(const SweepOptions& o, const std::vector<json>& results, long long index, long long count) {
   std::vector<Group> groups;
   const auto curves = search_curves(o);
+  const auto probes = probe_lines(results);
   for (std::size_t k = 0; k < curves.size(); ++k) {
     if (static_cast<long long>(k) % count != index) continue;
     const SearchCurve& curve = curves[k];
-    const study::SearchStep step = search_step(cells_on(results, o, curve), o, curve.cell.scalar);
+    const study::SearchStep step = search_step(cells_on(probes, o, curve), o, curve.cell.scalar);
     if (step.status != study::SearchStatus::probing) continue;
     const double lambda = *step.next;
     // Curves of one type probing the same lambda (its softmax modes) share one group, hence
@@ -529,11 +552,12 @@ SearchSummary search_summary(const std::vector<json>& results, const SweepOption
     std::vector<study::ThresholdPoint> points;
   };
   std::map<std::string, LawPoints> fit_points;
+  const auto probes = probe_lines(results);
   for (const auto& curve : search_curves(o)) {
-    const auto cells = cells_on(results, o, curve);
+    const auto cells = cells_on(probes, o, curve);
     if (cells.empty()) continue;
     const study::SearchStep step = search_step(cells, o, curve.cell.scalar);
-    const json& any = *cells.front();
+    const json& any = *cells.front()->line;
     SearchThreshold t;
     t.n = curve.n;
     t.scalar = curve.cell.scalar;
@@ -552,7 +576,7 @@ SearchSummary search_summary(const std::vector<json>& results, const SweepOption
     t.passes_at = step.passes_at;
     t.e7_lambda_c = u * s_max / o.tolerance;
     if (step.lambda_star) {
-      const json& f = **std::find_if(cells.begin(), cells.end(), [&](const json* c) { return c->at("lambda") == *step.lambda_star; });
+      const json& f = *(*std::find_if(cells.begin(), cells.end(), [&](const ProbeLine* c) { return c->lambda == *step.lambda_star; }))->line;
       t.c = *step.lambda_star * o.tolerance / (u * s_max);
       t.cause = numeric_cause(f);
       t.evidence = numeric_evidence_from_json(f);  // the evidence's keys are the line's

@@ -352,6 +352,7 @@ std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<jso
 
 namespace {
 
+// The lambda of cells[k], nullopt for k < 0 (first_failure's "none").
 std::optional<double> lambda_of(const std::vector<const json*>& cells, long long k) {
   return k < 0 ? std::nullopt : std::optional((*cells[static_cast<std::size_t>(k)]).at("lambda").get<double>());
 }
@@ -386,11 +387,18 @@ std::vector<CurveThreshold> thresholds(const std::vector<json>& all, double tole
       t.passes_at = lambda_of(cells, k - 1);
       t.status = k > 0 ? "bracketed" : "fails at the largest lambda";
       t.cause = cell_cause(f, tolerance);
-      t.evidence = ThresholdEvidence{recorded_number(f.at("distance_to_optimal")), recorded_number(f.at("numeric_error")), recorded_number(f.at("numeric_error_layer1")),
-                                     recorded_number(f.at("reference_distance_to_optimal")), f.at("nan_entries").get<long long>(),
-                                     f.at("inf_entries").get<long long>(), f.at("underflowed_rows").get<long long>(),
-                                     recorded_number(f.at("max_exp_argument")), recorded_number(f.at("min_exp_argument")), float_exceptions_from_json(f.at("exceptions")),
-                                     f.at("correct_bits").get<double>(), recorded_number(f.at("optimal").at("hilbert_bound"))};
+      t.evidence = ThresholdEvidence{recorded_number(f.at("distance_to_optimal")),
+                                     recorded_number(f.at("numeric_error")),
+                                     recorded_number(f.at("numeric_error_layer1")),
+                                     recorded_number(f.at("reference_distance_to_optimal")),
+                                     f.at("nan_entries").get<long long>(),
+                                     f.at("inf_entries").get<long long>(),
+                                     f.at("underflowed_rows").get<long long>(),
+                                     recorded_number(f.at("max_exp_argument")),
+                                     recorded_number(f.at("min_exp_argument")),
+                                     float_exceptions_from_json(f.at("exceptions")),
+                                     f.at("correct_bits").get<double>(),
+                                     recorded_number(f.at("optimal").at("hilbert_bound"))};
     }
     // The numeric-only threshold: the first lambda where the distance to the
     // exact-arithmetic reference (rounding alone) exceeds the tolerance.

@@ -288,8 +288,10 @@ void register_merge(CLI::App& app, Registry& r) {
     for (const auto& path : c->inputs)
       for (auto& cell : read_results(path)) {
         // Depth lines (the search's E9) carry their cap as "layers": not a sweep setting.
-        const std::string settings = cell["kind"] == "depth" ? first_settings : settings_of(cell);
-        if (first_path.empty() && cell["kind"] != "depth") first_settings = settings, first_path = path;
+        // Lines written before the search carry no kind (grid cells).
+        const bool depth = cell.value("kind", std::string("grid")) == "depth";
+        const std::string settings = depth ? first_settings : settings_of(cell);
+        if (first_path.empty() && !depth) first_settings = settings, first_path = path;
         if (!first_path.empty() && settings != first_settings)
           throw InputError(fmt::format("{} holds cells of other settings ({}) than {} ({}); merge results of one sweep", excerpt(path), settings,
                                        excerpt(first_path), first_settings));

@@ -220,7 +220,7 @@ std::string breakdown(const std::vector<long long>& ns, const std::vector<std::s
     py::gil_scoped_release no_gil;
     otv::study::run_sweep(o, {}, results, here(progress, done));
   }
-  return nlohmann::json{{"cells", otv::study::with_causes(results, o.tolerance)}, {"summary", otv::study::breakdown_summary(results, o)}}.dump();
+  return nlohmann::json{{"cells", otv::study::with_causes(results, o.tolerance)}, {"summary", otv::study::to_json(otv::study::breakdown_summary(results, o))}}.dump();
 }
 
 // The record of study::advise as JSON text.

@@ -77,6 +77,9 @@ for planted in "certified 1e-20 too-few-layers" "certified 0.016 other" "uncerti
   /usr/bin/python3 -c "$plant" "$tmp/planted.jsonl" "$1" "$2" >"$tmp/planted_$1_$2.jsonl"
   expect_json merge "planted cell ($1, bound $2): cause $3" "j['thresholds'][0]['cause'] == '$3'" -- "$tmp/planted_$1_$2.jsonl"
 done
+# A line written before the search (no "kind") is a grid cell: merge reads it (it exited 4, an internal error).
+/usr/bin/python3 -c 'import json, sys; c = json.loads(open(sys.argv[1]).readline()); c.pop("kind"); print(json.dumps(c))' "$tmp/planted.jsonl" >"$tmp/no_kind.jsonl"
+expect_json merge "a line without a kind is a grid cell" "len(j['thresholds']) == 1 and j['thresholds'][0]['cells'] == 1" -- "$tmp/no_kind.jsonl"
 
 # E5: the IEEE underflow flag is first raised where exp of the smallest layer-1
 # score, -C_max/lambda - 1, drops below the smallest normal number:

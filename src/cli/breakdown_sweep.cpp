@@ -10,8 +10,6 @@
 
 namespace otv::cli {
 
-using nlohmann::json;
-
 namespace {
 
 std::vector<std::string> split_list(const std::string& text, const char* what) {
@@ -46,43 +44,42 @@ void require_sweep_memory(const SweepOptions& o, long long jobs) {
                 "reduce --n, the precision or --jobs");
 }
 
-void print_threshold_table(const json& t) {
+namespace {
+
+std::string lambda_text(const std::optional<double>& v) { return v ? fmt::format("{:.3g}", *v) : std::string("-"); }
+
+}  // namespace
+
+void print_threshold_table(const std::vector<study::CurveThreshold>& t) {
   fmt::print("{:>5} {:<12} {:<7} {:>5} {:>11} {:>11}  {:<15} {:>11} {:>11}\n", "n", "scalar", "softmax", "seed", "lambda*", "passes at",
              "cause", "numeric l*", "underflow");
-  auto lam = [](const json& v) { return v.is_null() ? std::string("-") : fmt::format("{:.3g}", v.get<double>()); };
   for (const auto& r : t)
-    fmt::print("{:>5} {:<12} {:<7} {:>5} {:>11} {:>11}  {:<15} {:>11} {:>11}\n", r["n"].get<long long>(), r["scalar"].get<std::string>(),
-               r["softmax"].get<std::string>(), r["seed"].get<std::uint64_t>(), lam(r["lambda_star"]),
-               r.contains("passes_at") ? lam(r["passes_at"]) : std::string("-"), r.contains("cause") ? r["cause"].get<std::string>() : "none",
-               lam(r["lambda_star_numeric"]), lam(r["lambda_underflow_onset"]));
+    fmt::print("{:>5} {:<12} {:<7} {:>5} {:>11} {:>11}  {:<15} {:>11} {:>11}\n", r.n, r.scalar, r.softmax, r.seed, lambda_text(r.lambda_star),
+               lambda_text(r.passes_at), r.cause.value_or("none"), lambda_text(r.lambda_star_numeric), lambda_text(r.lambda_underflow_onset));
   fmt::print("lambda*: largest lambda (scanning down) where the head-1 pattern is farther than the tolerance from P_lambda* in the\n"
              "Hilbert metric, or non-finite; numeric l*: the same for the distance to the exact-arithmetic reference alone;\n"
              "underflow: largest lambda where the IEEE underflow flag was raised (hardware types).\n");
 }
 
 
-void print_search_summary(const json& s) {
-  auto lam = [](const json& v) { return v.is_null() ? std::string("-") : fmt::format("{:.3g}", v.get<double>()); };
+void print_search_summary(const study::SearchSummary& s) {
   fmt::print("{:>5} {:<16} {:<7} {:>6} {:>10} {:>10} {:>10} {:>6}  {:<13} {:>7}  {}\n", "n", "scalar", "softmax", "layers", "lambda*", "passes at",
              "E7 u S/tol", "c", "cause", "probes", "status");
-  for (const auto& t : s["curves"])
-    fmt::print("{:>5} {:<16} {:<7} {:>6} {:>10} {:>10} {:>10} {:>6}  {:<13} {:>7}  {}\n", t["n"].get<long long>(),
-               t["scalar"].get<std::string>() + (t["holdout"].get<bool>() ? " (out)" : ""), t["softmax"].get<std::string>(), t["layers"].get<long long>(),
-               lam(t["lambda_star_numeric"]), lam(t["passes_at"]), lam(t["e7_lambda_c"]), t.contains("c") ? fmt::format("{:.2f}", t["c"].get<double>()) : "-",
-               t.value("cause", "none"), t["probes"].get<std::size_t>(), t["status"].get<std::string>());
-  for (const auto& l : s["laws"]) {
-    if (l["fit"].is_null() && !l.contains("slope")) {
-      fmt::print("law n = {} {}: fewer than two types bracketed, no fit\n", l["n"].get<long long>(), l["softmax"].get<std::string>());
+  for (const auto& t : s.curves)
+    fmt::print("{:>5} {:<16} {:<7} {:>6} {:>10} {:>10} {:>10} {:>6}  {:<13} {:>7}  {}\n", t.n, t.scalar + (t.holdout ? " (out)" : ""), t.softmax,
+               t.layers, lambda_text(t.lambda_star_numeric), lambda_text(t.passes_at), lambda_text(t.e7_lambda_c),
+               t.c ? fmt::format("{:.2f}", *t.c) : "-", t.cause.value_or("none"), t.probes, t.status);
+  for (const auto& l : s.laws) {
+    if (!l.fit) {
+      fmt::print("law n = {} {}: fewer than two types bracketed, no fit\n", l.n, l.softmax);
       continue;
     }
+    const study::ThresholdLaw& law = l.fit->law;
     fmt::print("law n = {} {}: log10 lambda* = {:.3f} + {:.4f} (+- {}) log10 u over {} types; c = lambda* tol/(u S) = {:.2f} [{:.2f}, {:.2f}]; E7 bounds {}\n",
-               l["n"].get<long long>(), l["softmax"].get<std::string>(), l["intercept"].get<double>(), l["slope"].get<double>(),
-               l["slope_stderr"].is_null() ? std::string("-") : fmt::format("{:.4f}", l["slope_stderr"].get<double>()), l["points"].get<std::size_t>(),
-               l["c"]["geometric_mean"].get<double>(), l["c"]["min"].get<double>(), l["c"]["max"].get<double>(),
-               l["within_e7_bounds"].get<bool>() ? "met" : "NOT met");
-    for (const auto& h : l["holdout"])
-      fmt::print("  out of sample {}: predicted {:.3g}, measured {} (passes at {})\n", h["scalar"].get<std::string>(), h["predicted"].get<double>(),
-                 lam(h["measured"]), lam(h["passes_at"]));
+               l.n, l.softmax, law.fit.intercept, law.fit.slope, law.fit.slope_stderr ? fmt::format("{:.4f}", *law.fit.slope_stderr) : std::string("-"),
+               l.points, law.c_geometric_mean, law.c_min, law.c_max, l.fit->within_e7_bounds ? "met" : "NOT met");
+    for (const auto& h : l.fit->holdout)
+      fmt::print("  out of sample {}: predicted {:.3g}, measured {} (passes at {})\n", h.scalar, h.predicted, lambda_text(h.measured), lambda_text(h.passes_at));
   }
   fmt::print("lambda*: the largest probed lambda whose head-1 scores depart from the same computation in exact arithmetic (mpfr reference\n"
              "ladder) by more than the tolerance, or turn non-finite; found by galloping down by decades from the start, then bisection in\n"
@@ -90,18 +87,15 @@ void print_search_summary(const json& s) {
 }
 
 
-void print_depth_summary(const json& d) {
+void print_depth_summary(const std::vector<study::DepthCurve>& d) {
   for (const auto& t : d) {
     std::string row;
-    for (const auto& p : t["points"])
-      row += fmt::format(" {:.3g}:{}", p["lambda"].get<double>(),
-                         p["layers_needed"].is_null() ? fmt::format(">{}", p["cap"].get<long long>()) : std::to_string(p["layers_needed"].get<long long>()));
-    fmt::print("depth needed, n = {} (lambda:L):{}\n", t["n"].get<long long>(), row);
-    if (!t["fit"].is_null())
-      fmt::print("  log10 L_needed = {:.3f} + {:.3f} (+- {}) log10(1/lambda) over {} points\n", t["fit"]["intercept"].get<double>(),
-                 t["fit"]["slope"].get<double>(),
-                 t["fit"]["slope_stderr"].is_null() ? std::string("-") : fmt::format("{:.3f}", t["fit"]["slope_stderr"].get<double>()),
-                 t["fit"]["points"].get<long long>());
+    for (const auto& p : t.points)
+      row += fmt::format(" {:.3g}:{}", p.lambda, p.layers_needed ? std::to_string(*p.layers_needed) : fmt::format(">{}", p.cap));
+    fmt::print("depth needed, n = {} (lambda:L):{}\n", t.n, row);
+    if (t.fit)
+      fmt::print("  log10 L_needed = {:.3f} + {:.3f} (+- {}) log10(1/lambda) over {} points\n", t.fit->intercept, t.fit->slope,
+                 t.fit->slope_stderr ? fmt::format("{:.3f}", *t.fit->slope_stderr) : std::string("-"), t.fit->points);
   }
   if (!d.empty())
     fmt::print("depth needed: the first L at which exact arithmetic's head-1 scores on Z^(L) are within the tolerance of the certified\n"

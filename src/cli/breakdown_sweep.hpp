@@ -2,9 +2,8 @@
 // otverify breakdown, merge and advise around the breakdown study
 // (study/breakdown_sweep.hpp): the option lists, the memory guard, the certified
 // P_lambda* the study compares with, and the printed tables.
-#include <nlohmann/json.hpp>
-
 #include <string>
+#include <vector>
 
 #include "study/breakdown_sweep.hpp"
 
@@ -23,8 +22,9 @@ void set_sweep_lists(SweepOptions& o, const std::string& ns_text, const std::str
 // cannot know that beforehand.
 void require_sweep_memory(const SweepOptions& o, long long jobs);
 
-void print_threshold_table(const nlohmann::json& t);
-void print_search_summary(const nlohmann::json& s);
-void print_depth_summary(const nlohmann::json& d);
+// The text tables of a BreakdownSummary's parts (study/breakdown_summary.hpp).
+void print_threshold_table(const std::vector<study::CurveThreshold>& t);
+void print_search_summary(const study::SearchSummary& s);
+void print_depth_summary(const std::vector<study::DepthCurve>& d);
 
 }  // namespace otv::cli

@@ -141,16 +141,16 @@ std::optional<std::vector<json>> run_groups(const SweepOptions& o, const std::ve
   return complete ? std::optional(std::move(lines)) : std::nullopt;
 }
 
-json summary(const std::vector<json>& results, const SweepOptions& o, const std::string& out) {
-  json s = breakdown_summary(results, o);
-  s["out"] = out.empty() ? json(nullptr) : json(out);
-  return s;
-}
-
-void print_summary(const json& s) {
-  if (s.contains("search")) print_search_summary(s["search"]);
-  if (s.contains("depth")) print_depth_summary(s["depth"]);
-  if (!s["thresholds"].empty() || !s.contains("search")) print_threshold_table(s["thresholds"]);
+// The summary, printed as JSON (with "out", the result file or null) or as the tables.
+void emit_summary(const std::vector<json>& results, const SweepOptions& o, const std::string& out, bool as_json) {
+  const BreakdownSummary s = breakdown_summary(results, o);
+  json j = to_json(s);
+  j["out"] = out.empty() ? json(nullptr) : json(out);
+  emit(j, as_json, [&](const json&) {
+    if (s.search) print_search_summary(*s.search);
+    if (s.depth) print_depth_summary(*s.depth);
+    if (!s.thresholds.empty() || !s.search) print_threshold_table(s.thresholds);
+  });
 }
 
 }  // namespace
@@ -252,7 +252,7 @@ void register_breakdown(CLI::App& app, Registry& r) {
                 << (c->out.empty() ? "" : "; rerun with --resume to continue") << "\n";
       return kExitInterrupted;
     }
-    emit(summary(sink->results(), o, c->out), c->json, print_summary);
+    emit_summary(sink->results(), o, c->out, c->json);
     return kExitOk;
   }});
 }
@@ -288,8 +288,10 @@ void register_merge(CLI::App& app, Registry& r) {
     for (const auto& path : c->inputs)
       for (auto& cell : read_results(path)) {
         // Depth lines (the search's E9) carry their cap as "layers": not a sweep setting.
-        const std::string settings = cell["kind"] == "depth" ? first_settings : settings_of(cell);
-        if (first_path.empty() && cell["kind"] != "depth") first_settings = settings, first_path = path;
+        // Lines written before the search carry no kind (grid cells).
+        const bool depth = cell.value("kind", std::string("grid")) == "depth";
+        const std::string settings = depth ? first_settings : settings_of(cell);
+        if (first_path.empty() && !depth) first_settings = settings, first_path = path;
         if (!first_path.empty() && settings != first_settings)
           throw InputError(fmt::format("{} holds cells of other settings ({}) than {} ({}); merge results of one sweep", excerpt(path), settings,
                                        excerpt(first_path), first_settings));
@@ -305,7 +307,7 @@ void register_merge(CLI::App& app, Registry& r) {
     SweepOptions settings;
     settings.tolerance = c->tolerance;
     if (const auto searched = search_options_of(merged, c->tolerance)) settings = *searched;
-    emit(summary(merged, settings, c->out), c->json, print_summary);
+    emit_summary(merged, settings, c->out, c->json);
     return kExitOk;
   }});
 }

@@ -350,47 +350,69 @@ std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<jso
   return groups;
 }
 
-json thresholds(const std::vector<json>& all, double tolerance) {
-  json out = json::array();
+namespace {
+
+// The lambda of cells[k], nullopt for k < 0 (first_failure's "none").
+std::optional<double> lambda_of(const std::vector<const json*>& cells, long long k) {
+  return k < 0 ? std::nullopt : std::optional((*cells[static_cast<std::size_t>(k)]).at("lambda").get<double>());
+}
+
+bool underflow_flag(const json& c) { return !c.at("exceptions").is_null() && c.at("exceptions").at("underflow").get<bool>(); }
+
+}  // namespace
+
+std::vector<CurveThreshold> thresholds(const std::vector<json>& all, double tolerance) {
+  std::vector<CurveThreshold> out;
   std::vector<json> results;  // the grid map's cells (the search's are summarised by search_summary)
   std::copy_if(all.begin(), all.end(), std::back_inserter(results), is_map_cell);
   for (const auto& [key, cells] : curves_of(results)) {
     const json& any = *cells.front();
-    json t = {{"n", any["n"]}, {"scalar", any["scalar"]}, {"softmax", any["softmax"]}, {"seed", any["seed"]}, {"variant", any["variant"]},
-              {"layers", any["layers"]}, {"generator", any["generator"]}, {"gamma_ratio", any["gamma_ratio"]}, {"tolerance", tolerance},
-              {"cells", cells.size()}};
+    CurveThreshold t;
+    t.n = any.at("n").get<long long>();
+    t.scalar = any.at("scalar").get<std::string>();
+    t.softmax = any.at("softmax").get<std::string>();
+    t.seed = any.at("seed").get<std::uint64_t>();
+    t.variant = any.at("variant").get<std::string>();
+    t.layers = any.at("layers").get<long long>();
+    t.generator = any.at("generator").get<std::string>();
+    t.gamma_ratio = any.at("gamma_ratio").get<double>();
+    t.tolerance = tolerance;
+    t.cells = static_cast<long long>(cells.size());
     const long long k = first_failure(cells, [&](const json& c) { return cell_fails(c, tolerance); });
+    t.lambda_star = lambda_of(cells, k);
     if (k < 0) {
-      t["lambda_star"] = nullptr;
-      t["status"] = fmt::format("no breakdown down to lambda = {:.3g}", cells.back()->at("lambda").get<double>());
+      t.status = fmt::format("no breakdown down to lambda = {:.3g}", cells.back()->at("lambda").get<double>());
     } else {
       const json& f = *cells[k];
-      t["lambda_star"] = f["lambda"];
-      t["passes_at"] = k > 0 ? (*cells[k - 1])["lambda"] : json(nullptr);
-      t["status"] = k > 0 ? "bracketed" : "fails at the largest lambda";
-      t["cause"] = cell_cause(f, tolerance);
-      t["evidence"] = {{"distance_to_optimal", f["distance_to_optimal"]}, {"numeric_error", f["numeric_error"]},
-                       {"numeric_error_layer1", f["numeric_error_layer1"]}, {"reference_distance_to_optimal", f["reference_distance_to_optimal"]},
-                       {"nan_entries", f["nan_entries"]}, {"inf_entries", f["inf_entries"]}, {"underflowed_rows", f["underflowed_rows"]},
-                       {"max_exp_argument", f["max_exp_argument"]}, {"min_exp_argument", f["min_exp_argument"]}, {"exceptions", f["exceptions"]},
-                       {"correct_bits", f["correct_bits"]}, {"optimal_hilbert_bound", f.at("optimal").at("hilbert_bound")}};
+      t.passes_at = lambda_of(cells, k - 1);
+      t.status = k > 0 ? "bracketed" : "fails at the largest lambda";
+      t.cause = cell_cause(f, tolerance);
+      t.evidence = ThresholdEvidence{recorded_number(f.at("distance_to_optimal")),
+                                     recorded_number(f.at("numeric_error")),
+                                     recorded_number(f.at("numeric_error_layer1")),
+                                     recorded_number(f.at("reference_distance_to_optimal")),
+                                     f.at("nan_entries").get<long long>(),
+                                     f.at("inf_entries").get<long long>(),
+                                     f.at("underflowed_rows").get<long long>(),
+                                     recorded_number(f.at("max_exp_argument")),
+                                     recorded_number(f.at("min_exp_argument")),
+                                     float_exceptions_from_json(f.at("exceptions")),
+                                     f.at("correct_bits").get<double>(),
+                                     recorded_number(f.at("optimal").at("hilbert_bound"))};
     }
     // The numeric-only threshold: the first lambda where the distance to the
     // exact-arithmetic reference (rounding alone) exceeds the tolerance.
-    const long long kn = first_failure(cells, [&](const json& c) { return numeric_fails(c, tolerance); });
-    t["lambda_star_numeric"] = kn < 0 ? json(nullptr) : (*cells[kn])["lambda"];
+    t.lambda_star_numeric = lambda_of(cells, first_failure(cells, [&](const json& c) { return numeric_fails(c, tolerance); }));
     // Where the IEEE underflow flag is first raised (hardware types).
-    const long long ku = first_failure(cells, [](const json& c) { return !c["exceptions"].is_null() && c["exceptions"]["underflow"].get<bool>(); });
-    t["lambda_underflow_onset"] = ku < 0 ? json(nullptr) : (*cells[ku])["lambda"];
-    t["cost_max"] = any["cost_max"];
-    t["squared_norm_max"] = any["squared_norm_max"];
-    t["log_min_normal"] = any["log_min_normal"];
-    t["unit_roundoff"] = any["unit_roundoff"];
-    out.push_back(t);
+    t.lambda_underflow_onset = lambda_of(cells, first_failure(cells, underflow_flag));
+    t.cost_max = any.at("cost_max").get<double>();
+    t.squared_norm_max = any.at("squared_norm_max").get<double>();
+    t.log_min_normal = recorded_number(any.at("log_min_normal"));
+    t.unit_roundoff = any.at("unit_roundoff").get<double>();
+    out.push_back(std::move(t));
   }
   return out;
 }
-
 
 double search_floor(const std::string& scalar, double gamma_ratio) {
   const double smallest = parse_scalar(scalar).kind == ScalarSpec::Kind::float_ ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
@@ -423,31 +445,53 @@ std::vector<SearchCurve> search_curves(const SweepOptions& o) {
   return curves;
 }
 
-bool on_curve(const json& c, const SweepOptions& o, const SearchCurve& k) {
-  return c["kind"] == "search" && c["n"] == k.n && c["seed"] == k.seed && c["scalar"] == k.cell.scalar && c["softmax"] == softmax_name(k.cell.softmax) &&
-         c["variant"] == to_string(o.variant) && c["layers"] == o.layers && c["generator"] == o.generator && c["gamma_ratio"] == o.gamma_ratio;
+// A search probe's curve and lambda, decoded once: search_groups and search_summary
+// match every probe against every curve. `line` is the result line the failure rules read.
+struct ProbeLine {
+  const json* line;
+  double lambda;
+  long long n, layers;
+  std::uint64_t seed;
+  std::string scalar, softmax, variant, generator;
+  double gamma_ratio;
+};
+
+std::vector<ProbeLine> probe_lines(const std::vector<json>& results) {
+  std::vector<ProbeLine> probes;
+  for (const auto& c : results)
+    if (c.value("kind", std::string("grid")) == "search")
+      probes.push_back({&c, c.at("lambda").get<double>(), c.at("n").get<long long>(), c.at("layers").get<long long>(), c.at("seed").get<std::uint64_t>(),
+                        c.at("scalar").get<std::string>(), c.at("softmax").get<std::string>(), c.at("variant").get<std::string>(),
+                        c.at("generator").get<std::string>(), c.at("gamma_ratio").get<double>()});
+  return probes;
 }
 
-std::vector<const json*> cells_on(const std::vector<json>& results, const SweepOptions& o, const SearchCurve& k) {
-  std::vector<const json*> cells;
-  for (const auto& c : results)
-    if (on_curve(c, o, k)) cells.push_back(&c);
-  std::sort(cells.begin(), cells.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
+bool on_curve(const ProbeLine& p, const SweepOptions& o, const SearchCurve& k) {
+  return p.n == k.n && p.seed == k.seed && p.scalar == k.cell.scalar && p.softmax == softmax_name(k.cell.softmax) && p.variant == to_string(o.variant) &&
+         p.layers == o.layers && p.generator == o.generator && p.gamma_ratio == o.gamma_ratio;
+}
+
+// The curve's probes by decreasing lambda.
+std::vector<const ProbeLine*> cells_on(const std::vector<ProbeLine>& probes, const SweepOptions& o, const SearchCurve& k) {
+  std::vector<const ProbeLine*> cells;
+  for (const auto& p : probes)
+    if (on_curve(p, o, k)) cells.push_back(&p);
+  std::sort(cells.begin(), cells.end(), [](const ProbeLine* a, const ProbeLine* b) { return a->lambda > b->lambda; });
   return cells;
 }
 
-study::SearchStep search_step(const std::vector<const json*>& cells, const SweepOptions& o, const std::string& scalar) {
+study::SearchStep search_step(const std::vector<const ProbeLine*>& cells, const SweepOptions& o, const std::string& scalar) {
   std::vector<study::Probe> probes;
-  for (const json* c : cells) probes.push_back({(*c)["lambda"].get<double>(), numeric_fails(*c, o.tolerance)});
+  for (const ProbeLine* c : cells) probes.push_back({c->lambda, numeric_fails(*c->line, o.tolerance)});
   return study::next_probe(probes, {o.lambda_max, search_floor(scalar, o.gamma_ratio), o.resolution}, canonical_lambda);
 }
 
 // The largest probed lambda at most `below` at which pred holds, or null (probe resolution:
 // below lambda* the probes are the galloping ones, decades apart).
-template <class Pred> json onset(const std::vector<const json*>& cells, Pred pred, double below = kInf) {
-  for (const json* c : cells)
-    if ((*c)["lambda"].get<double>() <= below && pred(*c)) return (*c)["lambda"];
-  return nullptr;
+template <class Pred> std::optional<double> onset(const std::vector<const ProbeLine*>& cells, Pred pred, double below = kInf) {
+  for (const ProbeLine* c : cells)
+    if (c->lambda <= below && pred(*c->line)) return c->lambda;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -489,10 +533,11 @@ std::optional<SweepOptions> search_options_of(const std::vector<json>& results, 
 std::vector<Group> search_groups(const SweepOptions& o, const std::vector<json>& results, long long index, long long count) {
   std::vector<Group> groups;
   const auto curves = search_curves(o);
+  const auto probes = probe_lines(results);
   for (std::size_t k = 0; k < curves.size(); ++k) {
     if (static_cast<long long>(k) % count != index) continue;
     const SearchCurve& curve = curves[k];
-    const study::SearchStep step = search_step(cells_on(results, o, curve), o, curve.cell.scalar);
+    const study::SearchStep step = search_step(cells_on(probes, o, curve), o, curve.cell.scalar);
     if (step.status != study::SearchStatus::probing) continue;
     const double lambda = *step.next;
     // Curves of one type probing the same lambda (its softmax modes) share one group, hence
@@ -506,76 +551,74 @@ std::vector<Group> search_groups(const SweepOptions& o, const std::vector<json>&
   return groups;
 }
 
-json search_summary(const std::vector<json>& results, const SweepOptions& o) {
-  json curves = json::array();
-  std::map<std::string, std::vector<study::ThresholdPoint>> fit_points;  // per (n, softmax)
+SearchSummary search_summary(const std::vector<json>& results, const SweepOptions& o) {
+  SearchSummary summary{{}, {}, o.resolution, o.lambda_max};
+  // The law's points per (n, softmax), in the order of the text "n|softmax" (the laws' order in the summary).
+  struct LawPoints {
+    long long n;
+    std::string softmax;
+    std::vector<study::ThresholdPoint> points;
+  };
+  std::map<std::string, LawPoints> fit_points;
+  const auto probes = probe_lines(results);
   for (const auto& curve : search_curves(o)) {
-    const auto cells = cells_on(results, o, curve);
+    const auto cells = cells_on(probes, o, curve);
     if (cells.empty()) continue;
     const study::SearchStep step = search_step(cells, o, curve.cell.scalar);
-    const json& any = *cells.front();
-    const bool holdout = std::find(o.holdout.begin(), o.holdout.end(), curve.cell.scalar) != o.holdout.end();
-    const double u = any["unit_roundoff"], s_max = any["squared_norm_max"];
-    json t = {{"n", curve.n}, {"scalar", curve.cell.scalar}, {"softmax", softmax_name(curve.cell.softmax)}, {"seed", curve.seed},
-              {"layers", o.layers}, {"tolerance", o.tolerance}, {"bits", any["bits"]}, {"unit_roundoff", u}, {"squared_norm_max", s_max},
-              {"holdout", holdout}, {"probes", cells.size()}, {"status", study::to_string(step.status)},
-              {"floor", search_floor(curve.cell.scalar, o.gamma_ratio)},
-              {"lambda_star_numeric", step.lambda_star ? json(*step.lambda_star) : json(nullptr)},
-              {"passes_at", step.passes_at ? json(*step.passes_at) : json(nullptr)},
-              {"e7_lambda_c", u * s_max / o.tolerance}};
+    const json& any = *cells.front()->line;
+    SearchThreshold t;
+    t.n = curve.n;
+    t.scalar = curve.cell.scalar;
+    t.softmax = softmax_name(curve.cell.softmax);
+    t.seed = curve.seed;
+    t.layers = o.layers;
+    t.tolerance = o.tolerance;
+    t.bits = any.at("bits").get<long long>();
+    const double u = t.unit_roundoff = any.at("unit_roundoff").get<double>();
+    const double s_max = t.squared_norm_max = any.at("squared_norm_max").get<double>();
+    t.holdout = std::find(o.holdout.begin(), o.holdout.end(), curve.cell.scalar) != o.holdout.end();
+    t.probes = static_cast<long long>(cells.size());
+    t.status = study::to_string(step.status);
+    t.floor = search_floor(curve.cell.scalar, o.gamma_ratio);
+    t.lambda_star_numeric = step.lambda_star;
+    t.passes_at = step.passes_at;
+    t.e7_lambda_c = u * s_max / o.tolerance;
     if (step.lambda_star) {
-      const json& f = **std::find_if(cells.begin(), cells.end(), [&](const json* c) { return (*c)["lambda"] == *step.lambda_star; });
-      t["c"] = *step.lambda_star * o.tolerance / (u * s_max);
-      t["cause"] = numeric_cause(f);
-      t["evidence"] = {{"numeric_error", f["numeric_error"]}, {"numeric_error_layer1", f["numeric_error_layer1"]}, {"correct_bits", f["correct_bits"]},
-                       {"nan_entries", f["nan_entries"]}, {"inf_entries", f["inf_entries"]}, {"underflowed_rows", f["underflowed_rows"]},
-                       {"min_exp_argument", f["min_exp_argument"]}, {"max_exp_argument", f["max_exp_argument"]},
-                       {"log_min_normal", f["log_min_normal"]}, {"log_max_finite", f["log_max_finite"]}, {"exceptions", f["exceptions"]},
-                       {"reference", f["reference"]}};
-      if (step.status == study::SearchStatus::bracketed && !holdout)
-        fit_points[fmt::format("{}|{}", curve.n, softmax_name(curve.cell.softmax))].push_back({u, *step.lambda_star, s_max, o.tolerance});
+      const json& f = *(*std::find_if(cells.begin(), cells.end(), [&](const ProbeLine* c) { return c->lambda == *step.lambda_star; }))->line;
+      t.c = *step.lambda_star * o.tolerance / (u * s_max);
+      t.cause = numeric_cause(f);
+      t.evidence = numeric_evidence_from_json(f);  // the evidence's keys are the line's
+      if (step.status == study::SearchStatus::bracketed && !t.holdout)
+        fit_points.try_emplace(fmt::format("{}|{}", curve.n, t.softmax), LawPoints{curve.n, t.softmax, {}})
+            .first->second.points.push_back({u, *step.lambda_star, s_max, o.tolerance});
     }
     // What begins as lambda shrinks: exp's underflow (E5, harmless, over all probes) and,
     // at or below lambda*, the failures that follow it -- a data row of the pattern all
     // zero, non-finite entries, a readout off by half a grid step, u and v with no correct bit.
     const double below = step.lambda_star ? *step.lambda_star : kInf;
-    t["onsets"] = {{"exp_underflow", onset(cells, [](const json& c) { return metric(c, "min_exp_argument") < metric(c, "log_min_normal"); })},
-                   {"underflow_flag", onset(cells, [](const json& c) { return !c["exceptions"].is_null() && c["exceptions"]["underflow"].get<bool>(); })},
-                   {"row_underflow", onset(cells, [](const json& c) { return c["underflowed_rows"].get<long long>() > 0; }, below)},
-                   {"non_finite", onset(cells, [](const json& c) { return nonfinite(c); }, below)},
-                   {"readout_wrong", onset(cells, [&](const json& c) { return !(metric(c, "readout_error") < 0.5 / static_cast<double>(curve.n)); }, below)},
-                   {"no_correct_bits", onset(cells, [](const json& c) { return c["correct_bits"].get<double>() <= 0; }, below)}};
-    curves.push_back(t);
+    t.onsets = {onset(cells, [](const json& c) { return metric(c, "min_exp_argument") < metric(c, "log_min_normal"); }),
+                onset(cells, underflow_flag),
+                onset(cells, [](const json& c) { return c.at("underflowed_rows").get<long long>() > 0; }, below),
+                onset(cells, [](const json& c) { return nonfinite(c); }, below),
+                onset(cells, [&](const json& c) { return !(metric(c, "readout_error") < 0.5 / static_cast<double>(curve.n)); }, below),
+                onset(cells, [](const json& c) { return c.at("correct_bits").get<double>() <= 0; }, below)};
+    summary.curves.push_back(std::move(t));
   }
-  json laws = json::array();
-  for (const auto& [key, points] : fit_points) {
-    const auto bar = key.find('|');
-    json l = {{"n", std::stoll(key.substr(0, bar))}, {"softmax", key.substr(bar + 1)}, {"points", points.size()}};
-    const auto law = study::fit_threshold_law(points);
-    if (!law) {
-      l["fit"] = nullptr;
-      laws.push_back(l);
-      continue;
+  for (const auto& [key, fitted] : fit_points) {
+    const auto& points = fitted.points;
+    ThresholdLawFit l{fitted.n, fitted.softmax, static_cast<long long>(points.size()), std::nullopt};
+    if (const auto law = study::fit_threshold_law(points)) {
+      std::vector<double> us;
+      for (const auto& p : points) us.push_back(p.unit_roundoff);
+      const study::LawBounds b = study::law_bounds(us, kE7CLow, kE7CHigh);
+      FittedLaw f{*law, b, law->fit.slope >= b.slope_low && law->fit.slope <= b.slope_high && law->c_min >= b.c_low && law->c_max <= b.c_high, {}};
+      for (const auto& t : summary.curves)
+        if (t.holdout && t.n == l.n && t.softmax == l.softmax) f.holdout.push_back({t.scalar, law->predict(t.unit_roundoff), t.lambda_star_numeric, t.passes_at});
+      l.fit = std::move(f);
     }
-    std::vector<double> us;
-    for (const auto& p : points) us.push_back(p.unit_roundoff);
-    const study::LawBounds b = study::law_bounds(us, kE7CLow, kE7CHigh);
-    l["slope"] = law->fit.slope;
-    l["slope_stderr"] = law->fit.slope_stderr ? json(*law->fit.slope_stderr) : json(nullptr);
-    l["intercept"] = law->fit.intercept;
-    l["max_abs_residual_decades"] = law->fit.max_abs_residual;
-    l["c"] = {{"geometric_mean", law->c_geometric_mean}, {"min", law->c_min}, {"max", law->c_max}};
-    l["e7_bounds"] = {{"slope", {b.slope_low, b.slope_high}}, {"c", {b.c_low, b.c_high}}};
-    l["within_e7_bounds"] = law->fit.slope >= b.slope_low && law->fit.slope <= b.slope_high && law->c_min >= b.c_low && law->c_max <= b.c_high;
-    json predictions = json::array();
-    for (const auto& t : curves)
-      if (t["holdout"] == true && t["n"] == l["n"] && t["softmax"] == l["softmax"])
-        predictions.push_back({{"scalar", t["scalar"]}, {"predicted", law->predict(t["unit_roundoff"].get<double>())}, {"measured", t["lambda_star_numeric"]},
-                               {"passes_at", t["passes_at"]}});
-    l["holdout"] = predictions;
-    laws.push_back(l);
+    summary.laws.push_back(std::move(l));
   }
-  return {{"curves", curves}, {"laws", laws}, {"resolution", o.resolution}, {"start", o.lambda_max}};
+  return summary;
 }
 
 std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<json>& results, long long index, long long count) {
@@ -596,33 +639,29 @@ std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<json>& 
   return groups;
 }
 
-json depth_summary(const std::vector<json>& results) {
+std::vector<DepthCurve> depth_summary(const std::vector<json>& results) {
   std::map<long long, std::vector<const json*>> by_n;
   for (const auto& c : results)
-    if (c["kind"] == "depth") by_n[c["n"].get<long long>()].push_back(&c);
-  json out = json::array();
+    if (c.value("kind", std::string("grid")) == "depth") by_n[c.at("n").get<long long>()].push_back(&c);
+  std::vector<DepthCurve> out;
   for (auto& [n, lines] : by_n) {
-    std::sort(lines.begin(), lines.end(), [](const json* a, const json* b) { return (*a)["lambda"].get<double>() > (*b)["lambda"].get<double>(); });
-    json points = json::array();
+    std::sort(lines.begin(), lines.end(), [](const json* a, const json* b) { return a->at("lambda").get<double>() > b->at("lambda").get<double>(); });
+    DepthCurve t{n, {}, 0, std::nullopt};
     std::vector<double> x, y;
-    long long beyond_cap = 0;
     for (const json* l : lines) {
-      const long long needed = (*l)["layers_needed"];
-      points.push_back({{"lambda", (*l)["lambda"]}, {"layers_needed", needed < 0 ? json(nullptr) : json(needed)}, {"cap", (*l)["layers"]},
-                        {"distance", (*l)["distance"]}, {"optimal_bits", (*l)["optimal"]["bits"]}, {"optimal_converged", (*l)["optimal"]["converged"]},
-                        {"bits", (*l)["bits"]}, {"seconds", (*l)["seconds"]},
-                        {"theorem2_r", l->value("theorem2_r", json(nullptr))},
-                        {"theorem2_log10_min_layers", l->value("theorem2_log10_min_layers", json(nullptr))}});
-      if (needed < 0) ++beyond_cap;
-      if (needed >= 1) x.push_back(-std::log10((*l)["lambda"].get<double>())), y.push_back(std::log10(static_cast<double>(needed)));
+      const long long needed = l->at("layers_needed").get<long long>();
+      const json& optimal = l->at("optimal");
+      // Depth lines written before Theorem 2's prediction lack it.
+      auto optional_number = [&](const char* name) { return l->contains(name) ? recorded_number(l->at(name)) : std::nullopt; };
+      t.points.push_back({l->at("lambda").get<double>(), needed < 0 ? std::nullopt : std::optional(needed), l->at("layers").get<long long>(),
+                          recorded_number(l->at("distance")), optimal.at("bits").get<long long>(), optimal.at("converged").get<bool>(),
+                          l->at("bits").get<long long>(), l->at("seconds").get<double>(), optional_number("theorem2_r"),
+                          optional_number("theorem2_log10_min_layers")});
+      if (needed < 0) ++t.beyond_cap;
+      if (needed >= 1) x.push_back(-std::log10(l->at("lambda").get<double>())), y.push_back(std::log10(static_cast<double>(needed)));
     }
-    json t = {{"n", n}, {"points", points}, {"beyond_cap", beyond_cap}};
-    if (const auto fit = study::fit_line(x, y))
-      t["fit"] = {{"slope", fit->slope}, {"slope_stderr", fit->slope_stderr ? json(*fit->slope_stderr) : json(nullptr)}, {"intercept", fit->intercept},
-                  {"points", fit->points}, {"max_abs_residual_decades", fit->max_abs_residual}};
-    else
-      t["fit"] = nullptr;
-    out.push_back(t);
+    t.fit = study::fit_line(x, y);
+    out.push_back(std::move(t));
   }
   return out;
 }
@@ -675,10 +714,10 @@ bool run_sweep(const SweepOptions& o, const SweepShard& shard, std::vector<json>
   return complete;
 }
 
-json breakdown_summary(const std::vector<json>& results, const SweepOptions& o) {
-  json s = {{"cells", results.size()}, {"tolerance", o.tolerance}, {"thresholds", thresholds(results, o.tolerance)}};
-  if (o.search) s["search"] = search_summary(results, o);
-  if (o.search) s["depth"] = depth_summary(results);
+BreakdownSummary breakdown_summary(const std::vector<json>& results, const SweepOptions& o) {
+  BreakdownSummary s{static_cast<long long>(results.size()), o.tolerance, thresholds(results, o.tolerance), std::nullopt, std::nullopt};
+  if (o.search) s.search = search_summary(results, o);
+  if (o.search) s.depth = depth_summary(results);
   return s;
 }
 

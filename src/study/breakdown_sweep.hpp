@@ -4,7 +4,8 @@
 // the precision-ladder reference (study/breakdown_reference.hpp) and the certified
 // P_lambda*, the thresholds lambda* with their causes (study/breakdown_causes.hpp),
 // the numeric threshold search with its law (E7), and the depth needed (E9)
-// (docs/error-model.md). Result lines are JSON objects (study/breakdown_results.hpp).
+// (docs/error-model.md). Result lines are JSON objects (study/breakdown_results.hpp);
+// their summary is typed (study/breakdown_summary.hpp).
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include "otv/construction_variant.hpp"
 #include "otv/instance_text.hpp"
 #include "otv/softmax_mode.hpp"
+#include "study/breakdown_summary.hpp"
 
 namespace otv::study {
 
@@ -132,36 +134,53 @@ struct SweepShard {
 // Example
 //   std::vector<json> lines;
 //   run_sweep(o, {}, lines, [&](auto& so, auto& groups, auto&) { return std::optional(run_groups_here(so, groups, nullptr, {})); });
-//   breakdown_summary(lines, o)["search"]["curves"];
+//   breakdown_summary(lines, o).search->curves;
 bool run_sweep(const SweepOptions& o, const SweepShard& shard, std::vector<nlohmann::json>& results, const GroupRunner& run);
 
-// {"cells", "tolerance", "thresholds"} and, for a search, "search" and "depth".
-nlohmann::json breakdown_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
+// The summary of a sweep's result lines (study/breakdown_summary.hpp): the grid map's
+// thresholds and, for a search, search_summary and depth_summary.
+//
+// Parameters
+//   results : result lines (a sweep's, or a file's read by parse_results).
+//   o       : SweepOptions -- the tolerance; for a search, its curves (search_options_of).
+// Returns
+//   BreakdownSummary -- cells = results.size(); to_json is `otverify breakdown --json`.
+// Example
+//   const BreakdownSummary s = breakdown_summary(lines, o);
+//   s.thresholds[0].lambda_star;  // nullopt: no breakdown on the curve
+BreakdownSummary breakdown_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
 
 // Bisection round: for each curve (n, scalar, softmax, seed) whose first failure
 // (scanning lambda downwards) is bracketed, a group at the bracket's geometric
 // midpoint, unless results already hold it.
 std::vector<Group> bisection_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results);
 
-// Per curve (cells sharing n, scalar, softmax, seed, variant, layers, generator
-// and gamma ratio): lambda*, its bracket, cause and evidence, and the
-// numeric-only threshold, under a tolerance.
-nlohmann::json thresholds(const std::vector<nlohmann::json>& results, double tolerance);
+// Per curve of the grid map (CurveThreshold: cells sharing n, scalar, softmax, seed,
+// variant, layers, generator and gamma ratio; search probes and depth lines left out),
+// in curve_key order: lambda* = the first lambda, scanning down, whose cell fails
+// (cell_fails), its bracket, cause (cell_cause) and evidence, the numeric-only
+// threshold (numeric_fails) and the underflow flag's onset, under a tolerance.
+// Example
+//   thresholds(lines, 1e-2)[0].cause;  // "cancellation", or nullopt without a lambda*
+std::vector<CurveThreshold> thresholds(const std::vector<nlohmann::json>& results, double tolerance);
 
 // The numeric search: the next probe of every curve (n, scalar incl. holdout, softmax, seed)
 // in shard `index` of `count` whose search is not finished, grouped by (lambda, n, seed);
 // the first call (no results) probes the start.
 std::vector<Group> search_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results, long long index, long long count);
 
-// Per search curve: lambda*_numeric, its bracket and cause, the E7 prediction, what
-// begins below it; per (n, softmax): the law's fit and the holdout's prediction.
-nlohmann::json search_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
+// Per search curve (SearchThreshold, by n descending, then precision): lambda*_numeric,
+// its bracket and cause, c = lambda* tol / (u S) against E7's u S / tol, what begins
+// below it; per (n, softmax) (ThresholdLawFit): the law log10 lambda* = a + b log10 u
+// fitted on the bracketed curves not held out, within E7's bounds or not, and each
+// held-out type's prediction.
+SearchSummary search_summary(const std::vector<nlohmann::json>& results, const SweepOptions& o);
 
 // Depth needed: the cap at n, the groups whose lines results lack, and per n the
 // points with the fit of log10 L_needed on log10(1/lambda).
 long long depth_cap(const SweepOptions& o, long long n);
 std::vector<Group> depth_groups(const SweepOptions& o, const std::vector<nlohmann::json>& results, long long index, long long count);
-nlohmann::json depth_summary(const std::vector<nlohmann::json>& results);
+std::vector<DepthCurve> depth_summary(const std::vector<nlohmann::json>& results);
 
 // The search's settings recovered from its cells (otverify merge), or nullopt if none are search cells.
 std::optional<SweepOptions> search_options_of(const std::vector<nlohmann::json>& results, double tolerance);

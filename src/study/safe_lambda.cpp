@@ -65,11 +65,11 @@ std::optional<json> advise(const AdviseSpec& spec, const GroupRunner& run) {
     if (groups.empty()) break;
     if (!add(reference, groups, "advise: double's threshold")) return std::nullopt;
   }
-  const json curve = search_summary(results, reference).at("curves").at(0);
-  if (!curve.contains("c")) throw InputError(fmt::format("double has no threshold at n = {} ({})", spec.n, curve.at("status").get<std::string>()));
+  const SearchThreshold curve = search_summary(results, reference).curves.at(0);
+  if (!curve.c) throw InputError(fmt::format("double has no threshold at n = {} ({})", spec.n, curve.status));
   const double u = with_scalar(parse_scalar(spec.scalar), []<class Real>() { return ScalarTraits<Real>::to_double(ScalarTraits<Real>::unit_roundoff()); });
-  const double s_max = curve.at("squared_norm_max");
-  const SafeLambdaAdvice advice = advise_safe_lambda(curve.at("c").get<double>(), u, s_max, o.tolerance);
+  const double s_max = curve.squared_norm_max;
+  const SafeLambdaAdvice advice = advise_safe_lambda(*curve.c, u, s_max, o.tolerance);
   const double advised = canonical_lambda(advice.advised_lambda), tenth = canonical_lambda(advised / 10);
   if (tenth < search_floor(spec.scalar, o.gamma_ratio))
     throw InputError(fmt::format("a tenth of the advised lambda {:.3g} is below the normal range of {}", advised, spec.scalar));
@@ -89,7 +89,7 @@ std::optional<json> advise(const AdviseSpec& spec, const GroupRunner& run) {
   }
   const bool passes = !numeric_fails(*at_advised, o.tolerance), fails = numeric_fails(*at_tenth, o.tolerance);
   json out = {{"n", spec.n}, {"d", spec.d}, {"scalar", spec.scalar}, {"tolerance", o.tolerance}, {"unit_roundoff", u}, {"squared_norm_max", s_max},
-              {"c", curve.at("c")}, {"c_from", "double"}, {"predicted_threshold", advice.predicted_threshold}, {"advised_lambda", advised},
+              {"c", *curve.c}, {"c_from", "double"}, {"predicted_threshold", advice.predicted_threshold}, {"advised_lambda", advised},
               {"numeric_error_at_advised", at_advised->at("numeric_error")}, {"numeric_error_at_tenth", at_tenth->at("numeric_error")},
               {"confirmed", advice_confirmed(passes, fails)}, {"reason", advice_reason(passes, fails)}, {"layers_of_confirming_runs", o.layers}};
   if (depth) {

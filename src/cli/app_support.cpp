@@ -5,7 +5,8 @@
 #include <iostream>
 
 #include "otv/block_exp.hpp"
-#include "otv/construction.hpp"
+#include "otv/construction_variant.hpp"
+#include "otv/scalar_spec.hpp"
 
 namespace otv::cli {
 

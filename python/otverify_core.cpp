@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "otv/construction.hpp"
+#include "otv/construction_variant.hpp"
 #include "otv/error.hpp"
-#include "otv/instance.hpp"
-#include "otv/scalar_registry.hpp"
-#include "otv/transformer.hpp"
+#include "otv/instance_text.hpp"
+#include "otv/scalar_spec.hpp"
+#include "otv/softmax_mode.hpp"
 #include "study/forward_run.hpp"
 #include "study/json_value.hpp"
 #include "study/model_file.hpp"
@@ -28,6 +28,11 @@
 namespace py = pybind11;
 
 namespace {
+
+// Raises a pending Ctrl-C (KeyboardInterrupt) in C++; call with the GIL held.
+void deliver_signals() {
+  if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+}
 
 // The record of study::run_construction as JSON text (json.loads in the wrapper).
 std::string run(const otv::PointsText& x, const otv::PointsText& y, const std::string& lambda, const std::string& gamma,
@@ -45,21 +50,27 @@ std::string run(const otv::PointsText& x, const otv::PointsText& y, const std::s
   // takes the GIL back to deliver Ctrl-C (PyErr_CheckSignals) and progress.
   spec.after_layer = [&progress, layers](long long done) {
     py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    deliver_signals();
     if (!progress.is_none()) progress(done, layers);
   };
   py::gil_scoped_release no_gil;
   return otv::study::to_json(otv::study::run_construction(spec)).dump();
 }
 
-// ---- theorems (otverify.theorem1, otverify.theorem2) ----
-
 // Between the study's steps (a scalar run, an instance): Ctrl-C and progress, with the GIL.
 std::function<void()> between_steps(const py::object& progress) {
   return [&progress, done = 0LL]() mutable {
     py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    deliver_signals();
     if (!progress.is_none()) progress(++done);
+  };
+}
+
+// After each layer of a Theorem 1 run: Ctrl-C only (a run can take minutes in mpfr).
+void within_runs(otv::study::Theorem1Spec& spec) {
+  spec.after_layer = [](long long) {
+    py::gil_scoped_acquire gil;
+    deliver_signals();
   };
 }
 
@@ -67,13 +78,34 @@ std::function<void()> between_steps(const py::object& progress) {
 std::string theorem1(const otv::PointsText& x, const otv::PointsText& y, const std::string& lambda, const std::string& gamma,
                      long long layers, const std::string& variant, const std::string& softmax, const std::string& scalar,
                      const std::string& ladder, bool certify, unsigned certify_bits, const py::object& progress) {
-  const otv::study::Theorem1Spec spec{.instance = {x, y}, .lambda = lambda, .gamma = gamma, .layers = layers,
-                                      .variant = otv::parse_variant(variant), .softmax = otv::parse_softmax(softmax),
-                                      .scalar = otv::parse_scalar(scalar), .ladder = otv::study::parse_ladder(ladder),
-                                      .always_ladder = true, .certify = certify, .certify_bits = certify_bits,
-                                      .after_run = between_steps(progress)};
+  otv::study::Theorem1Spec spec{.instance = {x, y}, .lambda = lambda, .gamma = gamma, .layers = layers,
+                                .variant = otv::parse_variant(variant), .softmax = otv::parse_softmax(softmax),
+                                .scalar = otv::parse_scalar(scalar), .ladder = otv::study::parse_ladder(ladder),
+                                .always_ladder = true, .certify = certify, .certify_bits = certify_bits,
+                                .after_run = between_steps(progress), .after_layer = nullptr};
+  within_runs(spec);
   py::gil_scoped_release no_gil;
   return otv::study::with_nonfinite_names(otv::study::to_json(otv::study::run_theorem1(spec))).dump();
+}
+
+// study::theorem1_trials's record as JSON text; progress(trials_done, trials) after each trial.
+std::string theorem1_trials(long long trials, long long max_n, std::uint64_t seed, std::size_t d, const std::string& lambda,
+                            const std::string& gamma, long long layers, const std::string& variant, const std::string& softmax,
+                            const std::string& scalar, const std::string& ladder, bool certify, unsigned certify_bits,
+                            const py::object& progress) {
+  otv::study::Theorem1Spec spec{.instance = {}, .lambda = lambda, .gamma = gamma, .layers = layers,
+                                .variant = otv::parse_variant(variant), .softmax = otv::parse_softmax(softmax),
+                                .scalar = otv::parse_scalar(scalar), .ladder = otv::study::parse_ladder(ladder),
+                                .always_ladder = true, .certify = certify, .certify_bits = certify_bits, .after_run = nullptr,
+                                .after_layer = nullptr};
+  within_runs(spec);
+  const auto after_trial = [&progress, trials](long long done) {
+    py::gil_scoped_acquire gil;
+    deliver_signals();
+    if (!progress.is_none()) progress(done, trials);
+  };
+  py::gil_scoped_release no_gil;
+  return otv::study::with_nonfinite_names(otv::study::theorem1_trials(spec, trials, max_n, seed, d, after_trial)).dump();
 }
 
 // study::run_theorem2's record as JSON text.
@@ -87,9 +119,7 @@ std::string theorem2(const otv::PointsText& x, const otv::PointsText& y, const s
   return otv::study::with_nonfinite_names(otv::study::to_json(otv::study::run_theorem2(spec))).dump();
 }
 
-// ---- end of theorems ----
-
-// ---- training: otverify.train / evaluate / ablation on study/training.hpp ----
+// Training: otverify.train / evaluate / ablation on study/training.hpp.
 
 // Training settings from keyword arguments; absent ones take the CLI's defaults
 // (study::apply_setup_defaults: those of --setup notebook when it is chosen).
@@ -125,7 +155,7 @@ otv::study::TrainSettings settings_of(const TrainArgs& a, otv::study::TrainSetti
 std::function<void(long long)> python_progress(const py::object& progress, long long total, std::optional<std::string> label) {
   return [&progress, total, label = std::move(label)](long long done) {
     py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    deliver_signals();
     if (progress.is_none()) return;
     if (label) progress(done, total, *label);
     else progress(done, total);
@@ -172,8 +202,7 @@ std::string ablation(const TrainArgs& args, const std::vector<std::uint64_t>& se
   return otv::study::with_nonfinite_names(otv::study::to_json(otv::study::ablation(spec, callbacks))).dump();
 }
 
-// ---- breakdown, advise (study/breakdown_sweep.hpp, study/safe_lambda.hpp) ---------------
-// Groups run one after another in this process, without the GIL; after each cell the
+// Breakdown and advise (study/breakdown_sweep.hpp, study/safe_lambda.hpp): groups run one after another in this process, without the GIL; after each cell the
 // GIL is taken back to deliver Ctrl-C and progress.
 
 // Runs groups here for the study's sweep and advice, counting cells for progress.
@@ -181,7 +210,7 @@ otv::study::GroupRunner here(const py::object& progress, long long& done) {
   return [&progress, &done](const otv::study::SweepOptions& o, const std::vector<otv::study::Group>& groups, const std::string&) {
     return std::optional(otv::study::run_groups_here(o, groups, [&](const nlohmann::json&) {
       py::gil_scoped_acquire gil;
-      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      deliver_signals();
       ++done;
       if (!progress.is_none()) progress(done);
     }));
@@ -233,7 +262,6 @@ std::string advise(long long n, const std::string& scalar, double tolerance, lon
   }
   return record.value().dump();
 }
-// ---- end breakdown, advise ----------------------------------------------------------------
 
 }  // namespace
 
@@ -251,19 +279,18 @@ PYBIND11_MODULE(_core, m) {
            py::arg("n"), py::arg("layers"), py::arg("iterations"), py::arg("samples"), py::arg("resample_every"), py::arg("prompt"),
            py::arg("setup"), py::arg("data"), py::arg("layout"), py::arg("scalar"), py::arg("learning_rate"), py::arg("mixing"),
            py::arg("seed"));
-  // ---- theorems ----
   m.def("theorem1", &theorem1, py::arg("x"), py::arg("y"), py::arg("lam"), py::arg("gamma"), py::arg("layers"), py::arg("variant"),
         py::arg("softmax"), py::arg("scalar"), py::arg("ladder"), py::arg("certify"), py::arg("certify_bits"), py::arg("progress"));
   m.def("theorem2", &theorem2, py::arg("x"), py::arg("y"), py::arg("lam"), py::arg("gamma"), py::arg("layers"), py::arg("variant"),
         py::arg("softmax"), py::arg("scalar"), py::arg("rates"), py::arg("progress"));
-  // ---- end of theorems ----
+  m.def("theorem1_trials", &theorem1_trials, py::arg("trials"), py::arg("max_n"), py::arg("seed"), py::arg("d"), py::arg("lam"),
+        py::arg("gamma"), py::arg("layers"), py::arg("variant"), py::arg("softmax"), py::arg("scalar"), py::arg("ladder"),
+        py::arg("certify"), py::arg("certify_bits"), py::arg("progress"));
   m.def("train", &train, py::arg("args"), py::arg("progress"));
   m.def("evaluate", &evaluate, py::arg("model_file"), py::arg("n"), py::arg("samples"), py::arg("seed"));
   m.def("ablation", &ablation, py::arg("args"), py::arg("seeds"), py::arg("figure_seed"), py::arg("progress"));
-  // ---- breakdown, advise ----
   m.def("breakdown", &breakdown, py::arg("ns"), py::arg("scalars"), py::arg("softmax"), py::arg("layers"), py::arg("tolerance"), py::arg("search"),
         py::arg("lambda_min"), py::arg("lambda_max"), py::arg("points"), py::arg("holdout"), py::arg("resolution"), py::arg("depth"),
         py::arg("seeds"), py::arg("variant"), py::arg("generator"), py::arg("d"), py::arg("gamma_ratio"), py::arg("bisect"), py::arg("progress"));
   m.def("advise", &advise, py::arg("n"), py::arg("scalar"), py::arg("tolerance"), py::arg("d"), py::arg("layers"), py::arg("depth"), py::arg("progress"));
-  // ---- end breakdown, advise ----
 }

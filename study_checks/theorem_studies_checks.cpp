@@ -1,11 +1,13 @@
 // The theorem studies' own rules from planted fixtures: the certificate's
 // informative depth, the effective rank of a pattern, the entropic reference's
 // stopping rule (and its converged flag when the ladder runs out), the Theorem 1
-// trials' records, outcomes and replay strings.
+// trials' records, outcomes and replay strings; the Theorem 1 callbacks (after each
+// layer, run and trial).
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "study/entropic_reference.hpp"
 #include "study/theorem1.hpp"
@@ -140,6 +142,37 @@ TEST_CASE("Theorem 1 trials: drawn reproducibly, n from 1 to max_n, and a trial 
   CHECK_FALSE(s.always_ladder);
   CHECK(s.instance.n() == 3);
   CHECK(s.instance.d() == 2);
+}
+
+TEST_CASE("Theorem 1 run: after_layer sees every layer of every run in order, and a throw aborts the run", "[theorem1][callbacks]") {
+  Theorem1Spec s;
+  s.instance = otv::paper_instance(3, 1);
+  s.layers = 4;
+  s.ladder = {{ScalarSpec::Kind::double_}};  // base and one rung: two runs
+  std::vector<long long> seen;
+  int runs = 0;
+  s.after_layer = [&](long long done) { seen.push_back(done); };
+  s.after_run = [&] { ++runs; };
+  run_theorem1(s);
+  CHECK(seen == std::vector<long long>{1, 2, 3, 4, 1, 2, 3, 4});
+  CHECK(runs == 2);
+  struct Stop {};
+  s.layers = 1000;
+  s.after_layer = [](long long done) { if (done == 3) throw Stop{}; };
+  runs = 0;
+  CHECK_THROWS_AS(run_theorem1(s), Stop);
+  CHECK(runs == 0);  // stopped inside the first run
+}
+
+TEST_CASE("Theorem 1 trials: after_trial counts the trials done, the record is the same without it", "[theorem1][trials][callbacks]") {
+  Theorem1Spec s;
+  s.layers = 5;
+  s.ladder = {{ScalarSpec::Kind::double_}};
+  std::vector<long long> done;
+  const nlohmann::json with = theorem1_trials(s, 3, 4, 2, 1, [&](long long k) { done.push_back(k); });
+  CHECK(done == std::vector<long long>{1, 2, 3});
+  CHECK(with == theorem1_trials(s, 3, 4, 2, 1));
+  CHECK(with.at("trials").size() == 3);
 }
 
 TEST_CASE("Theorem 1 run: a NaN error in either column is a NaN rung error, not the other column's", "[theorem1][ladder]") {

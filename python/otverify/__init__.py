@@ -2,23 +2,81 @@
 
 The functions call otverify's study layer (the C++ behind the ``otverify`` command)
 and return what ``otverify <command> --json`` prints, as Python objects: NumPy
-arrays for float and double, exact decimal strings for every other scalar type.
+arrays for float and double; for every other scalar type ``mpmath.mpf`` values
+(``mpmath.mpi`` for mpfi) when mpmath is installed, else the exact decimal strings
+(``exact="str"`` asks for the strings).
 """
 import json
+import math
 import numbers
 import os
+import re
 
 import numpy as np
 
 from . import _core
 
+try:
+    import mpmath
+except ImportError:  # results stay decimal strings
+    mpmath = None
+
 __all__ = ["run", "RunResult", "InputError", "train", "TrainResult", "evaluate", "EvalResult", "ablation", "AblationResult",
-           "breakdown", "BreakdownResult", "BreakdownCell", "advise", "theorem1", "theorem2", "TheoremResult"]
+           "breakdown", "BreakdownResult", "BreakdownCell", "advise", "theorem1", "theorem1_trials", "theorem2", "TheoremResult"]
 
 InputError = _core.InputError  # a ValueError; its message is the CLI's
 
 # Scalar types whose results are JSON numbers (the rest are decimal strings).
 _NUMBER_SCALARS = ("float", "double")
+
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf)")
+_INTERVAL = re.compile(r"\[([^,\]]+), ([^,\]]+)\]")
+
+
+def _exact_mode(exact):
+    """``exact`` checked: "mpmath" or "str"; None is "mpmath" when mpmath is importable."""
+    if exact is None:
+        return "str" if mpmath is None else "mpmath"
+    if exact not in ("mpmath", "str"):
+        raise ValueError(f"exact must be 'mpmath' or 'str', not {exact!r}")
+    if exact == "mpmath" and mpmath is None:
+        raise ValueError("exact='mpmath' needs the mpmath package")
+    return exact
+
+
+def _mpmath_value(text, bits):
+    """A decimal string as the binary number of ``bits`` bits it denotes (the strings
+    round-trip at that precision), "[lo, hi]" as an mpmath.mpi of two such ends; any
+    other string (a name) unchanged."""
+    interval = _INTERVAL.fullmatch(text)
+    if interval is None and not _DECIMAL.fullmatch(text):
+        return text
+    with mpmath.workprec(bits):
+        if interval is not None:
+            return mpmath.mpi(mpmath.mpf(interval[1]), mpmath.mpf(interval[2]))
+        return mpmath.mpf(text)
+
+
+def _with_mpmath(value, bits, keep=()):
+    """A JSON value with its decimal strings as mpmath numbers at ``bits`` bits; a dict
+    with ``precision_bits`` or ``bits`` (a ladder's rung, a certificate) gives its own
+    precision to what it holds. Keys in ``keep`` (given decimals) stay strings."""
+    if isinstance(value, dict):
+        bits = value.get("precision_bits", value.get("bits", bits))
+        return {k: v if k in keep else _with_mpmath(v, bits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_mpmath(v, bits) for v in value]
+    return _mpmath_value(value, bits) if isinstance(value, str) else value
+
+
+def _exact_values(record, exact, keep=()):
+    """The record whose attributes a result takes: for the multiprecision types in
+    "mpmath" mode its decimal strings as mpmath numbers, else the record itself."""
+    if _exact_mode(exact) == "str" or record["scalar"] in _NUMBER_SCALARS:
+        return record
+    # Theorem 2's record states the precision as its unit roundoff 2^-p.
+    bits = record.get("precision_bits") or round(-math.log2(record["unit_roundoff"]))
+    return _with_mpmath(record, bits, keep)
 
 
 def _points(a, name):
@@ -64,13 +122,13 @@ class RunResult:
     Attributes are the fields of ``otverify run --json`` (e.g. ``readout``,
     ``sorted``, ``u``, ``v``, ``attention_last``, ``readout_max_error``,
     ``marginal_error``, ``sink``, ``breakdown``); ``record`` is that JSON object
-    itself, as a dict.
+    itself, as a dict (decimal strings for the multiprecision types, whatever ``exact``).
     """
 
-    def __init__(self, record):
+    def __init__(self, record, exact=None):
         self.record = record
         numeric = record["scalar"] in _NUMBER_SCALARS
-        for key, value in record.items():
+        for key, value in _exact_values(record, exact).items():
             setattr(self, key, _convert(value, numeric))
 
     def __repr__(self):
@@ -78,7 +136,8 @@ class RunResult:
                 f"readout_max_error={self.readout_max_error!r})")
 
 
-def run(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scalar="double", softmax="stable", progress=None):
+def run(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scalar="double", softmax="stable", progress=None,
+        exact=None):
     r"""Runs the constructed transformer on one instance and reads out the transport.
 
     The prompt :math:`Z^{(0)}` of the points :math:`x, y` goes through ``layers``
@@ -112,14 +171,21 @@ def run(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scalar="d
         ``"stable"`` (max-subtracted, default) or ``"naive"``.
     progress : callable, optional
         Called as ``progress(layers_done, layers)`` after each layer.
+    exact : {None, "mpmath", "str"}, optional
+        Values of the types other than float and double: ``"mpmath"`` as
+        ``mpmath.mpf`` (``mpmath.mpi`` for mpfi), each the binary number the run
+        computed (its decimal string read at the type's precision); ``"str"`` as the
+        decimal strings (which round-trip at that precision). None (default):
+        ``"mpmath"`` when mpmath is importable, else ``"str"``.
 
     Returns
     -------
     RunResult
         ``readout`` and ``sorted`` (shape (n,) or (n, d)), ``u``, ``v`` (n,),
         ``attention_last`` (n, n), ``readout_max_error``, ``marginal_error``,
-        ``sink``, ``breakdown``: float64 arrays for float and double, decimal
-        strings otherwise; ``record`` is the dict of ``otverify run --json``.
+        ``sink``, ``breakdown``: float64 arrays for float and double, else object
+        arrays of mpmath numbers or decimal strings (``exact``); ``record`` is the
+        dict of ``otverify run --json``.
         The computation runs without the GIL; Ctrl-C raises KeyboardInterrupt
         between layers.
 
@@ -132,28 +198,27 @@ def run(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scalar="d
     --------
     >>> import otverify
     >>> r = otverify.run([0.5, 0.75, 0.25, 0], [0, 0.25, 0.5, 0.75], layers=2000, scalar="mpfr:128")
-    >>> r.readout_max_error  # a decimal string: exact in mpfr:128
+    >>> r.readout_max_error  # an mpmath.mpf of 129 bits (mpfr:128 runs at 129)
+    >>> r.record["readout_max_error"]  # its decimal string
     """
+    _exact_mode(exact)
     x_text, y_text = _points(x, "x"), _points(y, "y")
     lam_text, gamma_text = _decimal_text(lam), _decimal_text(gamma)
     record = _core.run(x_text, y_text, lam_text, gamma_text, int(layers), variant, softmax, scalar, progress)
-    return RunResult(json.loads(record))
-
-
-# ---- theorems (otverify.theorem1, otverify.theorem2) ----
+    return RunResult(json.loads(record), exact)
 
 _NONFINITE = ("nan", "inf", "-inf")
 
 
 def _column(values, numeric):
-    """One field over a table's rows: int64 for integers, float64 for numbers (None:
+    """One field over a table's rows: int64 for integers (uint64 for seeds beyond it), float64 for numbers (None:
     nan; "nan", "inf" only in float and double, ``numeric``), else an object array
     (decimal strings of the multiprecision types, names)."""
     def number(v):
         return not isinstance(v, bool) and (isinstance(v, (int, float)) or v is None or v in _NONFINITE)
 
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return np.array(values, dtype=np.int64)
+        return np.array(values, dtype=np.uint64 if max(values) > np.iinfo(np.int64).max else np.int64)
     if all(number(v) for v in values) and (numeric or not any(isinstance(v, str) for v in values)):
         return np.array([np.nan if v is None else v for v in values], dtype=object).astype(np.float64)
     return np.array(values, dtype=object)
@@ -177,13 +242,15 @@ class TheoremResult:
     records becomes a dict of columns, each a NumPy array: e.g. Theorem 1's
     ``per_layer["max_u_err"]`` (float64, shape (L,)), ``sink["u"]`` (float64 for
     float and double, decimal strings otherwise), ``ladder["max_err"]``; Theorem 2's
-    ``per_layer["distance"]``. ``record`` is the JSON object itself.
+    ``per_layer["distance"]``. Values of the multiprecision types are mpmath numbers
+    or decimal strings as ``exact`` asks (see :func:`run`); ``lambda`` and ``gamma``
+    stay the decimals given. ``record`` is the JSON object itself.
     """
 
-    def __init__(self, record):
+    def __init__(self, record, exact=None):
         self.record = record
         numeric = record["scalar"] in _NUMBER_SCALARS
-        for key, value in record.items():
+        for key, value in _exact_values(record, exact, keep=("lambda", "gamma")).items():
             table = _table(value, numeric) if isinstance(value, list) else None
             setattr(self, key, table if table is not None else _convert(value, numeric))
 
@@ -194,7 +261,7 @@ class TheoremResult:
 
 def theorem1(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scalar="double",
              ladder=("double", "mpfr:128", "mpfr:256", "mpfr:512"), certify=False, certify_bits=0, softmax="stable",
-             progress=None):
+             progress=None, exact=None):
     r"""Decides Theorem 1 on one instance: do the transformer's u, v columns equal adaptive GD?
 
     Theorem 1 claims that the data rows' u, v columns of :math:`Z^{(l)}` are the
@@ -229,6 +296,8 @@ def theorem1(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scal
         ``"stable"`` (default) or ``"naive"``.
     progress : callable, optional
         Called as ``progress(runs_done)`` after each scalar run.
+    exact : {None, "mpmath", "str"}, optional
+        Multiprecision values as mpmath numbers or decimal strings (see :func:`run`).
 
     Returns
     -------
@@ -238,7 +307,7 @@ def theorem1(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scal
         of shape (L,) (``per_layer["max_u_err"]``, ``sink["u"]``, ...), ``ladder``,
         ``ladder_slope``, ``certificate`` (with ``certify``); ``record``
         is the dict of ``otverify theorem1 --json``. Ctrl-C raises
-        KeyboardInterrupt between scalar runs.
+        KeyboardInterrupt between layers.
 
     Raises
     ------
@@ -254,11 +323,66 @@ def theorem1(x, y, lam="0.005", gamma="0.01", layers=2000, variant="paper", scal
     """
     record = _core.theorem1(_points(x, "x"), _points(y, "y"), _decimal_text(lam), _decimal_text(gamma), int(layers), variant, softmax, scalar,
                             ",".join(ladder), bool(certify), int(certify_bits), progress)
-    return TheoremResult(json.loads(record))
+    return TheoremResult(json.loads(record), exact)
+
+
+def theorem1_trials(trials, max_n=8, seed=1, d=1, lam="0.005", gamma="0.01", layers=2000, variant="paper", scalar="double",
+                    ladder=("double", "mpfr:128", "mpfr:256", "mpfr:512"), certify=False, certify_bits=0, softmax="stable",
+                    progress=None, exact=None):
+    r"""Theorem 1 over random instances, as ``otverify theorem1 --trials``.
+
+    Trial :math:`k` draws :math:`n_k` uniform in :math:`\{1, \dots, \text{max\_n}\}` and a
+    seed from ``seed`` (in order, so the cases depend only on ``seed``), then decides
+    :math:`Z^{(l)}_{i,u} = u^{(l)}_i`, :math:`Z^{(l)}_{j,v} = v^{(l)}_j` for
+    :math:`l \le L` on the uniform instance of :math:`n_k` points in
+    :math:`[0, 1]^d`, as :func:`theorem1` does, the ladder run only when the base type
+    fails. The verdict is the worst trial's; the record is that trial's with the counts.
+
+    Parameters
+    ----------
+    trials : int
+        Number of random instances (at least 1).
+    max_n : int, optional
+        Largest n (default 8).
+    seed : int, optional
+        Seed of the draws (default 1, the draws of ``otverify theorem1 --trials``).
+    d : int, optional
+        Dimension of the points (default 1).
+    lam, gamma, layers, variant, scalar, ladder, certify, certify_bits, softmax, exact
+        As in :func:`theorem1`.
+    progress : callable, optional
+        Called as ``progress(trials_done, trials)`` after each trial.
+
+    Returns
+    -------
+    TheoremResult
+        The representative trial's fields (as :func:`theorem1`'s), ``trials`` as
+        columns of shape (trials,) (``trials["n"]``, ``["seed"]``, ``["verdict"]``,
+        ``["max_err"]``, ``["replay"]``: the ``--replay`` text of each case),
+        ``counts`` per verdict, ``worst_case`` (None when all hold) and ``verdict``;
+        ``record`` is the dict of ``otverify theorem1 --trials --json``. The trials
+        run one after another without the GIL; Ctrl-C raises KeyboardInterrupt
+        between layers.
+
+    Raises
+    ------
+    ValueError
+        For invalid input, with the CLI's one-line message.
+
+    Examples
+    --------
+    >>> import otverify
+    >>> t = otverify.theorem1_trials(trials=5, max_n=6, layers=50, variant="corrected")
+    >>> t.counts, t.trials["n"]
+    """
+    _exact_mode(exact)
+    record = _core.theorem1_trials(int(trials), int(max_n), int(seed), int(d), _decimal_text(lam), _decimal_text(gamma), int(layers),
+                                   variant, softmax, scalar, ",".join(ladder), bool(certify), int(certify_bits), progress)
+    return TheoremResult(json.loads(record), exact)
 
 
 def theorem2(x, y, lam="0.5", gamma="0.5", layers=200, variant="paper", scalar="double", rates=False, softmax="stable",
-             progress=None):
+             progress=None, exact=None):
     r"""Theorem 2 on one instance: the distance of the patterns :math:`A^{(k)}` to :math:`P_\lambda^*`.
 
     Head 1's data block factors as :math:`A^{(k)} = \mathrm{diag}(w^{(k)})\, Q\,
@@ -287,6 +411,8 @@ def theorem2(x, y, lam="0.5", gamma="0.5", layers=200, variant="paper", scalar="
         Also the rate over paper, uniform and gaussian instances (n = 2, 4, 8, seeds 1-3).
     progress : callable, optional
         Called as ``progress(instances_done)`` after each instance.
+    exact : {None, "mpmath", "str"}, optional
+        Multiprecision values as mpmath numbers or decimal strings (see :func:`run`).
 
     Returns
     -------
@@ -312,12 +438,7 @@ def theorem2(x, y, lam="0.5", gamma="0.5", layers=200, variant="paper", scalar="
     """
     record = _core.theorem2(_points(x, "x"), _points(y, "y"), _decimal_text(lam), _decimal_text(gamma), int(layers), variant, softmax, scalar,
                             bool(rates), progress)
-    return TheoremResult(json.loads(record))
-
-# ---- end of theorems ----
-
-
-# ---- training: otverify.train / evaluate / ablation (study/training.hpp) ----
+    return TheoremResult(json.loads(record), exact)
 
 
 def _train_args(n, layers, iters, samples, prompt, setup, data, resample_every, lr, mixing, layout, scalar, seed):
@@ -582,8 +703,6 @@ def ablation(n=7, layers=20, iters=None, samples=None, seeds=(1, 2, 3), figure_s
     return AblationResult(json.loads(_core.ablation(args, [int(s) for s in seeds], int(figure_seed), progress)))
 
 
-# ---- breakdown, advise (the breakdown study: study/breakdown_sweep.hpp, study/safe_lambda.hpp) ----
-
 
 class BreakdownCell:
     r"""One cell of :func:`breakdown`: the construction at one lambda, n and scalar type.
@@ -772,5 +891,3 @@ def advise(n, scalar, tol=1e-2, d=1, layers=100, depth=True, progress=None):
     >>> otverify.advise(4, "float")["advised_lambda"]  # ~ 1.08e-05
     """
     return json.loads(_core.advise(int(n), scalar, float(tol), int(d), int(layers), bool(depth), progress))
-
-# ---- end breakdown, advise ----

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import otverify
+from conftest import Stop, stop_at
 
 CLI = os.environ["OTVERIFY"]
 SOURCE = pathlib.Path(os.environ["OTV_SOURCE_DIR"])
@@ -41,7 +42,7 @@ def test_numpy_input_and_output_for_double():
 def test_two_dimensional_points_and_exact_strings_for_mpfr():
     x = [["0.1", "0.7"], ["0.3", "0.2"], ["0.9", "0.4"]]
     y = [["0.2", "0.1"], ["0.8", "0.6"], ["0.5", "0.5"]]
-    r = otverify.run(x, y, layers=100, scalar="mpfr:200")
+    r = otverify.run(x, y, layers=100, scalar="mpfr:200", exact="str")
     expected = cli_json("--x", "0.1 0.7;0.3 0.2;0.9 0.4", "--y", "0.2 0.1;0.8 0.6;0.5 0.5", "--layers", "100", "--scalar", "mpfr:200")
     assert r.record == expected
     assert r.readout.shape == (3, 2) and isinstance(r.readout[0, 0], str)
@@ -80,16 +81,8 @@ def test_progress_callback_sees_every_layer_and_can_abort():
     seen = []
     otverify.run(X, Y, layers=25, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(k, 25) for k in range(1, 26)]
-
-    class Stop(Exception):
-        pass
-
-    def stop_at_3(done, total):
-        if done == 3:
-            raise Stop
-
     with pytest.raises(Stop):
-        otverify.run(X, Y, layers=1000, progress=stop_at_3)
+        otverify.run(X, Y, layers=1000, progress=stop_at(3))
 
 
 def test_binding_calls_only_the_study_layer():
@@ -104,8 +97,6 @@ def test_binding_calls_only_the_study_layer():
     wrapper = (SOURCE / "python" / "otverify" / "__init__.py").read_text()
     assert "layer" not in re.sub(r'""".*?"""|#[^\n]*', "", wrapper, flags=re.S).replace("layers", "")
 
-
-# ---- breakdown, advise ----
 
 def test_breakdown_search_equals_the_cli_json():
     """A search's thresholds and law equal otverify breakdown --json on the same settings."""
@@ -168,10 +159,8 @@ def test_advise_equals_the_cli_json():
     with pytest.raises(ValueError, match=r"--n: '0' is not an integer in \[1, 4096\]"):
         otverify.advise(0, "float")
 
-# ---- end breakdown, advise ----
 
 
-# ---- theorems (otverify.theorem1, otverify.theorem2) ----
 
 def cli_theorem_json(command, *args):
     out = subprocess.run([CLI, command, "--json", "--x", ",".join(X), "--y", ",".join(Y), *args], check=True,
@@ -195,8 +184,66 @@ def test_theorem1_columns_numpy_for_double_and_strings_for_mpfr():
     assert r.per_layer["max_u_err"].dtype == np.float64 and r.per_layer["max_u_err"].shape == (40,)
     assert np.all(r.per_layer["max_u_err"] <= r.per_layer["tolerance"])
     assert r.sink["u"].dtype == np.float64
-    m = otverify.theorem1(X, Y, variant="corrected", layers=5, scalar="mpfr:200", ladder=["mpfr:200"])
+    m = otverify.theorem1(X, Y, variant="corrected", layers=5, scalar="mpfr:200", ladder=["mpfr:200"], exact="str")
     assert isinstance(m.sink["u"][0], str) and m.record["sink"][0]["u"] == m.sink["u"][0]
+
+
+def read_at(text, bits):
+    """The CLI's decimal string read at the type's precision: mpmath's (lo, hi) raw
+    ends for an enclosure "[lo, hi]", else the raw mpf."""
+    import mpmath
+    with mpmath.workprec(bits):
+        if text.startswith("["):
+            return tuple(mpmath.mpf(e)._mpf_ for e in text[1:-1].split(", "))
+        return mpmath.mpf(text)._mpf_
+
+
+@pytest.mark.parametrize("scalar", ["mpfr:256", "mpfi:96", "float128"])
+def test_multiprecision_values_are_mpmath_numbers_of_the_types_precision(scalar):
+    mpmath = pytest.importorskip("mpmath")
+    r = otverify.run(X, Y, lam="0.01", gamma="0.02", layers=50, scalar=scalar)
+    expected = cli_json("--x", ",".join(X), "--y", ",".join(Y), "--lambda", "0.01", "--gamma", "0.02", "--layers", "50",
+                        "--scalar", scalar)
+    assert r.record == expected
+    bits = expected["precision_bits"]
+    values = [(r.readout_max_error, expected["readout_max_error"]), (r.sink["u"], expected["sink"]["u"])]
+    values += list(zip(r.u, expected["u"])) + list(zip(r.attention_last.ravel(), sum(expected["attention_last"], [])))
+    for got, text in values:
+        if scalar.startswith("mpfi"):
+            assert isinstance(got, mpmath.ctx_iv.ivmpf) and got._mpi_ == read_at(text, bits)
+        else:
+            assert isinstance(got, mpmath.mpf) and got._mpf_ == read_at(text, bits)
+    # More than a double: u_1 read at 53 bits is another number.
+    lower = r.u[0].a.a if scalar.startswith("mpfi") else r.u[0]
+    assert lower != mpmath.mpf(float(expected["u"][0].strip("[").split(",")[0]))
+    s = otverify.run(X, Y, lam="0.01", gamma="0.02", layers=50, scalar=scalar, exact="str")
+    assert s.readout_max_error == expected["readout_max_error"] and list(s.u) == expected["u"]
+
+
+def test_theorem_values_take_the_precision_of_their_rung():
+    mpmath = pytest.importorskip("mpmath")
+    m = otverify.theorem1(X, Y, layers=5, scalar="mpfr:200", ladder=["mpfr:200"], certify=True, certify_bits=100)
+    assert m.sink["u"][0]._mpf_ == read_at(m.record["sink"][0]["u"], m.record["precision_bits"])
+    bound = m.record["certificate"]["max_abs_difference_bound"]
+    assert m.certificate["max_abs_difference_bound"]._mpi_ == read_at(bound, m.record["certificate"]["bits"])
+    assert getattr(m, "lambda") == "0.005"  # the decimal given stays a string
+    with pytest.raises(ValueError):
+        otverify.theorem1(X, Y, layers=5, exact="float")
+
+
+def test_theorem1_trials_equal_the_cli_json():
+    seen = []
+    r = otverify.theorem1_trials(trials=6, max_n=5, layers=40, ladder=["double", "mpfr:128"],
+                                 progress=lambda done, total: seen.append((done, total)))
+    out = subprocess.run([CLI, "theorem1", "--json", "--trials", "6", "--max-n", "5", "--layers", "40",
+                          "--ladder", "double,mpfr:128", "--jobs", "2"], check=True, capture_output=True, text=True).stdout
+    assert r.record == json.loads(out)
+    assert seen == [(k, 6) for k in range(1, 7)]
+    assert r.trials["n"].shape == (6,) and sum(r.counts.values()) == 6
+    with pytest.raises(Stop):
+        otverify.theorem1_trials(trials=6, max_n=5, layers=40, progress=stop_at(2))
+    with pytest.raises(ValueError):
+        otverify.theorem1_trials(trials=6, max_n=0)
 
 
 def test_theorem2_record_equals_cli_json():
@@ -205,6 +252,8 @@ def test_theorem2_record_equals_cli_json():
                                 "--scalar", "mpfr:128")
     assert r.record == expected
     assert r.per_layer["distance"].shape == (40,) and r.reference["converged"] is True
+    log_w = r.record["reference"]["log_w"][0]
+    assert r.reference["log_w"][0]._mpf_ == read_at(log_w, r.record["reference"]["bits"])
 
 
 @pytest.mark.parametrize("call, cli_args", [
@@ -223,6 +272,8 @@ def test_theorem_bad_input_raises_value_error_with_the_cli_message(call, cli_arg
 @pytest.mark.parametrize("call", [
     "otverify.run(X, Y, layers=10**7, scalar='mpfr:512')",
     "otverify.theorem1(X, Y, layers=1000, scalar='mpfr:512', ladder=['mpfr:512'] * 100)",  # runs of about 1 s
+    "otverify.theorem1(X, Y, layers=10**6, scalar='mpfr:512', ladder=['double'])",  # one run of minutes
+    "otverify.theorem1_trials(trials=1, max_n=4, layers=10**6, scalar='mpfr:512')",
 ])
 def test_ctrl_c_raises_keyboard_interrupt_promptly(call):
     import signal
@@ -240,8 +291,9 @@ def test_ctrl_c_raises_keyboard_interrupt_promptly(call):
     time.sleep(1.0)  # well inside the call
     sent = time.monotonic()
     p.send_signal(signal.SIGINT)
-    out, _ = p.communicate(timeout=5)
+    try:
+        out, _ = p.communicate(timeout=5)
+    finally:
+        p.kill()  # if Ctrl-C was ignored
     assert time.monotonic() - sent < 5
     assert out.strip() == "interrupted"
-
-# ---- end of theorems ----

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import otverify
+from conftest import Stop, stop_at
 
 CLI = os.environ["OTVERIFY"]
 SMALL = dict(n=4, layers=3, samples=8)
@@ -87,16 +88,8 @@ def test_progress_callback_sees_every_iteration_and_can_abort():
     seen = []
     otverify.train(**SMALL, iters=5, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(k, 5) for k in range(0, 6)]
-
-    class Stop(Exception):
-        pass
-
-    def stop_at_3(done, total):
-        if done == 3:
-            raise Stop
-
     with pytest.raises(Stop):
-        otverify.train(**SMALL, iters=1000, progress=stop_at_3)
+        otverify.train(**SMALL, iters=1000, progress=stop_at(3))
     runs = set()
     otverify.ablation(n=4, layers=2, iters=2, samples=4, seeds=(1,), progress=lambda done, total, run: runs.add(run))
     assert runs == {"engineered seed 1", "plain seed 1"}

@@ -5,7 +5,8 @@
 #include <iostream>
 
 #include "otv/block_exp.hpp"
-#include "otv/construction.hpp"
+#include "otv/construction_variant.hpp"
+#include "otv/scalar_spec.hpp"
 
 namespace otv::cli {
 
@@ -39,7 +40,7 @@ void add_model_options(CLI::App* app, RunOptions& run, ModelChoice& m) {
   app->add_option("--gamma", run.gamma, "step size gamma > 0 (default " + run.gamma + ")")->type_name("NUMBER");
   add_integer(app, "--layers", run.layers, "number of layers (default " + std::to_string(run.layers) + ")", 0LL, kMaxLayers);
   app->add_option("--variant", m.variant, "construction: paper, notebook, corrected or relu-reset (default paper)")->type_name("NAME");
-  app->add_option("--scalar", m.scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS, mpfi:BITS (default double)")->type_name("TYPE");
+  app->add_option("--scalar", m.scalar, "scalar type: " + scalar_names_text() + " (default double)")->type_name("TYPE");
   app->add_option("--softmax", m.softmax, "softmax: stable (max-subtracted, default) or naive")->type_name("NAME");
   app->add_flag("--json", m.json, "print one JSON object instead of text");
   add_exp_option(app);

@@ -323,7 +323,7 @@ void register_advise(CLI::App& app, Registry& r) {
   auto c = std::make_shared<Choices>();
   auto* cmd = app.add_subcommand("advise", "the smallest lambda a scalar type handles at n within a tolerance, and the depth it then needs");
   add_integer(cmd, "--n", c->n, "number of points (paper instance for d = 1, uniform for d > 1)")->required();
-  cmd->add_option("--scalar", c->scalar, "scalar type: float, double, long-double, float128, cpp_bin_float_50, cpp_bin_float_100, mpfr:BITS")->required()->type_name("TYPE");
+  cmd->add_option("--scalar", c->scalar, "scalar type: " + scalar_names_text(false))->required()->type_name("TYPE");
   cmd->add_option("--tol", c->tolerance, "tolerance on the head-1 scores' Hilbert distance, in nats (default 1e-2)")->type_name("NUMBER");
   add_integer(cmd, "--d", c->d, "dimension of the points (default 1)");
   add_integer(cmd, "--layers", c->layers, "depth of the confirming runs (default 100)");

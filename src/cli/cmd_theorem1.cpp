@@ -23,7 +23,7 @@ using nlohmann::json;
 Theorem1Spec theorem1_spec(const Theorem1Options& o, const ScalarSpec& base) {
   Theorem1Spec s{.instance = o.run.text, .lambda = o.run.lambda, .gamma = o.run.gamma, .layers = o.run.layers,
                  .variant = o.run.variant, .softmax = o.run.softmax, .scalar = base, .ladder = parse_ladder(o.ladder),
-                 .always_ladder = true, .certify = o.certify, .certify_bits = o.certify_bits, .after_run = nullptr};
+                 .always_ladder = true, .certify = o.certify, .certify_bits = o.certify_bits, .after_run = nullptr, .after_layer = nullptr};
   return s;
 }
 

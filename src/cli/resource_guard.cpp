@@ -25,22 +25,6 @@ std::string size_text(std::uint64_t bytes) {
 }
 }  // namespace
 
-std::uint64_t scalar_bytes(const ScalarSpec& spec) {
-  using K = ScalarSpec::Kind;
-  // mpfr_t header (32 bytes) + limbs + the allocator's 16-byte header.
-  const std::uint64_t mpfr = 32 + 8 * ((spec.bits + 63) / 64) + 16;
-  switch (spec.kind) {
-    case K::float_: return 4;
-    case K::double_: return 8;
-    case K::long_double: case K::float128: return 16;
-    case K::bin_float_50: return 40;
-    case K::bin_float_100: return 64;
-    case K::mpfr: return mpfr;
-    case K::mpfi: return 2 * mpfr;
-  }
-  return mpfr;
-}
-
 std::uint64_t estimate_bytes(const ScalarSpec& spec, const MemoryUse& use) {
   const std::uint64_t rows = use.n + 1, width = 2 * use.d + 11;
   const std::uint64_t scalars = (kWorkingMatrices + static_cast<std::uint64_t>(use.stored_patterns)) * rows * rows + 4 * rows * width;

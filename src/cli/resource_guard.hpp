@@ -9,9 +9,6 @@
 
 namespace otv::cli {
 
-// Bytes one scalar occupies, with the heap limbs of mpfr (and both ends of mpfi).
-std::uint64_t scalar_bytes(const ScalarSpec& spec);
-
 // What a model command holds at its peak: n x n matrices (working set plus
 // stored patterns) in the scalar type, and per-layer records (trace and JSON).
 struct MemoryUse {

@@ -6,6 +6,7 @@
 // certified counterexample; otherwise the upper end of |Z - g|'s enclosure (the
 // largest distance between the two enclosures, at most the width of their hull,
 // not the width of either) bounds |difference|.
+#include <functional>
 #include <vector>
 
 #include "otv/adaptive_dual_gd.hpp"
@@ -32,9 +33,11 @@ template <class Real> struct Theorem1Trace {
   int first_failing_layer = -1;  // first layer whose error exceeds the tolerance
 };
 
+// after_layer(l), when given, is called after layer l (progress, Ctrl-C) and may throw to abort.
 template <class Real>
 Theorem1Trace<Real> compare_with_gd(const Instance<Real>& inst, Variant variant, const Real& lambda, const Real& gamma,
-                                    int layers, Softmax softmax = Softmax::stable) {
+                                    int layers, Softmax softmax = Softmax::stable,
+                                    const std::function<void(long long layers_done)>& after_layer = {}) {
   using T = ScalarTraits<Real>;
   const Construction<Real> con = make_construction<Real>(variant, static_cast<int>(inst.d()), lambda, gamma);
   const Transformer<Real> tf({con.layer}, softmax);
@@ -77,6 +80,7 @@ Theorem1Trace<Real> compare_with_gd(const Instance<Real>& inst, Variant variant,
     const Real worst = max_of<Real>(row.max_u_err, row.max_v_err);
     if (trace.first_failing_layer < 0 && (T::is_nan(worst) || worst > T::upper(tolerance))) trace.first_failing_layer = l;
     trace.layers.push_back(row);
+    if (after_layer) after_layer(l);
   }
   return trace;
 }

@@ -169,25 +169,6 @@ Group group_from_text(const std::string& text) {
   return g;
 }
 
-namespace {
-// Seconds per cell per layer per n^2 relative to double, from the default sweep (n = 64):
-// float 0.8, long double 5.8, float128 62, mpfr:128 82, the mpfr reference ladder (160 and
-// 320 bits) 240. MPFR's cost grows about linearly in the bits above 128.
-double relative_cost(const ScalarSpec& s) {
-  switch (s.kind) {
-    case ScalarSpec::Kind::float_:
-    case ScalarSpec::Kind::double_: return 1;
-    case ScalarSpec::Kind::long_double: return 6;
-    case ScalarSpec::Kind::float128: return 60;
-    case ScalarSpec::Kind::bin_float_50: return 100;
-    case ScalarSpec::Kind::bin_float_100: return 200;
-    case ScalarSpec::Kind::mpfr: return 80 * std::max(1.0, s.bits / 128.0);
-    case ScalarSpec::Kind::mpfi: return 160 * std::max(1.0, s.bits / 128.0);
-  }
-  return 1;
-}
-}  // namespace
-
 double estimated_cost(const SweepOptions& o, const Group& g) {
   unsigned p_max = 0;
   double cells = 0;

@@ -194,11 +194,15 @@ void write_json(const Theorem1Trials& t, json& representative) {
   representative["verdict"] = to_string(s.verdict);
 }
 
-json theorem1_trials(const Theorem1Spec& spec, long long trials, long long max_n, std::uint64_t seed, std::size_t d) {
+json theorem1_trials(const Theorem1Spec& spec, long long trials, long long max_n, std::uint64_t seed, std::size_t d,
+                     const std::function<void(long long trials_done)>& after_trial) {
   if (trials < 1 || max_n < 1) throw InputError("random trials need trials >= 1 and max_n >= 1");
   const std::vector<Theorem1TrialCase> cases = draw_trials(seed, trials, max_n);
   std::vector<json> records;
-  for (const Theorem1TrialCase& c : cases) records.push_back(to_json(run_theorem1(trial_spec(spec, c, d))));
+  for (const Theorem1TrialCase& c : cases) {
+    records.push_back(to_json(run_theorem1(trial_spec(spec, c, d))));
+    if (after_trial) after_trial(static_cast<long long>(records.size()));
+  }
   const Theorem1Trials t = summarise_trial_records(spec, d, cases, records);
   json j = records[t.summary.representative];
   write_json(t, j);

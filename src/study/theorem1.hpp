@@ -36,6 +36,9 @@ struct Theorem1Spec {
   unsigned certify_bits = 0;  // 0: 128 + 2 layers (at most kMaxBits)
   // Called after each scalar run (progress, Ctrl-C); may throw to abort.
   std::function<void()> after_run;
+  // Called after each layer of every run with its layers done (Ctrl-C within a long
+  // run); may throw to abort. Empty: nothing is called.
+  std::function<void(long long layers_done)> after_layer;
 };
 
 // A ladder from its comma list ("double,mpfr:128,mpfr:256"); InputError for an unknown type.
@@ -160,8 +163,10 @@ Theorem1Trials summarise_trial_records(const Theorem1Spec& spec, std::size_t d, 
 void write_json(const Theorem1Trials& t, nlohmann::json& representative);
 
 // Theorem 1 over `trials` random instances of dimension d (seeded by `seed`), one
-// after the other: `otverify theorem1 --trials --json`.
+// after the other: `otverify theorem1 --trials --json`. after_trial, when given, is
+// called with the trials done after each (progress, Ctrl-C) and may throw to abort.
 // Example: theorem1_trials(spec, 12, 16, 4, 1).at("counts").at("fails")
-nlohmann::json theorem1_trials(const Theorem1Spec& spec, long long trials, long long max_n, std::uint64_t seed, std::size_t d);
+nlohmann::json theorem1_trials(const Theorem1Spec& spec, long long trials, long long max_n, std::uint64_t seed, std::size_t d,
+                               const std::function<void(long long trials_done)>& after_trial = {});
 
 }  // namespace otv::study

@@ -13,7 +13,7 @@ template <class Real> Theorem1Comparison Theorem1Study<Real>::compare(const Theo
   const Instance<Real> inst = to_real<Real>(o.instance);
   const Real lambda = positive_parameter<Real>(o.lambda, "lambda");
   const Real gamma = positive_parameter<Real>(o.gamma, "gamma");
-  const Theorem1Trace<Real> trace = compare_with_gd<Real>(inst, o.variant, lambda, gamma, static_cast<int>(o.layers), o.softmax);
+  const Theorem1Trace<Real> trace = compare_with_gd<Real>(inst, o.variant, lambda, gamma, static_cast<int>(o.layers), o.softmax, o.after_layer);
 
   Theorem1Comparison c;
   c.scalar = T::name();

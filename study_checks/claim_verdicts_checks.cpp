@@ -12,7 +12,7 @@
 #include "study/claim_verdicts.hpp"
 #include "study/claims.hpp"
 #include "study/forward_run.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "study/theorem1.hpp"
 #include "study/theorem2.hpp"
 #include "study/training.hpp"

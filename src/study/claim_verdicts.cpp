@@ -10,7 +10,7 @@
 #include "study/claims.hpp"
 #include "study/forward_run.hpp"
 #include "study/json_text.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "study/theorem1.hpp"
 #include "study/theorem2.hpp"
 #include "study/training.hpp"

@@ -6,13 +6,16 @@
 
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "otv/instance_text.hpp"
+#include "study/breakdown_summary.hpp"
 #include "study/claim_verdicts.hpp"
 #include "study/claims.hpp"
 #include "study/forward_run.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "study/theorem1.hpp"
 #include "study/theorem2.hpp"
 #include "study/training.hpp"
@@ -77,6 +80,54 @@ AblationEvidence ablation(bool sorts, double lo, double hi) {
   return a;
 }
 
+// The breakdown steps' summaries (study/breakdown_summary.hpp), planted with the
+// fields the small-lambda row reads; the rest as a summary's JSON requires them.
+// A grid curve of type `scalar` at `layers`: lambda* with its cause, lambda*_numeric.
+CurveThreshold threshold(const std::string& scalar, long long layers, std::optional<double> lambda_star, const std::string& cause,
+                         std::optional<double> numeric) {
+  CurveThreshold t;
+  t.n = 4;
+  t.scalar = scalar;
+  t.softmax = "stable";
+  t.variant = "paper";
+  t.layers = layers;
+  t.lambda_star = lambda_star;
+  t.status = lambda_star ? "bracketed" : "no breakdown down to lambda = 1e-05";
+  if (lambda_star) {
+    t.passes_at = *lambda_star * 2;
+    t.cause = cause;
+    t.evidence = ThresholdEvidence{};
+  }
+  t.lambda_star_numeric = numeric;
+  return t;
+}
+BreakdownSummary grid(std::vector<CurveThreshold> thresholds) { return {10, 1e-2, std::move(thresholds), std::nullopt, std::nullopt}; }
+
+// A search curve of type `scalar` whose smallest passing probe is passes_at (none: it failed at the first).
+SearchThreshold searched(const std::string& scalar, std::optional<double> passes_at) {
+  SearchThreshold t;
+  t.n = 4;
+  t.scalar = scalar;
+  t.softmax = "stable";
+  t.status = passes_at ? "bracketed" : "fails at the first probe";
+  t.passes_at = passes_at;
+  t.lambda_star_numeric = passes_at ? *passes_at / 1.05 : 0.9;
+  t.c = 1;
+  t.cause = "cancellation";
+  t.evidence = NumericEvidence{};
+  return t;
+}
+// The search's summary: its curves and, per n, the depth points' layers needed (nullopt: beyond the cap).
+BreakdownSummary search(std::vector<SearchThreshold> curves, const std::vector<std::vector<std::optional<long long>>>& layers_needed) {
+  BreakdownSummary s{5, 1e-2, {}, SearchSummary{std::move(curves), {}, 1.05, 0.9}, std::vector<DepthCurve>{}};
+  for (const auto& per_n : layers_needed) {
+    DepthCurve d{4, {}, 0, std::nullopt};
+    for (const auto& l : per_n) d.points.push_back({1e-3, l, 1000000, 1e-3, 128, true, 64, 0.1, std::nullopt, std::nullopt});
+    s.depth->push_back(d);
+  }
+  return s;
+}
+
 // Every step ran; every row is decided (the rate never is).
 AuditEvidence full() {
   AuditEvidence e;
@@ -88,8 +139,8 @@ AuditEvidence full() {
   e.rates_conclusion = "fits agree.";
   for (const auto& x : kPrintedExamples) e.sorting[x.id] = {{"paper", scan(kOther4)}, {"code", scan(kOther4)}};
   e.sorting["n4"]["paper"] = scan(kPrinted4);
-  e.breakdown = std::vector<BreakdownThreshold>{{"float", 100, std::nullopt, "", std::nullopt}};
-  e.breakdown_search = BreakdownSearchEvidence{};
+  e.breakdown = grid({threshold("float", 100, std::nullopt, "", std::nullopt)});
+  e.breakdown_search = search({}, {});
   e.hilbert = std::vector<bool>{true, true};
   e.ablation = ablation(true, 3.0, 50.0);
   return e;
@@ -291,27 +342,39 @@ TEST_CASE("claim verdicts: the printed sorting examples", "[claim-verdicts]") {
 TEST_CASE("claim verdicts: small lambda from the breakdown thresholds and search", "[claim-verdicts]") {
   AuditEvidence e = full();
   CHECK(verdict(e, "small-lambda") == Verdict::holds);
-  e.breakdown = std::vector<BreakdownThreshold>{{"float", 100, 1e-3, "cancellation", 1e-3}};
+  CHECK(reason(e, "small-lambda") == "float: no lambda*; rounding alone not searched below the grid (worst over n and softmax mode; P_lambda* certified, E8). "
+                                     "Would be overturned by " + std::string(claim("small-lambda").overturned_by) + ".");
+  e.breakdown = grid({threshold("float", 100, 1e-3, "cancellation", 1e-3)});
   CHECK(verdict(e, "small-lambda") == Verdict::holds_with_caveat);
   CHECK(reason(e, "small-lambda").starts_with("only with enough precision: float: lambda* = 0.001 (cancellation at 100 layers); rounding alone from 0.001"));
   // Too few layers alone: depth is named, not precision.
-  e.breakdown = std::vector<BreakdownThreshold>{{"float", 100, 1e-2, "too-few-layers", std::nullopt}};
+  e.breakdown = grid({threshold("float", 100, 1e-2, "too-few-layers", std::nullopt)});
   CHECK(reason(e, "small-lambda").starts_with("only with enough depth: "));
-  e.breakdown->push_back({"double", 100, std::nullopt, "", 1e-9});
+  e.breakdown->thresholds.push_back(threshold("double", 100, std::nullopt, "", 1e-9));
   CHECK(reason(e, "small-lambda").starts_with("only with enough depth and precision: double: no lambda*; rounding alone from 1e-09; float: "));
   // The worst lambda* over n and softmax modes, with its cause.
-  e.breakdown = std::vector<BreakdownThreshold>{{"float", 100, 1e-3, "cancellation", std::nullopt}, {"float", 100, 1e-2, "underflow", std::nullopt}};
+  e.breakdown = grid({threshold("float", 100, 1e-3, "cancellation", std::nullopt), threshold("float", 100, 1e-2, "underflow", std::nullopt)});
   CHECK(reason(e, "small-lambda").starts_with("breaks down: float: lambda* = 0.01 (underflow at 100 layers); rounding alone not searched below the grid"));
   // A searched usable floor makes a caveat even where the grid never broke down;
   // a searched type without grid thresholds and the depth points are named too.
   e = full();
-  e.breakdown_search = BreakdownSearchEvidence{{{"float", 6e-6}, {"float", 2e-6}, {"mpfr:128", 1e-9}, {"double", std::nullopt}}, {12, std::nullopt, 40}};
+  e.breakdown_search = search({searched("float", 6e-6), searched("float", 2e-6), searched("mpfr:128", 1e-9), searched("double", std::nullopt)},
+                              {{12, std::nullopt}, {40}});
   CHECK(verdict(e, "small-lambda") == Verdict::holds_with_caveat);
   CHECK(reason(e, "small-lambda") ==
         "only with enough precision: float: no lambda*; rounding alone none in the grid, usable down to lambda = 6e-06 (searched, E7); mpfr:128: usable "
         "down to lambda = 1e-09 (searched, E7); exact arithmetic needs at most 40 layers at any lambda in [1e-5, 0.9] (E9) (worst over n and softmax "
         "mode; P_lambda* certified, E8). Would be overturned by " +
             std::string(claim("small-lambda").overturned_by) + ".");
+  // A search run without the depth needed (--no-depth) names no depth; a search that
+  // found no usable lambda adds nothing.
+  e.breakdown_search = search({searched("float", 6e-6)}, {});
+  CHECK(reason(e, "small-lambda").find("(E9)") == std::string::npos);
+  e.breakdown_search = search({searched("double", std::nullopt)}, {{std::nullopt}});
+  CHECK(verdict(e, "small-lambda") == Verdict::holds);
+  // The search without the grid decides nothing.
+  e.breakdown.reset();
+  CHECK(verdict(e, "small-lambda") == Verdict::unchecked);
 }
 
 TEST_CASE("claim verdicts: Hilbert properties and the prompt-engineering ablation", "[claim-verdicts]") {
@@ -434,28 +497,57 @@ TEST_CASE("claim verdicts: the evidence of a typed result is the evidence read f
 }
 
 TEST_CASE("claim verdicts: the report's steps JSON read as evidence (breakdown, search, properties, rates)", "[claim-verdicts]") {
+  // The breakdown steps as the report runs them: the grid map (otverify breakdown --points, or
+  // merge of a --breakdown file) and the search with (full) and without (quick, --no-depth) the
+  // depth needed; each printed with --json ("out" beside the summary) and read back whole.
+  const BreakdownSummary map = grid({threshold("float", 100, 1e-3, "cancellation", std::nullopt), threshold("double", 50, std::nullopt, "", HUGE_VAL)});
+  const BreakdownSummary deep = search({searched("float", 6e-6), searched("double", std::nullopt)}, {{12, std::nullopt}, {}});
+  const BreakdownSummary shallow = search({searched("float", 6e-6)}, {});
+  auto step = [](const BreakdownSummary& s) {
+    json r = to_json(s);
+    r["out"] = nullptr;
+    return json{{"command", "otverify breakdown --json"}, {"exit_code", 0}, {"result", printed(r)}};
+  };
   json steps = json::object();
-  steps["breakdown"]["result"]["thresholds"] = json::array(
-      {json{{"scalar", "float"}, {"layers", 100}, {"lambda_star", 1e-3}, {"cause", "cancellation"}, {"lambda_star_numeric", nullptr}},
-       json{{"scalar", "double"}, {"layers", 50}, {"lambda_star", nullptr}, {"lambda_star_numeric", "inf"}}});  // no cause without lambda*
-  steps["breakdown.search"]["result"]["search"]["curves"] = json::array({json{{"scalar", "float"}, {"passes_at", 6e-6}}, json{{"scalar", "double"}, {"passes_at", nullptr}}});
-  steps["breakdown.search"]["result"]["depth"] =
-      json::array({json{{"points", json::array({json{{"layers_needed", 12}}, json{{"layers_needed", nullptr}}})}}, json{{"points", json::array()}}});
+  steps["breakdown"] = step(map);
+  steps["breakdown.search"] = step(deep);
   steps["hilbert"]["result"]["cases"] = json::array({json{{"success", true}}, json{{"success", false}}});
   steps["theorem2.rates"]["result"]["rates"]["conclusion"] = "fits agree.";
   steps["sorting.n8.paper"]["result"] = json::object();  // a run without its scan: no evidence
-  const AuditEvidence e = audit_evidence(steps, nullptr);
   AuditEvidence want;
-  want.breakdown = std::vector<BreakdownThreshold>{{"float", 100, 1e-3, "cancellation", std::nullopt}, {"double", 50, std::nullopt, "", HUGE_VAL}};
-  want.breakdown_search = BreakdownSearchEvidence{{{"float", 6e-6}, {"double", std::nullopt}}, {12, std::nullopt}};
+  want.breakdown = map;
+  want.breakdown_search = deep;
   want.hilbert = std::vector<bool>{true, false};
   want.rates_conclusion = "fits agree.";
+  const AuditEvidence e = audit_evidence(steps, nullptr);
   CHECK(e == want);
-  // A rates step without its analysis is no evidence; the search alone decodes without the grid.
+  CHECK(e.breakdown->thresholds.at(1).lambda_star_numeric == HUGE_VAL);  // "inf" read back
+  CHECK(to_json(audit_verdicts(e)) == to_json(audit_verdicts(want)));
+  steps["breakdown.search"] = step(shallow);
+  want.breakdown_search = shallow;
+  CHECK(audit_evidence(steps, nullptr) == want);
+  // A merged sweep holding search lines too: the grid step's summary carries them, the row reads its thresholds only.
+  BreakdownSummary merged = map;
+  merged.search = deep.search;
+  merged.depth = deep.depth;
+  steps["breakdown"] = step(merged);
+  want.breakdown = merged;
+  CHECK(audit_evidence(steps, nullptr) == want);
+  AuditEvidence grid_only = want;
+  grid_only.breakdown = map;
+  CHECK(row_of(audit_verdicts(want), "small-lambda") == row_of(audit_verdicts(grid_only), "small-lambda"));
+  // A rates step without its analysis is no evidence; a breakdown step that failed (no
+  // result) did not run, and the search alone decodes without the grid.
   steps["theorem2.rates"]["result"] = json::object();
-  steps.erase("breakdown");
+  steps["breakdown"] = {{"command", "otverify breakdown --json"}, {"exit_code", 4}, {"error", "crashed"}};
   want.rates_conclusion.reset();
   want.breakdown.reset();
   CHECK(audit_evidence(steps, nullptr) == want);
-  CHECK(verdict(want, "small-lambda") == Verdict::unchecked);  // the search without the grid decides nothing
+  CHECK(verdict(want, "small-lambda") == Verdict::unchecked);
+  steps.erase("breakdown.search");
+  CHECK_FALSE(audit_evidence(steps, nullptr).breakdown_search);
+  // A summary missing a field is not read as evidence.
+  steps["breakdown"] = step(map);
+  steps["breakdown"]["result"].erase("tolerance");
+  CHECK_THROWS_AS(audit_evidence(steps, nullptr), json::exception);
 }

@@ -1,6 +1,6 @@
 #include "cli/app_support.hpp"
 #include "study/json_text.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 
 #include <iostream>
 
@@ -10,7 +10,7 @@
 
 namespace otv::cli {
 
-using namespace otv::study;  // the JSON encoding of values (study/json_value.hpp)
+using namespace otv::study;  // the JSON spelling of doubles (study/json_number.hpp)
 
 std::string text_of(const nlohmann::json& v) { return study::text_of(v); }
 

@@ -14,7 +14,7 @@
 
 #include "cli/app_support.hpp"
 #include "study/claim_verdicts.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "cli/breakdown_sweep.hpp"
 #include "cli/result_file.hpp"
 #include "cli/interrupt.hpp"

@@ -9,7 +9,7 @@
 #include "cli/progress.hpp"
 #include "cli/resource_guard.hpp"
 #include "cli/task_farm.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "study/theorem1.hpp"
 
 namespace otv::cli {

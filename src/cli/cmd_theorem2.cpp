@@ -7,7 +7,7 @@
 
 #include "cli/app_support.hpp"
 #include "cli/resource_guard.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "study/theorem2.hpp"
 
 namespace otv::cli {

@@ -12,12 +12,12 @@
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "study/training.hpp"
 
 namespace otv::cli {
 
-using namespace otv::study;  // the training studies and the JSON encoding of values (study/json_value.hpp)
+using namespace otv::study;  // the training studies and the JSON spelling of doubles (study/json_number.hpp)
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include "otv/scalar_registry.hpp"
 #include "otv/transformer.hpp"
 #include "study/forward_run.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 
 namespace otv::study {
 

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 
 namespace otv::study {
 

@@ -27,6 +27,7 @@ using RecordedNumber = std::optional<double>;
 // The IEEE flags a hardware-type cell raised (absent: mpfr and the software types).
 struct FloatExceptions {
   bool overflow = false, underflow = false, invalid = false, divide_by_zero = false;
+  bool operator==(const FloatExceptions&) const = default;
 };
 
 // The failing cell's metrics behind a grid threshold's cause (study/breakdown_causes.hpp).
@@ -37,6 +38,7 @@ struct ThresholdEvidence {
   std::optional<FloatExceptions> exceptions;
   double correct_bits = 0;
   RecordedNumber optimal_hilbert_bound;  // P_lambda*'s certified bound, nullopt when none
+  bool operator==(const ThresholdEvidence&) const = default;
 };
 
 // Per curve of the grid map (cells sharing n, scalar, softmax, seed, variant, layers,
@@ -63,6 +65,7 @@ struct CurveThreshold {
   double cost_max = 0, squared_norm_max = 0;
   RecordedNumber log_min_normal;
   double unit_roundoff = 0;
+  bool operator==(const CurveThreshold&) const = default;
 };
 
 // A result line's reference ladder as it records it (study/breakdown_reference.hpp).
@@ -70,11 +73,13 @@ struct ReferenceRungRecord {
   long long bits = 0;
   RecordedNumber change;  // nullopt at the first rung
   double seconds = 0;
+  bool operator==(const ReferenceRungRecord&) const = default;
 };
 struct ReferenceRecord {
   long long bits = 0;
   bool settled = false;
   std::vector<ReferenceRungRecord> ladder;
+  bool operator==(const ReferenceRecord&) const = default;
 };
 
 // The probe at lambda*_numeric: the metrics behind its cause.
@@ -85,6 +90,7 @@ struct NumericEvidence {
   RecordedNumber min_exp_argument, max_exp_argument, log_min_normal, log_max_finite;
   std::optional<FloatExceptions> exceptions;
   ReferenceRecord reference;
+  bool operator==(const NumericEvidence&) const = default;
 };
 
 // The largest probed lambda at which each failure begins, nullopt when none does:
@@ -93,6 +99,7 @@ struct NumericEvidence {
 // half a grid step, u and v with no correct bit).
 struct SearchOnsets {
   std::optional<double> exp_underflow, underflow_flag, row_underflow, non_finite, readout_wrong, no_correct_bits;
+  bool operator==(const SearchOnsets&) const = default;
 };
 
 // Per search curve (n, scalar, softmax, seed): lambda*_numeric found by the search
@@ -116,6 +123,7 @@ struct SearchThreshold {
   std::optional<std::string> cause;
   std::optional<NumericEvidence> evidence;
   SearchOnsets onsets;
+  bool operator==(const SearchThreshold&) const = default;
 };
 
 // A held-out type's lambda* predicted from the law, and as measured.
@@ -123,6 +131,7 @@ struct HoldoutPrediction {
   std::string scalar;
   double predicted = 0;
   std::optional<double> measured, passes_at;
+  bool operator==(const HoldoutPrediction&) const = default;
 };
 
 // The law fitted on the bracketed, not held-out curves of one (n, softmax), its
@@ -132,18 +141,21 @@ struct FittedLaw {
   LawBounds e7_bounds{};
   bool within_e7_bounds = false;
   std::vector<HoldoutPrediction> holdout;
+  bool operator==(const FittedLaw&) const = default;
 };
 struct ThresholdLawFit {
   long long n = 0;
   std::string softmax;
   long long points = 0;
   std::optional<FittedLaw> fit;  // nullopt: fewer than two types bracketed
+  bool operator==(const ThresholdLawFit&) const = default;
 };
 
 struct SearchSummary {
   std::vector<SearchThreshold> curves;
   std::vector<ThresholdLawFit> laws;
   double resolution = 0, start = 0;
+  bool operator==(const SearchSummary&) const = default;
 };
 
 // One depth-needed line: the first layer within the tolerance of P_lambda* in exact
@@ -158,6 +170,7 @@ struct DepthPoint {
   long long bits = 0;
   double seconds = 0;
   std::optional<double> theorem2_r, theorem2_log10_min_layers;
+  bool operator==(const DepthPoint&) const = default;
 };
 
 // Per n: the points by decreasing lambda, how many are beyond the cap, and the fit of
@@ -167,6 +180,7 @@ struct DepthCurve {
   std::vector<DepthPoint> points;
   long long beyond_cap = 0;
   std::optional<LinearFit> fit;
+  bool operator==(const DepthCurve&) const = default;
 };
 
 struct BreakdownSummary {
@@ -175,6 +189,7 @@ struct BreakdownSummary {
   std::vector<CurveThreshold> thresholds;
   std::optional<SearchSummary> search;       // a search only
   std::optional<std::vector<DepthCurve>> depth;  // a search only
+  bool operator==(const BreakdownSummary&) const = default;
 };
 
 // Readers of the fields the records copy from result lines, shared by the summary's

@@ -10,7 +10,7 @@
 #include "study/claims.hpp"
 #include "study/forward_run.hpp"
 #include "study/json_text.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "study/theorem1.hpp"
 #include "study/theorem2.hpp"
 #include "study/training.hpp"
@@ -240,21 +240,8 @@ AuditEvidence audit_evidence(const json& steps, const json& ablation) {
     for (const char* setting : {"paper", "code"})
       if (const json* r = result_of(steps, fmt::format("sorting.{}.{}", x.id, setting)); r && r->contains("patterns"))
         e.sorting[x.id][setting] = pattern_scan(*r);
-  if (const json* b = result_of(steps, "breakdown")) {
-    std::vector<BreakdownThreshold> thresholds;
-    for (const auto& t : b->at("thresholds"))
-      thresholds.push_back({t.at("scalar").get<std::string>(), t.at("layers").get<long long>(), optional_of<double>(t.at("lambda_star")),
-                            t.value("cause", ""), optional_of<double>(t.at("lambda_star_numeric"))});
-    e.breakdown = thresholds;
-  }
-  if (const json* s = result_of(steps, "breakdown.search")) {
-    BreakdownSearchEvidence search;
-    for (const auto& c : s->at("search").at("curves"))
-      search.curves.push_back({c.at("scalar").get<std::string>(), optional_of<double>(c.at("passes_at"))});
-    for (const auto& d : s->at("depth"))
-      for (const auto& p : d.at("points")) search.layers_needed.push_back(optional_of<long long>(p.at("layers_needed")));
-    e.breakdown_search = search;
-  }
+  if (const json* b = result_of(steps, "breakdown")) e.breakdown = breakdown_summary_from_json(*b);
+  if (const json* s = result_of(steps, "breakdown.search")) e.breakdown_search = breakdown_summary_from_json(*s);
   if (const json* h = result_of(steps, "hilbert")) {
     std::vector<bool> passed;
     for (const auto& c : h->at("cases")) passed.push_back(c.at("success").get<bool>());
@@ -429,21 +416,24 @@ VerdictRow small_lambda_row(const AuditEvidence& e) {
   // and the largest lambda at which rounding alone exceeds the tolerance.
   struct Worst { double lambda = 0; std::string cause; double numeric = 0; long long layers = 0; };
   std::map<std::string, Worst> worst;
-  for (const BreakdownThreshold& t : *e.breakdown) {
+  for (const CurveThreshold& t : e.breakdown->thresholds) {
     Worst& w = worst[t.scalar];
     w.layers = t.layers;
-    if (t.lambda_star && *t.lambda_star > w.lambda) { w.lambda = *t.lambda_star; w.cause = t.cause; }
+    if (t.lambda_star && *t.lambda_star > w.lambda) { w.lambda = *t.lambda_star; w.cause = t.cause.value(); }
     if (t.lambda_star_numeric) w.numeric = std::max(w.numeric, *t.lambda_star_numeric);
   }
   // Per scalar, the smallest usable lambda searched (the largest passing probe above
   // lambda*, worst over n) and the most layers exact arithmetic needs (E9).
   std::map<std::string, double> usable;
   long long most_layers = -1;
-  if (e.breakdown_search) {
-    for (const BreakdownSearchCurve& c : e.breakdown_search->curves)
-      if (c.passes_at) usable[c.scalar] = std::max(usable[c.scalar], *c.passes_at);
-    for (const auto& l : e.breakdown_search->layers_needed)
-      if (l) most_layers = std::max(most_layers, *l);
+  if (const auto& s = e.breakdown_search) {
+    if (s->search)
+      for (const SearchThreshold& c : s->search->curves)
+        if (c.passes_at) usable[c.scalar] = std::max(usable[c.scalar], *c.passes_at);
+    if (s->depth)
+      for (const DepthCurve& d : *s->depth)
+        for (const DepthPoint& p : d.points)
+          if (p.layers_needed) most_layers = std::max(most_layers, *p.layers_needed);
   }
   std::string reason;
   bool any = false, rounding = false, depth = false;

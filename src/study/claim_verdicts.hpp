@@ -19,7 +19,8 @@
 //   rate                never decided (upper bounds with instance-dependent constants);
 //   sorting-<example>   holds when the printed digits appear and last under the paper's
 //                       settings, caveat otherwise;
-//   small-lambda        caveat when any type has a lambda* or a searched usable floor;
+//   small-lambda        caveat when any type has a lambda* (the breakdown step's CurveThreshold)
+//                       or a searched usable floor (breakdown.search's SearchThreshold::passes_at);
 //   hilbert             holds when every property test passed;
 //   prompt-engineering  prompt_engineering_verdict on the held-out ablation.
 // Every claim has exactly one row, in paper_claims()'s order: a missing step makes
@@ -31,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "study/breakdown_summary.hpp"
 #include "study/verdict_rules.hpp"
 
 namespace otv::study {
@@ -102,29 +104,6 @@ struct PatternScan {
   bool operator==(const PatternScan&) const = default;
 };
 
-// The breakdown facts the small-lambda row reads. Per threshold (scalar, n, softmax):
-// lambda* (nullopt: none) with its cause, and the largest lambda at which rounding
-// alone exceeds the tolerance; per searched curve the smallest passing lambda; per
-// depth point the layers exact arithmetic needs.
-struct BreakdownThreshold {
-  std::string scalar;
-  long long layers = 0;
-  std::optional<double> lambda_star;
-  std::string cause;
-  std::optional<double> lambda_star_numeric;
-  bool operator==(const BreakdownThreshold&) const = default;
-};
-struct BreakdownSearchCurve {
-  std::string scalar;
-  std::optional<double> passes_at;
-  bool operator==(const BreakdownSearchCurve&) const = default;
-};
-struct BreakdownSearchEvidence {
-  std::vector<BreakdownSearchCurve> curves;
-  std::vector<std::optional<long long>> layers_needed;  // per depth point; nullopt: not found
-  bool operator==(const BreakdownSearchEvidence&) const = default;
-};
-
 // The training ablation's held-out facts at the training n (its text: "7").
 struct HeldOutRatioEvidence {
   double ratio = 0, lo = 0, hi = 0;  // plain / engineered mse and its bootstrap 95% interval
@@ -153,8 +132,9 @@ struct AuditEvidence {
   std::optional<Theorem2Evidence> theorem2_main, theorem2_paper_lambda;
   std::optional<std::string> rates_conclusion;               // theorem2.rates
   std::map<std::string, std::map<std::string, PatternScan>> sorting;  // example id (n4) -> setting (paper, code)
-  std::optional<std::vector<BreakdownThreshold>> breakdown;
-  std::optional<BreakdownSearchEvidence> breakdown_search;
+  // The breakdown steps' summaries (`otverify breakdown --json`, or merge of a given sweep):
+  // the small-lambda row reads the grid map's thresholds and the search's curves and depth.
+  std::optional<BreakdownSummary> breakdown, breakdown_search;
   std::optional<std::vector<bool>> hilbert;                  // per property: passed
   std::optional<AblationEvidence> ablation;
   bool operator==(const AuditEvidence&) const = default;
@@ -178,7 +158,9 @@ AblationEvidence ablation_evidence(const nlohmann::json& ablation);
 //   steps    : {step id: {"result": step JSON, ...}}; a step without "result" did not run.
 //   ablation : the training ablation's JSON (null when absent).
 // Returns
-//   AuditEvidence -- each step's facts, read as the verdicts need them.
+//   AuditEvidence -- each step's facts, read as the verdicts need them; the breakdown
+//   and breakdown.search results whole, by breakdown_summary_from_json (a json
+//   exception for a summary missing a field).
 // Example
 //   audit_evidence(json::object(), nullptr) == AuditEvidence{}
 AuditEvidence audit_evidence(const nlohmann::json& steps, const nlohmann::json& ablation);

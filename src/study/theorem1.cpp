@@ -12,7 +12,7 @@
 #include <random>
 
 #include "study/forward_run.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 #include "study/precision_ladder.hpp"
 
 namespace otv::study {

@@ -14,6 +14,7 @@ struct LinearFit {
   std::optional<double> slope_stderr;
   double max_abs_residual = 0;
   long long points = 0;
+  bool operator==(const LinearFit&) const = default;
 };
 
 // nullopt with fewer than two distinct x.
@@ -29,6 +30,7 @@ struct ThresholdLaw {
   long long points = 0;
   // lambda* predicted for unit roundoff u from the fitted line.
   double predict(double unit_roundoff) const;
+  bool operator==(const ThresholdLaw&) const = default;
 };
 
 // nullopt with fewer than two distinct unit roundoffs.
@@ -41,6 +43,7 @@ std::optional<ThresholdLaw> fit_threshold_law(const std::vector<ThresholdPoint>&
 // (x_k = log10 u_k; infinite slack with fewer than two distinct u).
 struct LawBounds {
   double slope_low, slope_high, c_low, c_high;
+  bool operator==(const LawBounds&) const = default;
 };
 LawBounds law_bounds(const std::vector<double>& unit_roundoffs, double c_low, double c_high);
 

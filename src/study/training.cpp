@@ -1,7 +1,7 @@
 #include "study/training.hpp"
 
 #include "otv/error.hpp"
-#include "study/json_value.hpp"
+#include "study/json_number.hpp"
 
 namespace otv::study {
 

@@ -128,6 +128,11 @@ def test_breakdown_progress_and_errors():
     assert r.depth and all(d["optimal"]["converged"] and d["layers_needed"] >= 0 for d in r.depth)
     with pytest.raises(ValueError, match="unknown scalar type 'quad'"):
         otverify.breakdown(scalars=["quad"])
+    interval = "{} mpfi: interval types have no single head-1 pattern to compare with the reference; use mpfr:BITS"
+    with pytest.raises(ValueError, match="^" + re.escape(interval.format("--scalars")) + "$"):
+        otverify.breakdown(scalars=["float", "mpfi:128"])
+    with pytest.raises(ValueError, match="^" + re.escape(interval.format("--holdout")) + "$"):
+        otverify.breakdown(scalars=["float"], holdout=["mpfi:64"])
     with pytest.raises(ValueError, match=r"--points must be in \[1, 1000\]"):
         otverify.breakdown(lambda_min=0.1, lambda_max=0.2, points=0)
 

@@ -245,6 +245,11 @@ def test_theorem1_trials_equal_the_cli_json():
     assert r.record == json.loads(out)
     assert seen == [(k, 6) for k in range(1, 7)]
     assert r.trials["n"].shape == (6,) and sum(r.counts.values()) == 6
+    # Another seed draws other instances, the same as the CLI's --seed.
+    r7 = otverify.theorem1_trials(trials=6, max_n=5, seed=7, layers=40, ladder=["double", "mpfr:128"])
+    out7 = subprocess.run([CLI, "theorem1", "--json", "--trials", "6", "--max-n", "5", "--layers", "40", "--seed", "7",
+                           "--ladder", "double,mpfr:128", "--jobs", "2"], check=True, capture_output=True, text=True).stdout
+    assert r7.record == json.loads(out7) and r7.record["trials"] != r.record["trials"]
     with pytest.raises(Stop):
         otverify.theorem1_trials(trials=6, max_n=5, layers=40, progress=stop_at(2))
     with pytest.raises(ValueError):

@@ -65,6 +65,27 @@ TEST_CASE("breakdown cause: each cause on a planted cell", "[breakdown-decider]"
   CHECK_FALSE(otv::study::cell_fails(cell(1e-4, 5e-3, 0, 0, 0), tol));
 }
 
+TEST_CASE("sweep options: an interval type is refused in --scalars and --holdout, naming the option", "[breakdown-decider]") {
+  using otv::study::SweepOptions;
+  const std::string why = " mpfi: interval types have no single head-1 pattern to compare with the reference; use mpfr:BITS";
+  SweepOptions o;
+  o.scalars = {"float", "mpfr:128"};
+  o.holdout = {"cpp_bin_float_50"};
+  REQUIRE_NOTHROW(o.validate());
+  o.scalars = {"float", "mpfi:128"};
+  REQUIRE_THROWS_WITH(o.validate(), "--scalars" + why);
+  o.scalars = {"mpfi:2"};  // the smallest precision: the kind decides, not the bits
+  REQUIRE_THROWS_WITH(o.validate(), "--scalars" + why);
+  o.scalars = {"float"};
+  o.holdout = {"mpfr:96", "mpfi:64"};
+  REQUIRE_THROWS_WITH(o.validate(), "--holdout" + why);
+  // advise's rule, the same helper with its own words; an unknown name as parse_scalar says.
+  REQUIRE_THROWS_WITH(otv::study::require_point_scalar("mpfi:128", "--scalar", "threshold to advise"),
+                      "--scalar mpfi: interval types have no threshold to advise; use mpfr:BITS");
+  REQUIRE_NOTHROW(otv::study::require_point_scalar("mpfr:128", "--scalar", "threshold to advise"));
+  REQUIRE_THROWS_WITH(otv::study::require_point_scalar("quad", "--scalar", "threshold to advise"), Catch::Matchers::StartsWith("unknown scalar type 'quad'"));
+}
+
 TEST_CASE("threshold and bisection: the first failure scanning lambda down, and its bracket's midpoint", "[breakdown-decider]") {
   const double tol = 1e-2;
   // Passes at 1e-1 and 1e-2, fails at 1e-3 and below, passes again at 1e-5 (ignored: the first failure counts).

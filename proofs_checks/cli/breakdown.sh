@@ -196,6 +196,18 @@ bad "advise: tol 0"           advise --n 4 --scalar float --tol 0
 bad "advise: d 0"             advise --n 4 --scalar float --d 0
 bad "advise: mpfi"            advise --n 4 --scalar mpfi:128
 bad "search: resolution 1"    breakdown --resolution 1
+# An interval type has no single head-1 pattern to compare with the reference (its
+# worker once aborted on an ambiguous comparison, exit 4): refused up front, naming the option.
+interval() {
+  local option="$1"; shift
+  bad "interval type in $option" breakdown "$@"
+  if ! grep -qx "otverify: error: $option mpfi: interval types have no single head-1 pattern to compare with the reference; use mpfr:BITS" "$tmp/err"; then
+    echo "FAIL: interval type in $option: message $(cat "$tmp/err")"; fail=$((fail + 1))
+  fi
+}
+interval --scalars --n 2 --scalars float,mpfi:128 --layers 2
+interval --scalars --n 2 --scalars mpfi:64 --lambda-min 0.1 --lambda-max 0.2 --points 2 --layers 2
+interval --holdout --n 2 --scalars float --holdout mpfi:128 --layers 2
 bad "search: depth cap 0"     breakdown --depth-cap 0
 bad "merge: missing file"     merge "$tmp/none.jsonl"
 bad "merge: malformed lines"  merge "$tmp/bad.jsonl"

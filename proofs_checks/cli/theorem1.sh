@@ -33,6 +33,14 @@ expect "random trials: corrected holds on all (d = 2)" 'j["counts"]["holds"] == 
   -- --variant corrected --trials 12 --max-n 16 --layers 20 --d 2
 expect "random trials: paper fails on n >= 2" 'j["counts"]["fails"] >= 10 and j["worst_case"].startswith("generator=uniform")' \
   -- --variant paper --trials 12 --max-n 16 --layers 20 --seed 4
+# --seed seeds the trials' draws (it was once reset to 1): the same seed draws the same
+# instances, another seed others.
+trials_drawn() { "$otv" theorem1 --json --variant corrected --trials 6 --max-n 8 --layers 2 --ladder double "$@" 2>/dev/null |
+  /usr/bin/python3 -c 'import json, sys; print([t["replay"] for t in json.load(sys.stdin)["trials"]])'; }
+count=$((count + 1))
+a=$(trials_drawn --seed 4); b=$(trials_drawn --seed 4); c=$(trials_drawn --seed 5); one=$(trials_drawn); c1=$(trials_drawn --seed 1)
+if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$c" ] && [ -n "$one" ] && [ "$one" = "$c1" ] && [ "$one" != "$a" ]; then echo "ok: --seed seeds the trials"
+else echo "FAIL: --seed and the trials: first replays: seed 4 ${a:0:60}, again ${b:0:60}, seed 5 ${c:0:60}, default ${one:0:60}, seed 1 ${c1:0:60}"; fail=$((fail + 1)); fi
 # In an interval type the text table shows the sink's enclosures (it once exited 4 parsing them).
 count=$((count + 1))
 out=$("$otv" theorem1 --variant corrected --layers 5 --scalar mpfi:128 --ladder mpfi:128 2>&1); rc=$?

@@ -794,7 +794,9 @@ def breakdown(n=(4,), scalars=("float", "double"), softmax=("stable",), layers=1
     n : sequence of int
         Numbers of points (default ``(4,)``).
     scalars : sequence of str
-        Scalar types (``"float"``, ``"double"``, ``"long-double"``, ``"float128"``, ``"mpfr:BITS"``...).
+        Scalar types (``"float"``, ``"double"``, ``"long-double"``, ``"float128"``, ``"mpfr:BITS"``...);
+        not an interval type (``"mpfi:BITS"`` raises ValueError: an enclosure has no single
+        head-1 pattern to compare with the reference).
     softmax : sequence of str
         ``"stable"`` and/or ``"naive"``.
     layers : int
@@ -805,7 +807,7 @@ def breakdown(n=(4,), scalars=("float", "double"), softmax=("stable",), layers=1
         A grid map over ``points`` log-spaced lambdas (default 30 over [1e-5, 1]) instead
         of the search; each cell is also compared with the certified :math:`P_\lambda^*`.
     holdout : sequence of str
-        Types searched but left out of the law's fit and predicted from it.
+        Types searched but left out of the law's fit and predicted from it (no interval types).
     resolution : float
         Bracket ratio at which the search's bisection stops (default 1.05).
     depth : bool

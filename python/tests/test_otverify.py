@@ -128,6 +128,11 @@ def test_breakdown_progress_and_errors():
     assert r.depth and all(d["optimal"]["converged"] and d["layers_needed"] >= 0 for d in r.depth)
     with pytest.raises(ValueError, match="unknown scalar type 'quad'"):
         otverify.breakdown(scalars=["quad"])
+    interval = "{} mpfi: interval types have no single head-1 pattern to compare with the reference; use mpfr:BITS"
+    with pytest.raises(ValueError, match="^" + re.escape(interval.format("--scalars")) + "$"):
+        otverify.breakdown(scalars=["float", "mpfi:128"])
+    with pytest.raises(ValueError, match="^" + re.escape(interval.format("--holdout")) + "$"):
+        otverify.breakdown(scalars=["float"], holdout=["mpfi:64"])
     with pytest.raises(ValueError, match=r"--points must be in \[1, 1000\]"):
         otverify.breakdown(lambda_min=0.1, lambda_max=0.2, points=0)
 
@@ -240,6 +245,11 @@ def test_theorem1_trials_equal_the_cli_json():
     assert r.record == json.loads(out)
     assert seen == [(k, 6) for k in range(1, 7)]
     assert r.trials["n"].shape == (6,) and sum(r.counts.values()) == 6
+    # Another seed draws other instances, the same as the CLI's --seed.
+    r7 = otverify.theorem1_trials(trials=6, max_n=5, seed=7, layers=40, ladder=["double", "mpfr:128"])
+    out7 = subprocess.run([CLI, "theorem1", "--json", "--trials", "6", "--max-n", "5", "--layers", "40", "--seed", "7",
+                           "--ladder", "double,mpfr:128", "--jobs", "2"], check=True, capture_output=True, text=True).stdout
+    assert r7.record == json.loads(out7) and r7.record["trials"] != r.record["trials"]
     with pytest.raises(Stop):
         otverify.theorem1_trials(trials=6, max_n=5, layers=40, progress=stop_at(2))
     with pytest.raises(ValueError):

@@ -113,7 +113,8 @@ void Theorem1Options::validate() {
     // Instances come from the trials (dimension --d); validate the rest of run with a placeholder.
     if (run.instance.d < 1 || run.instance.d > static_cast<long long>(kMaxDimension))
       throw InputError("--d must be in [1, " + std::to_string(kMaxDimension) + "]");
-    run.instance = InstanceOptions{.d = run.instance.d};
+    // --seed stays: it seeds the trials' draws (draw_trials).
+    run.instance = InstanceOptions{.d = run.instance.d, .seed = run.instance.seed};
   }
   run.validate();
 }

@@ -89,6 +89,11 @@ template <class Pred> long long first_failure(const std::vector<const json*>& ce
 
 }  // namespace
 
+void require_point_scalar(const std::string& name, const std::string& option, const std::string& what) {
+  const ScalarKindInfo& k = scalar_info(parse_scalar(name).kind);
+  if (k.interval) throw InputError(fmt::format("{} {}: interval types have no {}; use mpfr:BITS", option, k.name.substr(0, k.name.find(':')), what));
+}
+
 void SweepOptions::validate() const {
   auto require = [](bool ok, const std::string& why) { if (!ok) throw InputError(why); };
   require(std::isfinite(lambda_min) && std::isfinite(lambda_max) && lambda_min > 0 && lambda_min <= lambda_max,
@@ -102,7 +107,11 @@ void SweepOptions::validate() const {
   require(std::isfinite(gamma_ratio) && gamma_ratio > 0, "--gamma-ratio must be positive and finite");
   // Every cell's lambda and gamma = ratio x lambda must be normal numbers in every
   // swept type (the cells run in child processes; refuse here, before --out).
+  // An enclosure has no single pattern: a cell's comparisons with the reference would be ambiguous.
+  const char* no_pattern = "single head-1 pattern to compare with the reference";
+  for (const auto& h : holdout) require_point_scalar(h, "--holdout", no_pattern);
   for (const auto& s : scalars) {
+    require_point_scalar(s, "--scalars", no_pattern);
     const auto kind = parse_scalar(s).kind;
     const bool is_float = kind == ScalarSpec::Kind::float_;
     const double smallest = is_float ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();

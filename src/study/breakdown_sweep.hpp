@@ -62,6 +62,12 @@ struct SweepOptions {
   void validate_search() const;
 };
 
+// Refuses an interval type (ScalarKindInfo::interval) where a study needs one value per
+// number: a threshold, the Hilbert distance between a head-1 pattern and its reference.
+// InputError "`option` mpfi: interval types have no `what`; use mpfr:BITS"; unknown
+// names throw as parse_scalar does.
+void require_point_scalar(const std::string& name, const std::string& option, const std::string& what);
+
 // Softmax modes by name ("stable", "naive"); InputError for another name.
 std::vector<Softmax> parse_softmax_modes(const std::vector<std::string>& names);
 

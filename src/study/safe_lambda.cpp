@@ -44,7 +44,7 @@ SweepOptions advise_options(const AdviseSpec& spec) {
   if (spec.n < 1 || spec.n > kMaxSweepN) throw InputError(fmt::format("--n: {} is not an integer in [1, {}]", excerpt(std::to_string(spec.n)), kMaxSweepN));
   o.ns = {spec.n};
   o.scalars = {spec.scalar};
-  if (scalar_info(parse_scalar(spec.scalar).kind).interval) throw InputError("--scalar mpfi: interval types have no threshold to advise; use mpfr:BITS");
+  require_point_scalar(spec.scalar, "--scalar", "threshold to advise");
   o.validate();
   return o;
 }

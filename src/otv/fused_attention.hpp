@@ -60,12 +60,14 @@ template <class Real> class FusedAttention {
   // run_on_vector_unit: the vector width follows the active ISA, which changes
   // no result.
   void rows(RowRange r, Matrix<Real>& out) const {
+    // Vectors per block: as many accumulators, shifts and loads as the ISA has
+    // vector registers for (AVX-512: 32; AVX2 and SSE2: 16).
     switch (active_isa()) {
-      case Isa::avx512: return rows_in_blocks<64>(r, out);
-      case Isa::avx2: return rows_in_blocks<32>(r, out);
+      case Isa::avx512: return rows_in_blocks<64, 8>(r, out);
+      case Isa::avx2: return rows_in_blocks<32, 4>(r, out);
       case Isa::baseline: break;
     }
-    rows_in_blocks<16>(r, out);
+    rows_in_blocks<16, 4>(r, out);
   }
 
  private:
@@ -75,8 +77,6 @@ template <class Real> class FusedAttention {
   std::vector<Eigen::Index> query_columns_, value_columns_, zero_value_columns_;
   std::vector<Real> keys_;
 
-  // Vector registers of accumulators per block (W = kUnroll lanes-wide vectors of rows).
-  static constexpr std::size_t kUnroll = 4;
   // Block entries per exp call: the slice stays in L1 between subtraction, exp and sum.
   static constexpr std::size_t kExpEntries = 2048;
 
@@ -91,23 +91,31 @@ template <class Real> class FusedAttention {
   template <class V> [[gnu::always_inline]] static void load(V& v, const Real* p) { std::memcpy(&v, p, sizeof(V)); }
   template <class V> [[gnu::always_inline]] static void store(Real* p, const V& v) { std::memcpy(p, &v, sizeof(V)); }
 
-  template <std::size_t Bytes> void rows_in_blocks(RowRange r, Matrix<Real>& out) const {
-    constexpr std::size_t W = kUnroll * Bytes / sizeof(Real);
+  // Blocks of U vectors of rows; the last, shorter block in the fewest vectors that
+  // hold it (a block's cost is that of all its lanes).
+  template <std::size_t Bytes, std::size_t U> void rows_in_blocks(RowRange r, Matrix<Real>& out) const {
+    constexpr auto W = static_cast<Eigen::Index>(U * Bytes / sizeof(Real));
     // Per thread, kept from call to call: no allocation per layer once grown.
     thread_local std::vector<Real> buffer;
-    const std::size_t need = (static_cast<std::size_t>(query_.rows()) + query_columns_.size()) * W;
+    const std::size_t need = (static_cast<std::size_t>(query_.rows()) + query_columns_.size()) * static_cast<std::size_t>(W);
     if (buffer.size() < need) buffer.resize(need);
-    for (Eigen::Index b = r.begin; b < r.end; b += static_cast<Eigen::Index>(W))
-      block<Bytes>(b, std::min<Eigen::Index>(static_cast<Eigen::Index>(W), r.end - b), buffer.data(), out);
+    Eigen::Index b = r.begin;
+    for (; b + W <= r.end; b += W) block<Bytes, U>(b, W, buffer.data(), out);
+    if (b < r.end) last_block<Bytes, U>(b, r.end - b, buffer.data(), out);
+  }
+  template <std::size_t Bytes, std::size_t U> void last_block(Eigen::Index i0, Eigen::Index m, Real* buffer, Matrix<Real>& out) const {
+    if constexpr (U > 1)
+      if (m <= static_cast<Eigen::Index>(U / 2 * Bytes / sizeof(Real))) return last_block<Bytes, U / 2>(i0, m, buffer, out);
+    block<Bytes, U>(i0, m, buffer, out);
   }
 
-  // Rows [i0, i0 + m), m <= W, in kUnroll vectors of L rows each. The buffer
+  // Rows [i0, i0 + m), m <= W = U L, in U vectors of L rows each. The buffer
   // holds each key's W scores (then exps, then p) contiguously.
-  template <std::size_t Bytes> void block(Eigen::Index i0, Eigen::Index m, Real* buffer, Matrix<Real>& out) const {
+  template <std::size_t Bytes, std::size_t U> void block(Eigen::Index i0, Eigen::Index m, Real* buffer, Matrix<Real>& out) const {
     using V [[gnu::vector_size(Bytes)]] = Real;
     using Bits = std::conditional_t<sizeof(Real) == 8, std::int64_t, std::int32_t>;
     using VB [[gnu::vector_size(Bytes)]] = Bits;
-    constexpr std::size_t L = Bytes / sizeof(Real), U = kUnroll, W = U * L;
+    constexpr std::size_t L = Bytes / sizeof(Real), W = U * L;
 
     const Eigen::Index cols = query_.rows();  // keys: one per row of Z
     const std::size_t K = query_columns_.size();

@@ -156,10 +156,10 @@ template <class Real> class Transformer {
   }
 
   // One layer, Z^(l) -> Z^(l+1), written into `next` (which must not be Z).
-  // Without an observer, float and double heads with finite inputs run
-  // FusedAttention (a block buffer per thread); otherwise one (n+1)^2 buffer
-  // serves every head in turn: scores are overwritten by their softmax, so
-  // memory is O(n^2) whatever the depth.
+  // Without an observer, float and double layers with finite inputs run every
+  // head through FusedAttention (a block buffer per thread); otherwise one
+  // (n+1)^2 buffer serves every head in turn: scores are overwritten by their
+  // softmax, so memory is O(n^2) whatever the depth.
   // Each head's rows are independent; at large n they are split between
   // cores (row_blocks), with bitwise the same results.
   void step_into(const Matrix<Real>& Z, Matrix<Real>& next, int l, const Observer<Real>& observer = {}) const {
@@ -168,25 +168,18 @@ template <class Real> class Transformer {
     Workspace& ws = workspace_;
     const std::size_t heads = lay.heads.size();
     const Eigen::Index rows = Z.rows();
+    ensure_shape(next, rows, Z.cols());
+    next = Z;
+    if constexpr (VectorUnitKernels<Real>::value)
+      if (!observer && fused_heads_into(Z, lay, value_maps, next)) return add_feed_forward(lay, next);
     ws.scores.resize(observer ? heads : 0);
     ws.patterns.resize(observer ? heads : std::min<std::size_t>(heads, 1));
-    ensure_shape(next, rows, Z.cols());
     ensure_shape(ws.mixed, rows, Z.cols());
     ensure_size(ws.shift, rows);
     ensure_size(ws.sum, rows);
-    next = Z;
     for (std::size_t j = 0; j < heads; ++j) {
       multiply_into<Real>(Z, lay.heads[j].Q, ws.query);
       multiply_into<Real>(Z, value_maps[j], ws.values);
-      if constexpr (VectorUnitKernels<Real>::value) {
-        // No observer: the head's rows go through a block buffer, no (n+1)^2 matrix.
-        if (!observer && FusedAttention<Real>::applicable(Z, ws.values)) {
-          const FusedAttention<Real> head(ws.query, Z, ws.values, mode_);
-          row_blocks(rows, [&](RowRange r) { run_on_vector_unit<Real>([&] { head.rows(r, ws.mixed); }); });
-          next += ws.mixed;
-          continue;
-        }
-      }
       Matrix<Real>& pattern = ws.patterns[observer ? j : 0];
       Matrix<Real>& scores = observer ? ws.scores[j] : pattern;
       ensure_shape(scores, rows, rows);
@@ -209,11 +202,7 @@ template <class Real> class Transformer {
       });
       next += ws.mixed;
     }
-    if (lay.w_f) {
-      multiply_into<Real>(next, *lay.w_f, ws.mixed);
-      for (Eigen::Index i = 0; i < next.rows(); ++i)
-        for (Eigen::Index c = 0; c < next.cols(); ++c) next(i, c) += ScalarTraits<Real>::relu(ws.mixed(i, c));
-    }
+    add_feed_forward(lay, next);
     if (observer) observer(LayerView<Real>{l, Z, ws.scores, ws.patterns, next});
   }
 
@@ -225,10 +214,48 @@ template <class Real> class Transformer {
   // created). A Transformer is therefore not shared between threads.
   struct Workspace {
     Matrix<Real> query, values, mixed;           // (n+1) x d'
+    std::vector<Matrix<Real>> head_query, head_values, head_mixed;  // per head, (n+1) x d' (fused_heads_into)
     std::vector<Matrix<Real>> scores, patterns;  // (n+1) x (n+1) per head
     Vector<Real> shift, sum;                     // per row of a softmax
   };
   mutable Workspace workspace_;
+
+  // next += the heads' attention outputs, head after head, all heads' rows in one
+  // hand-over to the worker pool; false (nothing written) when an input is not
+  // finite, where FusedAttention does not apply.
+  bool fused_heads_into(const Matrix<Real>& Z, const Layer<Real>& lay, const std::vector<Matrix<Real>>& value_maps, Matrix<Real>& next) const {
+    Workspace& ws = workspace_;
+    const std::size_t heads = lay.heads.size();
+    ws.head_query.resize(heads);
+    ws.head_values.resize(heads);
+    ws.head_mixed.resize(heads);
+    for (std::size_t j = 0; j < heads; ++j) {
+      multiply_into<Real>(Z, lay.heads[j].Q, ws.head_query[j]);
+      multiply_into<Real>(Z, value_maps[j], ws.head_values[j]);
+      if (!FusedAttention<Real>::applicable(Z, ws.head_values[j])) return false;
+      ensure_shape(ws.head_mixed[j], Z.rows(), Z.cols());
+    }
+    std::vector<FusedAttention<Real>> fused;
+    fused.reserve(heads);
+    for (std::size_t j = 0; j < heads; ++j) fused.emplace_back(ws.head_query[j], Z, ws.head_values[j], mode_);
+    row_blocks(Z.rows(), [&](RowRange r) {
+      run_on_vector_unit<Real>([&] {
+        for (std::size_t j = 0; j < heads; ++j) fused[j].rows(r, ws.head_mixed[j]);
+      });
+    });
+    for (std::size_t j = 0; j < heads; ++j) next += ws.head_mixed[j];
+    return true;
+  }
+
+  // next += relu(next w_f), the layer's feed-forward part when it has one.
+  void add_feed_forward(const Layer<Real>& lay, Matrix<Real>& next) const {
+    if (!lay.w_f) return;
+    Workspace& ws = workspace_;
+    ensure_shape(ws.mixed, next.rows(), next.cols());
+    multiply_into<Real>(next, *lay.w_f, ws.mixed);
+    for (Eigen::Index i = 0; i < next.rows(); ++i)
+      for (Eigen::Index c = 0; c < next.cols(); ++c) next(i, c) += ScalarTraits<Real>::relu(ws.mixed(i, c));
+  }
 
   // Rows per cache block: 128 rows of n = 1024 doubles are 1 MiB (L2 holds it).
   static constexpr Eigen::Index kCacheRows = 128;

@@ -56,18 +56,15 @@ template <class Real> class FusedAttention {
       for (std::size_t kk = 0; kk < K; ++kk) keys_[static_cast<std::size_t>(j) * K + kk] = Z(j, query_columns_[kk]);
   }
 
-  // Rows r of the head's output, written into `out` (n+1) x d'. Call inside
-  // run_on_vector_unit: the vector width follows the active ISA, which changes
-  // no result.
+  // Rows r of the head's output, written into `out` (n+1) x d', with the kernels
+  // of the active ISA: its vector width changes no result.
   void rows(RowRange r, Matrix<Real>& out) const {
-    // Vectors per block: as many accumulators, shifts and loads as the ISA has
-    // vector registers for (AVX-512: 32; AVX2 and SSE2: 16).
     switch (active_isa()) {
-      case Isa::avx512: return rows_in_blocks<64, 8>(r, out);
-      case Isa::avx2: return rows_in_blocks<32, 4>(r, out);
+      case Isa::avx512: return rows_avx512(r, out);
+      case Isa::avx2: return rows_avx2(r, out);
       case Isa::baseline: break;
     }
-    rows_in_blocks<16, 4>(r, out);
+    rows_baseline(r, out);
   }
 
  private:
@@ -90,6 +87,14 @@ template <class Real> class FusedAttention {
   // assumptions); by reference, so no vector crosses a function boundary.
   template <class V> [[gnu::always_inline]] static void load(V& v, const Real* p) { std::memcpy(&v, p, sizeof(V)); }
   template <class V> [[gnu::always_inline]] static void store(Real* p, const V& v) { std::memcpy(p, &v, sizeof(V)); }
+
+  // One entry per ISA, each compiled once for it (noinline: a caller compiled for
+  // another ISA, e.g. run_on_vector_unit's flattened ones, calls it rather than
+  // inlining every width). Vectors per block: as many accumulators, shifts and
+  // loads as the ISA has vector registers for (AVX-512: 32; AVX2 and SSE2: 16).
+  [[gnu::target("avx512f"), gnu::flatten, gnu::noinline]] void rows_avx512(RowRange r, Matrix<Real>& out) const { rows_in_blocks<64, 8>(r, out); }
+  [[gnu::target("avx2"), gnu::flatten, gnu::noinline]] void rows_avx2(RowRange r, Matrix<Real>& out) const { rows_in_blocks<32, 4>(r, out); }
+  [[gnu::noinline]] void rows_baseline(RowRange r, Matrix<Real>& out) const { rows_in_blocks<16, 4>(r, out); }
 
   // Blocks of U vectors of rows; the last, shorter block in the fewest vectors that
   // hold it (a block's cost is that of all its lanes).

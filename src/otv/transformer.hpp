@@ -239,9 +239,7 @@ template <class Real> class Transformer {
     fused.reserve(heads);
     for (std::size_t j = 0; j < heads; ++j) fused.emplace_back(ws.head_query[j], Z, ws.head_values[j], mode_);
     row_blocks(Z.rows(), [&](RowRange r) {
-      run_on_vector_unit<Real>([&] {
-        for (std::size_t j = 0; j < heads; ++j) fused[j].rows(r, ws.head_mixed[j]);
-      });
+      for (std::size_t j = 0; j < heads; ++j) fused[j].rows(r, ws.head_mixed[j]);
     });
     for (std::size_t j = 0; j < heads; ++j) next += ws.head_mixed[j];
     return true;

@@ -7,7 +7,8 @@
 // set (proofs_checks/exp_checks.cpp verifies it on each path the CPU has), so a
 // run gives the same result with AVX-512, AVX2 or SSE2; elements left over after
 // the last full vector go through the scalar cinz function, again the same bits.
-// Every other type keeps its own exp (MPFR, MPFI, Boost), element by element.
+// MPFR and MPFI get mpfr_exp's bits from a faster tabulated exp (mpfr_exp.hpp);
+// every other type keeps its own exp (expl, expq, Boost), element by element.
 //
 // The choice is process-wide (like Boost's default precision): the CLI sets it
 // once from --exp; ExpMethodScope sets it for a scope in tests.
@@ -22,6 +23,7 @@
 
 #include "otv/error.hpp"
 #include "otv/isa.hpp"
+#include "otv/mpfr_exp.hpp"
 #include "otv/scalar_ops.hpp"
 
 // sleef.h declares the 256- and 512-bit functions only when the translation unit
@@ -182,5 +184,43 @@ template <class Real> struct NativeBlockExp {
 };
 template <> struct BlockExp<double> : NativeBlockExp<double> {};
 template <> struct BlockExp<float> : NativeBlockExp<float> {};
+
+// mpfr: correctly rounded, mpfr_exp's value (mpfr_exp_tabulated), on existing storage.
+template <> struct BlockExp<mpfr_real> {
+  static double error_ulps() { return 0.5; }
+  static mpfr_real exp(const mpfr_real& x) {
+    mpfr_real y;
+    mpfr_exp_tabulated(y.backend().data(), x.backend().data(), MPFR_RNDN);
+    return y;
+  }
+  static void exp_of_differences(mpfr_real* a, const mpfr_real* shift, std::ptrdiff_t n) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      mpfr_ptr y = a[i].backend().data();
+      mpfr_sub(y, y, shift[i].backend().data(), MPFR_RNDN);
+      mpfr_exp_tabulated(y, y, MPFR_RNDN);
+    }
+  }
+};
+
+// mpfi: mpfi_exp's enclosure, [RD exp(lower), RU exp(upper)] (exp is increasing).
+template <> struct BlockExp<mpfi_real> {
+  static double error_ulps() { return 0.5; }
+  static void exp_into(mpfi_ptr y, mpfi_srcptr x) {
+    mpfr_exp_tabulated(&y->left, &x->left, MPFR_RNDD);
+    mpfr_exp_tabulated(&y->right, &x->right, MPFR_RNDU);
+  }
+  static mpfi_real exp(const mpfi_real& x) {
+    mpfi_real y;
+    exp_into(y.backend().data(), x.backend().data());
+    return y;
+  }
+  static void exp_of_differences(mpfi_real* a, const mpfi_real* shift, std::ptrdiff_t n) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      mpfi_ptr y = a[i].backend().data();
+      mpfi_sub(y, y, shift[i].backend().data());
+      exp_into(y, y);
+    }
+  }
+};
 
 }  // namespace otv

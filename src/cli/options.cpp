@@ -110,11 +110,10 @@ void Theorem1Options::validate() {
     const InstanceOptions& i = run.instance;
     if (!i.x.empty() || !i.y.empty() || !i.x_file.empty() || !i.y_file.empty() || !i.generator.empty() || i.n != 0)
       throw InputError("--trials draws its own instances (uniform, n up to --max-n, dimension --d); drop the given instance");
-    // Instances come from the trials (dimension --d); validate the rest of run with a placeholder.
+    // Instances come from the trials (dimension --d, drawn from --seed: draw_trials); with
+    // none given, run.validate() checks the rest of run on the paper's example.
     if (run.instance.d < 1 || run.instance.d > static_cast<long long>(kMaxDimension))
       throw InputError("--d must be in [1, " + std::to_string(kMaxDimension) + "]");
-    // --seed stays: it seeds the trials' draws (draw_trials).
-    run.instance = InstanceOptions{.d = run.instance.d, .seed = run.instance.seed};
   }
   run.validate();
 }

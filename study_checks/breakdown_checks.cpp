@@ -371,3 +371,43 @@ TEST_CASE("breakdown summary JSON: read back, the same summary and the same byte
   broken["thresholds"][0].erase("status");
   CHECK_THROWS_AS(otv::study::breakdown_summary_from_json(broken), json::exception);
 }
+
+TEST_CASE("curve identity: the same eight keys read from a result line and from a threshold record", "[breakdown-summary]") {
+  json line = cell(1e-3, 2e-2, 1e-12, 1e-13, 2e-2);
+  // Every field distinct from its default and from the fixture's, the seed beyond 2^63.
+  line["n"] = 7;
+  line["scalar"] = "float";
+  line["softmax"] = "naive";
+  line["seed"] = std::uint64_t{9223372036854775813u};
+  line["variant"] = "corrected";
+  line["layers"] = 12;
+  line["generator"] = "uniform";
+  line["gamma_ratio"] = 0.5;
+  const otv::study::CurveThreshold id = otv::study::curve_identity_from_json(line);
+  CHECK(id.n == 7);
+  CHECK(id.scalar == "float");
+  CHECK(id.softmax == "naive");
+  CHECK(id.seed == 9223372036854775813u);
+  CHECK(id.variant == "corrected");
+  CHECK(id.layers == 12);
+  CHECK(id.generator == "uniform");
+  CHECK(id.gamma_ratio == 0.5);
+  // Nothing beyond the identity is read: the rest is the default record's.
+  otv::study::CurveThreshold rest = id;
+  rest.n = 0, rest.scalar = rest.softmax = rest.variant = rest.generator = "", rest.seed = 0, rest.layers = 0, rest.gamma_ratio = 0;
+  CHECK(rest == otv::study::CurveThreshold{});
+  // A threshold record spells the identity with the line's keys: it reads back the same.
+  const std::vector<otv::study::CurveThreshold> t = otv::study::thresholds({line}, 1e-2);
+  REQUIRE(t.size() == 1);
+  const otv::study::CurveThreshold back = otv::study::curve_identity_from_json(otv::study::to_json(otv::study::BreakdownSummary{1, 1e-2, t, std::nullopt, std::nullopt}).at("thresholds").at(0));
+  CHECK(back == id);
+  // A missing or mistyped key is an error, never a default.
+  for (const char* key : {"n", "scalar", "softmax", "seed", "variant", "layers", "generator", "gamma_ratio"}) {
+    json missing = line;
+    missing.erase(key);
+    CHECK_THROWS_AS(otv::study::curve_identity_from_json(missing), json::exception);
+    json mistyped = line;
+    mistyped[key] = json::array();
+    CHECK_THROWS_AS(otv::study::curve_identity_from_json(mistyped), json::exception);
+  }
+}

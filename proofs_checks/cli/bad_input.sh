@@ -141,6 +141,9 @@ check "--d beside --x-file"          run --x-file "$tmp/x.csv" --y-file "$tmp/x.
 check "--n beside inline points"     run --x 0.5,1 --y 0,1 --n 5
 check "--seed beside inline points"  run --x 0.5,1 --y 0,1 --seed 5
 check "--n without --generator"      run --n 5
+check "--seed without --generator"   run --seed 5
+check "theorem2 --seed without --generator" theorem2 --seed 5
+check "theorem1 --seed without --generator or --trials" theorem1 --seed 5
 check "theorem1 --trials beside --x" theorem1 --trials 2 --x 0.5,1 --y 0,1
 echo "$((count - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

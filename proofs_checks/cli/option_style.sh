@@ -48,6 +48,12 @@ refused "option without its value"          "^otverify: error: --layers needs a 
 refused "option given twice"                 "--x takes one value, given 2"  run --x 1 --x 2 --y 0
 refused "value not among the choices"        "^otverify: error: --exp must be one of libm,vector \(got 'fast'\)$" run --exp fast
 refused "excluded pair"                      "(--seed cannot be combined with --x|--x cannot be combined with --seed)$" run --x 1,2 --y 0,1 --seed 3
+# --seed with nothing to seed is refused, naming what it seeds in that command.
+refused "run --seed alone"                   "^otverify: error: --seed is used only with --generator$" run --seed 3
+refused "theorem2 --seed alone"              "^otverify: error: --seed is used only with --generator$" theorem2 --seed 3
+refused "theorem1 --seed alone"              "^otverify: error: --seed is used only with --generator or --trials$" theorem1 --seed 3
+check "--seed's help says what it seeds" "\"\$otv\" run --help | grep -q -- \"seed of --generator's instance (default 1; refused without --generator)\" &&
+  \"\$otv\" theorem1 --help | grep -q -- \"or with --trials of the trials' draws (default 1; refused with neither)\""
 refused "no command"                         "give a command"
 
 # Integer ranges as a reader writes them.

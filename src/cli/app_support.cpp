@@ -26,11 +26,13 @@ void add_instance_options(CLI::App* app, InstanceOptions& o) {
   auto* y_file = app->add_option("--y-file", o.y_file, "CSV file of target points, one point per row")->type_name("FILE");
   app->add_option("--generator", o.generator, "seeded generator: paper (x a permutation of {1/n..1}, y_i = i/n), uniform, gaussian")
       ->type_name("NAME");
-  // Options of the generator are refused beside given points (they would be ignored).
-  for (auto* generator_option :
-       {add_integer(app, "--n", o.n, "number of points for --generator", static_cast<long long>(1), static_cast<long long>(kMaxPoints)),
-        add_integer(app, "--d", o.d, "dimension for --generator (default 1)", static_cast<long long>(1), static_cast<long long>(kMaxDimension)),
-        add_integer(app, "--seed", o.seed, "seed for --generator (default 1)", std::uint64_t{0}, kMaxSeed)})
+  // Options of the generator are refused beside given points (they would be ignored);
+  // --seed without --generator too (load_instance), for which it must know it was given.
+  auto* n = add_integer(app, "--n", o.n, "number of points for --generator", static_cast<long long>(1), static_cast<long long>(kMaxPoints));
+  auto* d = add_integer(app, "--d", o.d, "dimension for --generator (default 1)", static_cast<long long>(1), static_cast<long long>(kMaxDimension));
+  auto* seed = add_integer(app, "--seed", o.seed, "seed of --generator's instance (default 1; refused without --generator)", std::uint64_t{0}, kMaxSeed)
+                   ->each([&o](const std::string&) { o.seed_given = true; });
+  for (auto* generator_option : {n, d, seed})
     generator_option->excludes(x)->excludes(y)->excludes(x_file)->excludes(y_file);
 }
 

@@ -71,7 +71,7 @@ void register_run(CLI::App& app, Registry& r) {
     Progress progress(fmt::format("run ({})", study::scalar_name(spec)), run->layers);  // mpfr:1000000 takes minutes
     const json j = study::to_json(study::run_construction({.instance = run->text, .lambda = run->lambda, .gamma = run->gamma, .layers = run->layers,
                                             .variant = run->variant, .softmax = run->softmax, .scalar = spec,
-                                            .patterns_at = run->patterns_at,
+                                            .patterns_at = run->patterns_at, .p_lambda_star = std::nullopt,
                                             .after_layer = [&](long long) { progress.advance(); }}));
     progress.finish();
     emit(j, choice->json, [&](const json& named) { print_run_text(named, *run, shown); });

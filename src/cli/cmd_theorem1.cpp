@@ -87,6 +87,7 @@ void register_theorem1(CLI::App& app, Registry& r) {
   auto* cmd = app.add_subcommand("theorem1", "decide Theorem 1: do the u, v columns equal the adaptive-GD iterates at every layer?");
   add_model_options(cmd, t1->run, *choice);
   add_integer(cmd, "--trials", t1->trials, "random uniform instances to try (n uniform in [1, --max-n]); 0: the given instance", 0LL, kMaxTrials);
+  cmd->get_option("--seed")->description("seed of --generator's instance, or with --trials of the trials' draws (default 1; refused with neither)");
   add_integer(cmd, "--max-n", t1->max_n, "largest n for --trials (default 8)", 1LL, kMaxTrialPoints);
   cmd->add_option("--ladder", t1->ladder,
                   "precision ladder (default double,mpfr:128,mpfr:256,mpfr:512); verdicts: holds, rounding-only (the error shrinks with u), "

@@ -16,6 +16,7 @@ InstanceText load_instance(const InstanceOptions& o) {
   if (inline_given + files_given + gen_given > 1)
     throw InputError("give the instance one way: --x/--y, --x-file/--y-file, or --generator");
   if (!gen_given && o.n != 0) throw InputError("--n is used only with --generator");
+  if (!gen_given && o.seed_given) throw InputError("--seed is used only with --generator");
   InstanceText inst;
   if (gen_given) {
     if (o.n <= 0) throw InputError("n = " + std::to_string(o.n) + ": --n must be at least 1");
@@ -110,11 +111,14 @@ void Theorem1Options::validate() {
     const InstanceOptions& i = run.instance;
     if (!i.x.empty() || !i.y.empty() || !i.x_file.empty() || !i.y_file.empty() || !i.generator.empty() || i.n != 0)
       throw InputError("--trials draws its own instances (uniform, n up to --max-n, dimension --d); drop the given instance");
-    // Instances come from the trials (dimension --d); validate the rest of run with a placeholder.
+    // Instances come from the trials (dimension --d, drawn from --seed: draw_trials); with
+    // none given, run.validate() checks the rest of run on the paper's example, whose
+    // load must not take --seed for its own.
     if (run.instance.d < 1 || run.instance.d > static_cast<long long>(kMaxDimension))
       throw InputError("--d must be in [1, " + std::to_string(kMaxDimension) + "]");
-    // --seed stays: it seeds the trials' draws (draw_trials).
-    run.instance = InstanceOptions{.d = run.instance.d, .seed = run.instance.seed};
+    run.instance.seed_given = false;
+  } else if (run.instance.seed_given && run.instance.generator.empty()) {
+    throw InputError("--seed is used only with --generator or --trials");
   }
   run.validate();
 }

@@ -25,6 +25,7 @@ struct InstanceOptions {
   std::string generator;       // paper | uniform | gaussian (empty: inline, files or demo)
   long long n = 0, d = 1;
   std::uint64_t seed = 1;
+  bool seed_given = false;  // --seed on the command line: refused where it seeds nothing
 };
 
 // The paper's printed example (Sec. 6): [0.5, 0.75, 0.25, 0] against [0, 0.25, 0.5, 0.75].

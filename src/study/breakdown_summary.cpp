@@ -48,15 +48,7 @@ json to_json(const CurveThreshold& t) {
   return j;
 }
 CurveThreshold curve_threshold_from(const json& j) {
-  CurveThreshold t;
-  t.n = j.at("n").get<long long>();
-  t.scalar = j.at("scalar").get<std::string>();
-  t.softmax = j.at("softmax").get<std::string>();
-  t.seed = j.at("seed").get<std::uint64_t>();
-  t.variant = j.at("variant").get<std::string>();
-  t.layers = j.at("layers").get<long long>();
-  t.generator = j.at("generator").get<std::string>();
-  t.gamma_ratio = j.at("gamma_ratio").get<double>();
+  CurveThreshold t = curve_identity_from_json(j);
   t.tolerance = j.at("tolerance").get<double>();
   t.cells = j.at("cells").get<long long>();
   t.lambda_star = recorded_number(j.at("lambda_star"));
@@ -246,6 +238,19 @@ NumericEvidence numeric_evidence_from_json(const json& j) {
           j.at("nan_entries").get<long long>(), j.at("inf_entries").get<long long>(), j.at("underflowed_rows").get<long long>(),
           recorded_number(j.at("min_exp_argument")), recorded_number(j.at("max_exp_argument")), recorded_number(j.at("log_min_normal")),
           recorded_number(j.at("log_max_finite")), float_exceptions_from_json(j.at("exceptions")), reference_record_from_json(j.at("reference"))};
+}
+
+CurveThreshold curve_identity_from_json(const json& j) {
+  CurveThreshold t;
+  t.n = j.at("n").get<long long>();
+  t.scalar = j.at("scalar").get<std::string>();
+  t.softmax = j.at("softmax").get<std::string>();
+  t.seed = j.at("seed").get<std::uint64_t>();
+  t.variant = j.at("variant").get<std::string>();
+  t.layers = j.at("layers").get<long long>();
+  t.generator = j.at("generator").get<std::string>();
+  t.gamma_ratio = j.at("gamma_ratio").get<double>();
+  return t;
 }
 
 json to_json(const BreakdownSummary& s) {

@@ -195,12 +195,15 @@ struct BreakdownSummary {
 // Readers of the fields the records copy from result lines, shared by the summary's
 // computation (which reads the lines) and breakdown_summary_from_json (which reads the
 // records): a recorded number (null, a number, "nan", "inf", "-inf"), the exceptions
-// object or null, a line's "reference" object, and the evidence of a numeric
-// failure, whose keys are the result line's own.
+// object or null, a line's "reference" object, the evidence of a numeric failure,
+// whose keys are the result line's own, and a curve's identity (n, scalar, softmax,
+// seed, variant, layers, generator, gamma_ratio: the same keys in a line and in a
+// threshold record; the CurveThreshold's other fields keep their defaults).
 RecordedNumber recorded_number(const nlohmann::json& v);
 std::optional<FloatExceptions> float_exceptions_from_json(const nlohmann::json& j);
 ReferenceRecord reference_record_from_json(const nlohmann::json& j);
 NumericEvidence numeric_evidence_from_json(const nlohmann::json& j);
+CurveThreshold curve_identity_from_json(const nlohmann::json& j);
 
 // `otverify breakdown --json` without "out" (keys sorted, numbers as nlohmann writes them).
 nlohmann::json to_json(const BreakdownSummary& s);

@@ -357,15 +357,7 @@ std::vector<CurveThreshold> thresholds(const std::vector<json>& all, double tole
   std::copy_if(all.begin(), all.end(), std::back_inserter(results), is_map_cell);
   for (const auto& [key, cells] : curves_of(results)) {
     const json& any = *cells.front();
-    CurveThreshold t;
-    t.n = any.at("n").get<long long>();
-    t.scalar = any.at("scalar").get<std::string>();
-    t.softmax = any.at("softmax").get<std::string>();
-    t.seed = any.at("seed").get<std::uint64_t>();
-    t.variant = any.at("variant").get<std::string>();
-    t.layers = any.at("layers").get<long long>();
-    t.generator = any.at("generator").get<std::string>();
-    t.gamma_ratio = any.at("gamma_ratio").get<double>();
+    CurveThreshold t = curve_identity_from_json(any);
     t.tolerance = tolerance;
     t.cells = static_cast<long long>(cells.size());
     const long long k = first_failure(cells, [&](const json& c) { return cell_fails(c, tolerance); });

@@ -7,8 +7,9 @@
 // set (proofs_checks/exp_checks.cpp verifies it on each path the CPU has), so a
 // run gives the same result with AVX-512, AVX2 or SSE2; elements left over after
 // the last full vector go through the scalar cinz function, again the same bits.
-// MPFR and MPFI get mpfr_exp's bits from a faster tabulated exp (mpfr_exp.hpp);
-// every other type keeps its own exp (expl, expq, Boost), element by element.
+// MPFR and MPFI get mpfr_exp's bits from a faster tabulated exp (mpfr_exp.hpp),
+// long double and float128 the correctly rounded exp from the same tables
+// (wide_ieee_exp.hpp); cpp_bin_float keeps Boost's exp, element by element.
 //
 // The choice is process-wide (like Boost's default precision): the CLI sets it
 // once from --exp; ExpMethodScope sets it for a scope in tests.
@@ -25,6 +26,7 @@
 #include "otv/isa.hpp"
 #include "otv/mpfr_exp.hpp"
 #include "otv/scalar_ops.hpp"
+#include "otv/wide_ieee_exp.hpp"
 
 // sleef.h declares the 256- and 512-bit functions only when the translation unit
 // is compiled for AVX / AVX-512F; the kernels below are compiled for those ISAs
@@ -169,8 +171,8 @@ template <class Real> void vector_exp_in_place(Real* x, std::ptrdiff_t n, Isa is
 }
 
 // The policy. Primary template: the type's own exp, element by element; exp is
-// taken as correctly rounded (MPFR guarantees it; for long double, float128 and
-// cpp_bin_float it is the assumption the precision ladder tests).
+// taken as correctly rounded (for cpp_bin_float it is the assumption the
+// precision ladder tests).
 template <class Real> struct BlockExp {
   // Bound on |exp computed - exp exact| in ulps of the result, for the current choice.
   static double error_ulps() { return 0.5; }
@@ -205,6 +207,18 @@ template <class Real> struct NativeBlockExp {
 };
 template <> struct BlockExp<double> : NativeBlockExp<double> {};
 template <> struct BlockExp<float> : NativeBlockExp<float> {};
+
+// long double and float128: correctly rounded where exp is normal (wide_ieee_exp);
+// a subnormal or infinite result is outside every model (E5).
+template <class Real> struct WideIeeeBlockExp {
+  static double error_ulps() { return 0.5; }
+  static Real exp(const Real& x) { return wide_ieee_exp(x); }
+  static void exp_of_differences(Real* a, const Real* shift, std::ptrdiff_t n) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) a[i] = wide_ieee_exp(Real(a[i] - shift[i]));
+  }
+};
+template <> struct BlockExp<long double> : WideIeeeBlockExp<long double> {};
+template <> struct BlockExp<float128> : WideIeeeBlockExp<float128> {};
 
 // mpfr: correctly rounded, mpfr_exp's value (mpfr_exp_tabulated), on existing storage.
 template <> struct BlockExp<mpfr_real> {

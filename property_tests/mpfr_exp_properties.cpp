@@ -1,12 +1,18 @@
 // The tabulated exp (src/otv/mpfr_exp.hpp) as a property: for every argument,
-// precision and rounding mode it gives mpfr_exp's value, bit for bit.
+// precision and rounding mode it gives mpfr_exp's value, bit for bit; and the exp
+// of float128 built on it (src/otv/wide_ieee_exp.hpp) is the correctly rounded one.
+#define MPFR_WANT_FLOAT128
+#define _Float128 __float128  // g++ 12 has no _Float128 in C++: the same binary128 type
+#include <mpfr.h>
 #include <rapidcheck/catch.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "otv/mpfr_exp.hpp"
+#include "otv/wide_ieee_exp.hpp"
 #include "property_helpers.hpp"
 
 namespace {
@@ -74,5 +80,50 @@ TEST_CASE("exp by tables is mpfr_exp", "[property][exp]") {
     mpfr_clear(want);
     mpfr_clear(got);
     RC_ASSERT(same);
+  });
+}
+
+namespace {
+
+// A float128 from its fields: sign, biased exponent (shrinking towards 16383, x near
+// +-1; up to 2^15, beyond the range where exp is normal) and 112 fraction bits.
+struct Binary128 {
+  bool negative;
+  unsigned biased_exponent;
+  std::uint64_t high_fraction, low_fraction;
+};
+void showValue(const Binary128& b, std::ostream& os) {
+  os << (b.negative ? "-" : "+") << "1.f 2^(" << b.biased_exponent << " - 16383), fraction " << b.high_fraction << " "
+     << b.low_fraction;
+}
+rc::Gen<Binary128> gen_binary128() {
+  return rc::gen::build<Binary128>(
+      rc::gen::set(&Binary128::negative, rc::gen::arbitrary<bool>()),
+      rc::gen::set(&Binary128::biased_exponent, rc::gen::map(rc::gen::inRange(-120, 16), [](int e) { return unsigned(16383 + e); })),
+      rc::gen::set(&Binary128::high_fraction, rc::gen::inRange<std::uint64_t>(0, std::uint64_t{1} << 48)),
+      rc::gen::set(&Binary128::low_fraction, rc::gen::arbitrary<std::uint64_t>()));
+}
+__float128 to_float128(const Binary128& b) {
+  const std::uint64_t w[2] = {b.low_fraction,
+                              (b.negative ? std::uint64_t{1} << 63 : 0) | (std::uint64_t{b.biased_exponent} << 48) | b.high_fraction};
+  __float128 x;
+  std::memcpy(&x, w, sizeof x);
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("float128's exp is the correctly rounded exp wherever exp is normal", "[property][exp]") {
+  otv::test::require_property("float128's exp is the correctly rounded exp wherever exp is normal", 20000, [] {
+    const __float128 x = to_float128(*gen_binary128());
+    mpfr_t m;
+    mpfr_init2(m, 113);
+    mpfr_set_float128(m, x, MPFR_RNDN);
+    const bool normal = mpfr_cmp_si(m, -11355) > 0 && mpfr_cmp_si(m, 11356) < 0;
+    mpfr_exp(m, m, MPFR_RNDN);
+    const __float128 want = normal ? mpfr_get_float128(m, MPFR_RNDN) : expq(x);
+    mpfr_clear(m);
+    const __float128 got = otv::wide_ieee_exp(otv::float128(x)).backend().value();
+    RC_ASSERT(std::memcmp(&want, &got, sizeof want) == 0);
   });
 }

@@ -1,6 +1,6 @@
 // The tabulated exp (src/otv/mpfr_exp.hpp) as a property: for every argument,
 // precision and rounding mode it gives mpfr_exp's value, bit for bit; and the exp
-// of float128 built on it (src/otv/wide_ieee_exp.hpp) is the correctly rounded one.
+// of float128 built on it (src/otv/correctly_rounded_exp.hpp) is the correctly rounded one.
 #define MPFR_WANT_FLOAT128
 #define _Float128 __float128  // g++ 12 has no _Float128 in C++: the same binary128 type
 #include <mpfr.h>
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "otv/mpfr_exp.hpp"
-#include "otv/wide_ieee_exp.hpp"
+#include "otv/correctly_rounded_exp.hpp"
 #include "property_helpers.hpp"
 
 namespace {
@@ -123,7 +123,7 @@ TEST_CASE("float128's exp is the correctly rounded exp wherever exp is normal", 
     mpfr_exp(m, m, MPFR_RNDN);
     const __float128 want = normal ? mpfr_get_float128(m, MPFR_RNDN) : expq(x);
     mpfr_clear(m);
-    const __float128 got = otv::wide_ieee_exp(otv::float128(x)).backend().value();
+    const __float128 got = otv::correctly_rounded_exp(otv::float128(x)).backend().value();
     RC_ASSERT(std::memcmp(&want, &got, sizeof want) == 0);
   });
 }

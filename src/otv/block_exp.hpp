@@ -8,8 +8,8 @@
 // run gives the same result with AVX-512, AVX2 or SSE2; elements left over after
 // the last full vector go through the scalar cinz function, again the same bits.
 // MPFR and MPFI get mpfr_exp's bits from a faster tabulated exp (mpfr_exp.hpp),
-// long double and float128 the correctly rounded exp from the same tables
-// (wide_ieee_exp.hpp); cpp_bin_float keeps Boost's exp, element by element.
+// long double, float128 and cpp_bin_float the correctly rounded exp from the same
+// tables (correctly_rounded_exp.hpp).
 //
 // The choice is process-wide (like Boost's default precision): the CLI sets it
 // once from --exp; ExpMethodScope sets it for a scope in tests.
@@ -26,7 +26,7 @@
 #include "otv/isa.hpp"
 #include "otv/mpfr_exp.hpp"
 #include "otv/scalar_ops.hpp"
-#include "otv/wide_ieee_exp.hpp"
+#include "otv/correctly_rounded_exp.hpp"
 
 // sleef.h declares the 256- and 512-bit functions only when the translation unit
 // is compiled for AVX / AVX-512F; the kernels below are compiled for those ISAs
@@ -170,19 +170,16 @@ template <class Real> void vector_exp_in_place(Real* x, std::ptrdiff_t n, Isa is
   block_exp_detail::exp_with_ieee_flags(x, n, [isa](Real* p, std::ptrdiff_t m) { vector_exp_kernel(p, m, isa); });
 }
 
-// The policy. Primary template: the type's own exp, element by element; exp is
-// taken as correctly rounded (for cpp_bin_float it is the assumption the
-// precision ladder tests).
+// The policy. Primary template: exp correctly rounded to nearest (long double,
+// float128, cpp_bin_float: correctly_rounded_exp.hpp), element by element; a
+// subnormal or infinite long double or float128 result is outside every model (E5).
 template <class Real> struct BlockExp {
   // Bound on |exp computed - exp exact| in ulps of the result, for the current choice.
   static double error_ulps() { return 0.5; }
-  static Real exp(const Real& x) {
-    using std::exp;
-    return exp(x);
-  }
+  static Real exp(const Real& x) { return correctly_rounded_exp(x); }
   // a[i] = exp(a[i] - shift[i]) for i < n.
   static void exp_of_differences(Real* a, const Real* shift, std::ptrdiff_t n) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) assign_exp_of_difference(a[i], a[i], shift[i]);
+    for (std::ptrdiff_t i = 0; i < n; ++i) a[i] = correctly_rounded_exp(Real(a[i] - shift[i]));
   }
 };
 
@@ -207,18 +204,6 @@ template <class Real> struct NativeBlockExp {
 };
 template <> struct BlockExp<double> : NativeBlockExp<double> {};
 template <> struct BlockExp<float> : NativeBlockExp<float> {};
-
-// long double and float128: correctly rounded where exp is normal (wide_ieee_exp);
-// a subnormal or infinite result is outside every model (E5).
-template <class Real> struct WideIeeeBlockExp {
-  static double error_ulps() { return 0.5; }
-  static Real exp(const Real& x) { return wide_ieee_exp(x); }
-  static void exp_of_differences(Real* a, const Real* shift, std::ptrdiff_t n) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) a[i] = wide_ieee_exp(Real(a[i] - shift[i]));
-  }
-};
-template <> struct BlockExp<long double> : WideIeeeBlockExp<long double> {};
-template <> struct BlockExp<float128> : WideIeeeBlockExp<float128> {};
 
 // mpfr: correctly rounded, mpfr_exp's value (mpfr_exp_tabulated), on existing storage.
 template <> struct BlockExp<mpfr_real> {

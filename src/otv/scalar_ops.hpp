@@ -28,19 +28,6 @@ template <class Real> inline void add_product(Real& acc, const Real& a, const Re
   }
 }
 
-// dst = exp(s - shift); dst may be s.
-template <class Real> inline void assign_exp_of_difference(Real& dst, const Real& s, const Real& shift) {
-  if constexpr (is_boost_number_v<Real>) {
-    using bmp::default_ops::eval_exp;
-    using bmp::default_ops::eval_subtract;
-    eval_subtract(dst.backend(), s.backend(), shift.backend());
-    eval_exp(dst.backend(), dst.backend());
-  } else {
-    using std::exp;
-    dst = exp(s - shift);
-  }
-}
-
 // Predicates that allocate nothing (ScalarTraits<mpfi_real> copies endpoints).
 template <class Real> inline bool is_exact_zero(const Real& x) {
   if constexpr (std::is_same_v<Real, mpfi_real>) {

@@ -6,9 +6,10 @@
 // mpfr_exp_tabulated rounds exp to that precision (mpfr_exp's value), and the
 // result's significand and exponent go back into the type's fields. glibc's expl is
 // off by up to 1.07 ulp and Boost's cpp_bin_float exp by up to 16 ulp in the
-// softmax's range (hundreds for |x| in the hundreds), where the error model's
-// e_exp = 0.5 for these types assumed correct rounding (docs/error-model.md);
-// libquadmath's expq is nearly correctly rounded but about 3x slower.
+// softmax's range (8.6e5 ulp at |x| near 11,400: its reduction loses about log2 |x|
+// bits), where the error model's e_exp = 0.5 for these types assumed correct
+// rounding (docs/error-model.md); libquadmath's expq is nearly correctly rounded but
+// about 3x slower.
 //
 // Reach of long double and float128: normal x with -11355 < x < 11356, where exp(x)
 // is a normal number of both types (exponents -16382 .. 16383: ln 2^-16382 =
@@ -16,8 +17,9 @@
 // (exp raises inexact only). Others (zero, subnormal, Inf, NaN, and x whose exp
 // underflows or overflows) go to expl / expq, whose underflow and overflow flags the
 // breakdown reads (E5); exp of zero or a subnormal rounds to 1 in either.
-// cpp_bin_float (no subnormals, exponents beyond +-2^30): regular x with |x| < 2^20;
-// zero gives 1, and Inf, NaN and larger |x| go to Boost's exp.
+// cpp_bin_float (no subnormals, exponents to +-2^31, beyond MPFR's default +-2^30):
+// regular x with |x| < 2^20; zero and |x| < 2^-(p+2) give 1, and Inf, NaN and
+// larger |x| go to Boost's exp.
 #include <quadmath.h>
 
 #include <cfloat>

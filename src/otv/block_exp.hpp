@@ -73,42 +73,27 @@ namespace block_exp_detail {
 // FE_UNDERFLOW for tiny arguments (e.g. exp(1e-300) = 1), where polynomial terms
 // underflow. The breakdown's verdicts read these flags, so the block exp
 // restores the IEEE meaning: overflow iff a finite argument gave Inf, underflow
-// iff an argument other than -Inf gave a result below the smallest normal. The
-// counts decide it: Inf and -Inf arguments before the kernel, Inf and tiny
-// results after it.
-struct ExpFlagCounts {
-  std::ptrdiff_t plus_inf = 0, minus_inf = 0, infinite = 0, tiny = 0;
-};
-
-// The overflow and underflow flags IEEE exp leaves, given those raised before the kernel.
-inline int ieee_exp_flags(int before, const ExpFlagCounts& c) {
-  return before | (c.infinite > c.plus_inf ? FE_OVERFLOW : 0) | (c.tiny > c.minus_inf ? FE_UNDERFLOW : 0);
-}
-
-// After the kernel: `raised` (its overflow and underflow flags as fetestexcept
-// reads them) becomes `wanted`. feclearexcept is slow (15 % of a double layer
-// when called per block): only when SLEEF's flags differ from the IEEE ones.
-inline bool repair_exp_flags(int raised, int wanted) {
-  if (raised == wanted) return false;
-  std::feclearexcept(FE_OVERFLOW | FE_UNDERFLOW);
-  if (wanted) std::feraiseexcept(wanted | FE_INEXACT);
-  return true;
-}
-
+// iff an argument other than -Inf gave a result below the smallest normal.
 template <class Real, class Kernel> void exp_with_ieee_flags(Real* x, std::ptrdiff_t n, const Kernel& kernel) {
   constexpr Real inf = std::numeric_limits<Real>::infinity();
-  ExpFlagCounts c;
+  std::ptrdiff_t plus_inf = 0, minus_inf = 0;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
-    c.plus_inf += x[i] == inf;
-    c.minus_inf += x[i] == -inf;
+    plus_inf += x[i] == inf;
+    minus_inf += x[i] == -inf;
   }
   const int before = std::fetestexcept(FE_OVERFLOW | FE_UNDERFLOW);
   kernel(x, n);
+  std::ptrdiff_t infinite = 0, tiny = 0;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
-    c.infinite += x[i] == inf;
-    c.tiny += x[i] < std::numeric_limits<Real>::min();
+    infinite += x[i] == inf;
+    tiny += x[i] < std::numeric_limits<Real>::min();
   }
-  repair_exp_flags(std::fetestexcept(FE_OVERFLOW | FE_UNDERFLOW), ieee_exp_flags(before, c));
+  const int wanted = before | (infinite > plus_inf ? FE_OVERFLOW : 0) | (tiny > minus_inf ? FE_UNDERFLOW : 0);
+  // feclearexcept is slow (15 % of a double layer when called per block): only
+  // when SLEEF's flags differ from the IEEE ones.
+  if (std::fetestexcept(FE_OVERFLOW | FE_UNDERFLOW) == wanted) return;
+  std::feclearexcept(FE_OVERFLOW | FE_UNDERFLOW);
+  if (wanted) std::feraiseexcept(wanted | FE_INEXACT);
 }
 
 inline double sleef_exp(double x) { return Sleef_cinz_expd1_u10purec(x); }
@@ -153,21 +138,15 @@ inline void exp_baseline(float* x, std::ptrdiff_t n) {
 
 }  // namespace block_exp_detail
 
-// x[i] = exp(x[i]) for i < n with SLEEF's kernel for the given ISA (which the CPU
-// must have), leaving SLEEF's flags: callers repair them (exp_with_ieee_flags).
-template <class Real> void vector_exp_kernel(Real* x, std::ptrdiff_t n, Isa isa) {
+// x[i] = exp(x[i]) for i < n with SLEEF on the given ISA (which the CPU must have).
+template <class Real> void vector_exp_in_place(Real* x, std::ptrdiff_t n, Isa isa) {
   using namespace block_exp_detail;
   switch (isa) {
-    case Isa::avx512: return exp_avx512(x, n);
-    case Isa::avx2: return exp_avx2(x, n);
+    case Isa::avx512: return exp_with_ieee_flags(x, n, [](Real* p, std::ptrdiff_t m) { exp_avx512(p, m); });
+    case Isa::avx2: return exp_with_ieee_flags(x, n, [](Real* p, std::ptrdiff_t m) { exp_avx2(p, m); });
     case Isa::baseline: break;
   }
-  exp_baseline(x, n);
-}
-
-// x[i] = exp(x[i]) for i < n with SLEEF on the given ISA, with the IEEE flags.
-template <class Real> void vector_exp_in_place(Real* x, std::ptrdiff_t n, Isa isa) {
-  block_exp_detail::exp_with_ieee_flags(x, n, [isa](Real* p, std::ptrdiff_t m) { vector_exp_kernel(p, m, isa); });
+  exp_with_ieee_flags(x, n, [](Real* p, std::ptrdiff_t m) { exp_baseline(p, m); });
 }
 
 // The policy. Primary template: exp correctly rounded to nearest (long double,

@@ -19,7 +19,6 @@
 // handle Inf and NaN inputs). The lanes beyond the last row of a partial block
 // compute 0 * (finite) scores, exp(0) = 1 and p = 1 / Inf = +0, which raise no
 // floating-point exception the real rows would not.
-#include <cfenv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -115,50 +114,6 @@ template <class Real> class FusedAttention {
     block<Bytes, U>(i0, m, buffer, out);
   }
 
-  // acc[u] = the scores of one key for the u-th vector of rows: the sum over the
-  // query's nonzero columns, in order. The first term is taken as it is rather
-  // than added to +0, which differs only in giving -0 where every term is -0 (the
-  // column sweeps give +0); exp of that score, and of it minus a shift, is the
-  // same (exp(+-0) = 1, x - +-0 = x for x != 0), so no later bit changes.
-  template <std::size_t Bytes, std::size_t U, class V> [[gnu::always_inline]] static void scores_of_key(const Real* key, const Real* q, std::size_t K, V* acc) {
-    constexpr std::size_t L = Bytes / sizeof(Real), W = U * L;
-    V x;
-#pragma GCC unroll 8
-    for (std::size_t u = 0; u < U; ++u) acc[u] = V{};
-    if (K == 0) return;
-#pragma GCC unroll 8
-    for (std::size_t u = 0; u < U; ++u) {
-      load(x, q + u * L);
-      acc[u] = x * key[0];
-    }
-    for (std::size_t kk = 1; kk < K; ++kk) {
-      const Real b = key[kk];
-#pragma GCC unroll 8
-      for (std::size_t u = 0; u < U; ++u) {
-        load(x, q + kk * W + u * L);
-        acc[u] += x * b;
-      }
-    }
-  }
-
-  // sum[u] += the u-th vector of each W entries of slice[0, len), in order.
-  template <std::size_t Bytes, std::size_t U, class V> [[gnu::always_inline]] static void add_to_sums(const Real* slice, std::size_t len, V* sum) {
-    constexpr std::size_t L = Bytes / sizeof(Real), W = U * L;
-    V x;
-    for (std::size_t e = 0; e < len; e += W)
-#pragma GCC unroll 8
-      for (std::size_t u = 0; u < U; ++u) {
-        load(x, slice + e + u * L);
-        sum[u] += x;
-      }
-  }
-  template <std::size_t Bytes, std::size_t U, class VB> [[gnu::always_inline]] static std::ptrdiff_t horizontal_sum(const VB* count) {
-    std::ptrdiff_t total = 0;
-    for (std::size_t u = 0; u < U; ++u)
-      for (std::size_t l = 0; l < sizeof(VB) / sizeof(count[0][0]); ++l) total += count[u][l];
-    return total;
-  }
-
   // Rows [i0, i0 + m), m <= W = U L, in U vectors of L rows each. The buffer
   // holds each key's W scores (then exps, then p) contiguously.
   template <std::size_t Bytes, std::size_t U> void block(Eigen::Index i0, Eigen::Index m, Real* buffer, Matrix<Real>& out) const {
@@ -176,76 +131,48 @@ template <class Real> class FusedAttention {
       for (std::size_t w = 0; w < W; ++w) q[kk * W + w] = static_cast<Eigen::Index>(w) < m ? col[w] : Real(0);
     }
 
-    // Scores and their running maximum (key 0 sets it).
+    // Scores and their running maximum.
     V shift[U] = {}, acc[U], x[U];
     const bool stable = mode_ == Softmax::stable;
     for (Eigen::Index j = 0; j < cols; ++j) {
-      scores_of_key<Bytes, U>(keys_.data() + static_cast<std::size_t>(j) * K, q, K, acc);
+      const Real* key = keys_.data() + static_cast<std::size_t>(j) * K;
+#pragma GCC unroll 8
+      for (std::size_t u = 0; u < U; ++u) acc[u] = V{};
+      for (std::size_t kk = 0; kk < K; ++kk) {
+        const Real b = key[kk];
+#pragma GCC unroll 8
+        for (std::size_t u = 0; u < U; ++u) {
+          load(x[u], q + kk * W + u * L);
+          acc[u] += x[u] * b;
+        }
+      }
       Real* sj = s + static_cast<std::size_t>(j) * W;
 #pragma GCC unroll 8
-      for (std::size_t u = 0; u < U; ++u) store(sj + u * L, acc[u]);
-      if (!stable) continue;
-      if (j == 0)
-#pragma GCC unroll 8
-        for (std::size_t u = 0; u < U; ++u) shift[u] = acc[u];
-      else
-#pragma GCC unroll 8
-        for (std::size_t u = 0; u < U; ++u) shift[u] = acc[u] > shift[u] ? acc[u] : shift[u];
+      for (std::size_t u = 0; u < U; ++u) {
+        if (stable) shift[u] = j == 0 ? acc[u] : (acc[u] > shift[u] ? acc[u] : shift[u]);
+        store(sj + u * L, acc[u]);
+      }
     }
 
-    // exp(score - shift) and the sums, a slice in L1 at a time. SLEEF's flags
-    // are repaired as BlockExp<Real>::exp_in_place does (block_exp.hpp), from
-    // counts taken in the subtraction (quiet compares) and in the sum (the same
-    // compares as there). The repair, when needed, precedes the slice's sum, whose
-    // own flags (an overflow) it must not clear: the sum is then done again.
-    constexpr Real inf = std::numeric_limits<Real>::infinity();
-    const V plus_inf = V{} + inf, minus_inf = V{} - inf, smallest = V{} + std::numeric_limits<Real>::min();
-    const bool vector_exp = exp_method() == ExpMethod::vector;
-    V sum[U] = {}, kept[U];
+    // exp(score - shift) and the sums, a slice in L1 at a time.
+    V sum[U] = {};
     const std::size_t total = static_cast<std::size_t>(cols) * W, slice_len = std::max(W, kExpEntries / W * W);
     for (std::size_t e0 = 0; e0 < total; e0 += slice_len) {
       const std::size_t len = std::min(slice_len, total - e0);
       Real* slice = s + e0;
-      VB count_a[U] = {}, count_b[U] = {};
       for (std::size_t e = 0; e < len; e += W)
 #pragma GCC unroll 8
         for (std::size_t u = 0; u < U; ++u) {
           load(x[u], slice + e + u * L);
-          x[u] -= shift[u];
-          store(slice + e + u * L, x[u]);
-          count_a[u] -= x[u] == plus_inf;
-          count_b[u] -= x[u] == minus_inf;
+          store(slice + e + u * L, x[u] - shift[u]);
         }
-      if (!vector_exp) {
-        BlockExp<Real>::exp_in_place(slice, static_cast<std::ptrdiff_t>(len));
-        add_to_sums<Bytes, U>(slice, len, sum);
-        continue;
-      }
-      block_exp_detail::ExpFlagCounts counts;
-      counts.plus_inf = horizontal_sum<Bytes, U>(count_a);
-      counts.minus_inf = horizontal_sum<Bytes, U>(count_b);
-      const int before = std::fetestexcept(FE_OVERFLOW | FE_UNDERFLOW);
-      vector_exp_kernel(slice, static_cast<std::ptrdiff_t>(len), active_isa());
-      const int raised = std::fetestexcept(FE_OVERFLOW | FE_UNDERFLOW);
-#pragma GCC unroll 8
-      for (std::size_t u = 0; u < U; ++u) {
-        kept[u] = sum[u];
-        count_a[u] = count_b[u] = VB{};
-      }
+      BlockExp<Real>::exp_in_place(slice, static_cast<std::ptrdiff_t>(len));
       for (std::size_t e = 0; e < len; e += W)
 #pragma GCC unroll 8
         for (std::size_t u = 0; u < U; ++u) {
           load(x[u], slice + e + u * L);
           sum[u] += x[u];
-          count_a[u] -= x[u] == plus_inf;
-          count_b[u] -= x[u] < smallest;
         }
-      counts.infinite = horizontal_sum<Bytes, U>(count_a);
-      counts.tiny = horizontal_sum<Bytes, U>(count_b);
-      if (block_exp_detail::repair_exp_flags(raised, block_exp_detail::ieee_exp_flags(before, counts))) {
-        for (std::size_t u = 0; u < U; ++u) sum[u] = kept[u];
-        add_to_sums<Bytes, U>(slice, len, sum);
-      }
     }
     for (std::size_t w = static_cast<std::size_t>(m); w < W; ++w) sum[w / L][w % L] = std::numeric_limits<Real>::infinity();
 

@@ -57,22 +57,11 @@ inline std::vector<char> finite_rows(const auto& M, RowRange r) {
 // Rows r of C = A * B, skipping terms whose A entry is zero (the construction's
 // matrices are sparse). A zero column of B gives +0 in every row of A that is
 // finite (its terms are all +-0), so it costs no products; a row with an Inf or
-// NaN still gets the NaN its terms produce. For native types a zero entry B(k, j)
-// skips column k of A when that column is finite on r: its terms are +-0 there.
-// C has its shape already and does not alias A or B.
+// NaN still gets the NaN its terms produce. C has its shape already and does
+// not alias A or B.
 template <class Real> void multiply_into(const Matrix<Real>& A, const Matrix<Real>& B, Matrix<Real>& C, RowRange r) {
   const std::vector<char> zero_col = detail::zero_columns(B);
   std::vector<char> finite_row;
-  std::vector<signed char> finite_col;  // per column of A on r: -1 not yet known
-  auto column_finite = [&](Eigen::Index k) {
-    if (finite_col.empty()) finite_col.assign(static_cast<std::size_t>(A.cols()), -1);
-    signed char& f = finite_col[static_cast<std::size_t>(k)];
-    if (f < 0) {
-      f = 1;
-      for (Eigen::Index i = r.begin; i < r.end && f; ++i) f = is_finite_value(A(i, k));
-    }
-    return f == 1;
-  };
   Real scratch;
   for (Eigen::Index j = 0; j < B.cols(); ++j) {
     Real* c = C.col(j).data();
@@ -92,7 +81,6 @@ template <class Real> void multiply_into(const Matrix<Real>& A, const Matrix<Rea
       if constexpr (std::is_arithmetic_v<Real>) {
         // Adding +0 for a skipped term is exact (c starts at +0 and a sum is
         // -0 only if both addends are), and the loop vectorises.
-        if (b == 0 && column_finite(k)) continue;
         for (Eigen::Index i = r.begin; i < r.end; ++i) c[i] += a[i] == 0 ? Real(0) : a[i] * b;
       } else {
         for (Eigen::Index i = r.begin; i < r.end; ++i)

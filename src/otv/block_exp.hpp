@@ -22,11 +22,11 @@
 #include <cstddef>
 #include <limits>
 
+#include "otv/correctly_rounded_exp.hpp"
 #include "otv/error.hpp"
 #include "otv/isa.hpp"
 #include "otv/mpfr_exp.hpp"
 #include "otv/scalar_ops.hpp"
-#include "otv/correctly_rounded_exp.hpp"
 
 // sleef.h declares the 256- and 512-bit functions only when the translation unit
 // is compiled for AVX / AVX-512F; the kernels below are compiled for those ISAs

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "otv/breakdown.hpp"
 #include "otv/construction.hpp"
@@ -88,6 +90,65 @@ TEST_CASE("E6: data scores stay below max(-1, -ln n + 2 gamma / (n lambda)), and
       CHECK(worst <= bound + 1e-9);
       CHECK(worst <= 0);  // the conclusion: no exp argument above 0, no overflow
     }
+  }
+}
+
+namespace {
+
+// Planted score rows for the exp-argument range: ties, signed zeros, far-apart
+// values whose differences round together, +-Inf and NaN.
+std::vector<std::vector<double>> planted_score_rows() {
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::vector<double>> rows = {
+      {0.0, -0.0, 0.0}, {-0.0, 0.0, -0.0}, {-0.0, -1.0, 0.0, -0.0}, {2.5, 2.5, 2.5},
+      {-1e30, std::nextafter(-1e30, 0.0), 1e10, 1e10}, {1e300, -1e300, 1e300, -1e300},
+      {-3.0, inf, 1.0}, {-inf, 0.0, -inf}, {inf, inf}, {1.0, nan, -1.0}, {nan, 0.0}, {7.0}};
+  std::uint64_t state = 20261202;  // a fixed LCG: many rows of few distinct values
+  for (int r = 0; r < 200; ++r) {
+    std::vector<double> row;
+    for (int j = 0; j < 1 + r % 9; ++j) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      const double pick[] = {0.0, -0.0, 1.0, -1.0, 0.5, -1e-310, 1e-310, -700.0, 3e38, -3e38};
+      row.push_back(pick[(state >> 33) % 10]);
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+template <class Real> bool same_bits(const Real& a, const Real& b) {
+  using std::isnan, std::signbit;
+  using boost::multiprecision::isnan, boost::multiprecision::signbit;
+  if ((isnan)(a) || (isnan)(b)) return (isnan)(a) && (isnan)(b);
+  return a == b && (signbit)(a) == (signbit)(b);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("the exp-argument range from each row's extreme scores equals the range over every argument, bit for bit",
+                   "[breakdown]", float, double, long double, otv::mpfr_real) {
+  using Real = TestType;
+  const auto rows = planted_score_rows();
+  for (const otv::Softmax mode : {otv::Softmax::stable, otv::Softmax::naive}) {
+    // One row at a time, and all rows in one range (the order across rows matters for ties).
+    otv::breakdown_detail::ExpArgumentRange<Real> all_fast, all_every;
+    for (const auto& row : rows) {
+      otv::Matrix<Real> S(1, static_cast<Eigen::Index>(row.size()));
+      for (std::size_t j = 0; j < row.size(); ++j) S(0, static_cast<Eigen::Index>(j)) = Real(row[j]);
+      otv::breakdown_detail::ExpArgumentRange<Real> fast, every;
+      fast.add_row(S, 0, mode);
+      every.add_every_argument(S, 0, mode);
+      all_fast.add_row(S, 0, mode);
+      all_every.add_every_argument(S, 0, mode);
+      INFO(otv::ScalarTraits<Real>::name() << (mode == otv::Softmax::stable ? " stable" : " naive") << ", row of " << row.size() << " starting "
+                                           << row[0] << ": least " << otv::ScalarTraits<Real>::to_string(fast.least) << " vs "
+                                           << otv::ScalarTraits<Real>::to_string(every.least) << ", greatest "
+                                           << otv::ScalarTraits<Real>::to_string(fast.greatest) << " vs " << otv::ScalarTraits<Real>::to_string(every.greatest));
+      CHECK(same_bits(fast.least, every.least));
+      CHECK(same_bits(fast.greatest, every.greatest));
+    }
+    CHECK(same_bits(all_fast.least, all_every.least));
+    CHECK(same_bits(all_fast.greatest, all_every.greatest));
   }
 }
 

@@ -36,6 +36,47 @@ template <class Real> Matrix<Real> data_scores(const Matrix<Real>& scores) {
   return scores.topLeftCorner(n, n);
 }
 
+// The least and the greatest exp argument over the softmax rows met so far
+// (stable: s - row max; naive: s), each the first met of its value (zeros' signs
+// included); NaN is sticky (max_of).
+template <class Real> struct ExpArgumentRange {
+  bool empty = true;
+  Real least = 0, greatest = 0;
+  void add(const Real& a) {
+    if (empty) { least = greatest = a; empty = false; }
+    least = -max_of<Real>(-least, -a);
+    greatest = max_of<Real>(greatest, a);
+  }
+  // Every argument of row i of the scores S, in the order the softmax forms them.
+  void add_every_argument(const Matrix<Real>& S, Eigen::Index i, Softmax mode) {
+    Real shift = 0;
+    if (mode == Softmax::stable) {
+      shift = S(i, 0);
+      for (Eigen::Index j = 1; j < S.cols(); ++j) shift = max_of<Real>(shift, S(i, j));
+    }
+    for (Eigen::Index j = 0; j < S.cols(); ++j) add(S(i, j) - shift);
+  }
+  // The same range as add_every_argument, from two subtractions: in a row of finite
+  // point values, rounded subtraction is monotone, so the extreme arguments are
+  // those of the first least and first greatest score, with the same bits and
+  // IEEE flags. Rows with Inf or NaN, and intervals, take every argument.
+  void add_row(const Matrix<Real>& S, Eigen::Index i, Softmax mode) {
+    using T = ScalarTraits<Real>;
+    if (S.cols() == 0) return;
+    Eigen::Index lo = 0, hi = 0;
+    bool finite = T::is_finite(S(i, 0));
+    for (Eigen::Index j = 1; j < S.cols() && finite; ++j) {
+      finite = T::is_finite(S(i, j));
+      if (S(i, j) < S(i, lo)) lo = j;
+      if (S(i, j) > S(i, hi)) hi = j;
+    }
+    if (!finite || T::is_interval) return add_every_argument(S, i, mode);
+    const Real shift = mode == Softmax::stable ? S(i, hi) : Real(0);
+    add(S(i, lo) - shift);
+    add(S(i, hi) - shift);
+  }
+};
+
 }  // namespace breakdown_detail
 
 // Runs `layers` layers of the construction on inst and records the trace.
@@ -48,26 +89,16 @@ BreakdownTrace<Real> trace_breakdown(const Instance<Real>& inst, const Real& lam
   const ColumnMap& c = con.columns;
   const Eigen::Index n = inst.n();
   BreakdownTrace<Real> t;
-  bool first_argument = true;
+  breakdown_detail::ExpArgumentRange<Real> arguments;
   const Observer<Real> observe = [&](const LayerView<Real>& view) {
     if (view.layer == 0) t.first_scores = breakdown_detail::data_scores<Real>(view.scores[0]);
     for (std::size_t h = 0; h < view.scores.size(); ++h) {
       const Matrix<Real>& S = view.scores[h];
       const Matrix<Real>& A = view.patterns[h];
       for (Eigen::Index i = 0; i < S.rows(); ++i) {
-        Real shift = 0;
-        if (mode == Softmax::stable) {
-          shift = S(i, 0);
-          for (Eigen::Index j = 1; j < S.cols(); ++j) shift = max_of<Real>(shift, S(i, j));
-        }
+        arguments.add_row(S, i, mode);
         bool data_all_zero = i < n;
-        for (Eigen::Index j = 0; j < S.cols(); ++j) {
-          const Real a = S(i, j) - shift;
-          if (first_argument) { t.min_exp_argument = t.max_exp_argument = a; first_argument = false; }
-          t.min_exp_argument = -max_of<Real>(-t.min_exp_argument, -a);
-          t.max_exp_argument = max_of<Real>(t.max_exp_argument, a);
-          if (j < n && !T::is_zero(A(i, j))) data_all_zero = false;
-        }
+        for (Eigen::Index j = 0; j < n && data_all_zero; ++j) data_all_zero = T::is_zero(A(i, j));
         t.underflowed_rows += data_all_zero;
       }
     }
@@ -88,6 +119,8 @@ BreakdownTrace<Real> trace_breakdown(const Instance<Real>& inst, const Real& lam
     t.exceptions = {true, std::fetestexcept(FE_OVERFLOW) != 0, std::fetestexcept(FE_UNDERFLOW) != 0, std::fetestexcept(FE_INVALID) != 0,
                     std::fetestexcept(FE_DIVBYZERO) != 0};
   }
+  t.min_exp_argument = arguments.least;
+  t.max_exp_argument = arguments.greatest;
   t.u = Vector<Real>(n);
   t.v = Vector<Real>(n);
   for (Eigen::Index i = 0; i < n; ++i) { t.u(i) = Z(i, c.u); t.v(i) = Z(i, c.v); }

@@ -62,6 +62,7 @@ template <class Real> struct ExpArgumentRange {
   // IEEE flags. Rows with Inf or NaN, and intervals, take every argument.
   void add_row(const Matrix<Real>& S, Eigen::Index i, Softmax mode) {
     using T = ScalarTraits<Real>;
+    if constexpr (T::is_interval) return add_every_argument(S, i, mode);
     if (S.cols() == 0) return;
     Eigen::Index lo = 0, hi = 0;
     bool finite = T::is_finite(S(i, 0));
@@ -70,7 +71,7 @@ template <class Real> struct ExpArgumentRange {
       if (S(i, j) < S(i, lo)) lo = j;
       if (S(i, j) > S(i, hi)) hi = j;
     }
-    if (!finite || T::is_interval) return add_every_argument(S, i, mode);
+    if (!finite) return add_every_argument(S, i, mode);
     const Real shift = mode == Softmax::stable ? S(i, hi) : Real(0);
     add(S(i, lo) - shift);
     add(S(i, hi) - shift);
